@@ -1,0 +1,277 @@
+"""Erasure, retention and pseudonymous ids (safety rule 5).
+
+Erasing a conversation removes its Rasa tracker-store events and every row of ours that
+belongs to it, then makes the bytes unrecoverable from the database files:
+
+- SQLite: deletes run with ``PRAGMA secure_delete=ON`` (freed pages are zeroed) and the WAL
+  is checkpointed and truncated, so old page images are gone too.
+- PostgreSQL: the affected tables are VACUUMed, so dead tuples are pruned.
+
+Our own per-conversation tables are listed in ``CONVERSATION_TABLES``. A feature that adds
+one (the advisor queue, the SMS channel's phone-number map ...) either adds a line there or
+calls ``register_table()`` / ``register_hook()`` when its module is imported. Tables that do
+not exist yet in a database are skipped, so the list may name tables before they are created.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Optional
+
+from sqlalchemy import bindparam, inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+from helpline import settings
+from helpline.db import make_engine
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_DAYS = 30
+DEV_ID_SECRET = "dev-only-insecure-helpline-id-secret"  # noqa: S105 - local default only
+TRACKER_TABLE = ("events", "sender_id", "timestamp")
+
+
+@dataclass(frozen=True)
+class ConversationTable:
+    """A table of ours whose rows belong to one conversation each.
+
+    ``timestamp_column`` (optional) lets retention erase rows of conversations that have no
+    tracker events left; it may hold a float (Unix time) or a datetime.
+    """
+
+    table: str
+    column: str = "conversation_id"
+    timestamp_column: Optional[str] = None
+
+
+# Our tables with per-conversation rows. Add yours here or call register_table().
+CONVERSATION_TABLES: list[ConversationTable] = [
+    ConversationTable("safety_words", "conversation_id", "updated_at"),
+]
+
+# Called as hook(connection, conversation_id) inside the erase transaction on our database,
+# for erasure that is more than deleting rows (e.g. leaving an "ended by the person" stub).
+ERASE_HOOKS: list[Callable[[Connection, str], None]] = []
+
+
+def register_table(table: str, column: str = "conversation_id",
+                   timestamp_column: Optional[str] = None) -> None:
+    """Have erase() and retention delete this table's rows of a conversation."""
+    entry = ConversationTable(table, column, timestamp_column)
+    if entry not in CONVERSATION_TABLES:
+        CONVERSATION_TABLES.append(entry)
+
+
+def register_hook(hook: Callable[[Connection, str], None]) -> None:
+    """Run ``hook(connection, conversation_id)`` on every erasure, in our database."""
+    if hook not in ERASE_HOOKS:
+        ERASE_HOOKS.append(hook)
+
+
+# ---------------------------------------------------------------------------- pseudonymous ids
+
+def production_mode() -> bool:
+    return os.environ.get("HELPLINE_ENV", "").strip().lower() in {"production", "prod"}
+
+
+@lru_cache(maxsize=1)
+def _warn_dev_secret() -> None:
+    logger.warning(
+        "HELPLINE_ID_SECRET is not set: using the dev-only default. Set a long random "
+        "secret in production, or sender ids can be reversed by anyone who reads this code."
+    )
+
+
+def id_secret() -> bytes:
+    """The secret for pseudonymous ids and safety-word hashes (env HELPLINE_ID_SECRET)."""
+    secret = os.environ.get("HELPLINE_ID_SECRET", "")
+    if not secret:
+        if production_mode():
+            _warn_dev_secret()
+        secret = DEV_ID_SECRET
+    return secret.encode("utf-8")
+
+
+def keyed_hash(purpose: str, *parts: str) -> str:
+    """HMAC-SHA256 (hex) of ``parts`` under the id secret, separated by purpose."""
+    message = "\x1f".join((purpose, *parts)).encode("utf-8")
+    return hmac.new(id_secret(), message, hashlib.sha256).hexdigest()
+
+
+def pseudonymise(channel: str, raw_id: str) -> str:
+    """The conversation id Rasa sees for ``raw_id`` (a phone number, chat id ...)."""
+    return keyed_hash("sender", channel, str(raw_id))
+
+
+# ------------------------------------------------------------------------------------ engines
+
+@lru_cache(maxsize=None)
+def _engine(url: str) -> Engine:
+    # make_engine turns PRAGMA secure_delete on for every SQLite connection.
+    return make_engine(url)
+
+
+def engine_for(url: Optional[str], default: Callable[[], str]) -> Engine:
+    return _engine(url or default())
+
+
+def tracker_url_from_store(store: Any) -> Optional[str]:
+    """The database URL of Rasa's SQL tracker store, unwrapping Rasa's wrapper stores."""
+    seen = 0
+    while hasattr(store, "_tracker_store") and seen < 5:
+        store = store._tracker_store
+        seen += 1
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return None
+    return engine.url.render_as_string(hide_password=False)
+
+
+def in_memory_trackers(store: Any) -> Optional[dict]:
+    """The dict of an InMemoryTrackerStore (wrappers unwrapped), if it is one."""
+    seen = 0
+    while hasattr(store, "_tracker_store") and seen < 5:
+        store = store._tracker_store
+        seen += 1
+    trackers = getattr(store, "store", None)
+    return trackers if isinstance(trackers, dict) else None
+
+
+# ------------------------------------------------------------------------------------ erasure
+
+def _existing_tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def _delete_rows(engine: Engine, table: str, column: str, ids: list[str]) -> int:
+    statement = text(f'DELETE FROM "{table}" WHERE "{column}" IN :ids').bindparams(
+        bindparam("ids", expanding=True)
+    )
+    deleted = 0
+    with engine.begin() as connection:
+        for start in range(0, len(ids), 500):
+            result = connection.execute(statement, {"ids": ids[start:start + 500]})
+            deleted += max(result.rowcount or 0, 0)
+    return deleted
+
+
+def scrub(engine: Engine, tables: Iterable[str]) -> None:
+    """Make deleted rows' bytes unrecoverable: SQLite WAL checkpoint, PostgreSQL VACUUM."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            # secure_delete already zeroed freed cells; drop the old page images in the WAL.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in sorted(set(tables)):
+                connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+
+
+def erase_many(conversation_ids: Iterable[str], *, tracker_url: Optional[str] = None,
+               db_url: Optional[str] = None) -> dict[str, int]:
+    """Erase conversations everywhere we hold them; returns deleted row counts per table.
+
+    Nothing identifying is logged: only the number of conversations and rows.
+    """
+    ids = sorted({str(i) for i in conversation_ids if i})
+    counts: dict[str, int] = {}
+    if not ids:
+        return counts
+
+    tracker = engine_for(tracker_url, settings.tracker_db_url)
+    table, column, _ = TRACKER_TABLE
+    if table in _existing_tables(tracker):
+        counts[f"tracker.{table}"] = _delete_rows(tracker, table, column, ids)
+        scrub(tracker, [table])
+
+    ours = engine_for(db_url, settings.database_url)
+    existing = _existing_tables(ours)
+    touched: list[str] = []
+    hooks = list(ERASE_HOOKS)
+    if hooks:
+        with ours.begin() as connection:
+            for conversation_id in ids:
+                for hook in hooks:
+                    hook(connection, conversation_id)
+    for entry in CONVERSATION_TABLES:
+        if entry.table in existing:
+            counts[entry.table] = _delete_rows(ours, entry.table, entry.column, ids)
+            touched.append(entry.table)
+    # If both URLs point at one database, scrubbing it once more is cheap and harmless.
+    scrub(ours, touched)
+
+    logger.info("Erased %d conversation(s): %d row(s).", len(ids), sum(counts.values()))
+    return counts
+
+
+def erase(conversation_id: str, *, tracker_url: Optional[str] = None,
+          db_url: Optional[str] = None) -> dict[str, int]:
+    """Erase one conversation: tracker events, our rows, and their bytes on disk."""
+    return erase_many([conversation_id], tracker_url=tracker_url, db_url=db_url)
+
+
+# ---------------------------------------------------------------------------------- retention
+
+def retention_days() -> int:
+    """Days to keep a conversation after its latest event (env HELPLINE_RETENTION_DAYS)."""
+    raw = os.environ.get("HELPLINE_RETENTION_DAYS", "").strip()
+    try:
+        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
+    except ValueError:
+        logger.warning("HELPLINE_RETENTION_DAYS is not a whole number; using %d.",
+                       DEFAULT_RETENTION_DAYS)
+        return DEFAULT_RETENTION_DAYS
+    return max(days, 0)
+
+
+def _stale_in_tracker(engine: Engine, cutoff: float) -> tuple[set[str], set[str]]:
+    """(conversations whose latest event is before cutoff, conversations active since)."""
+    table, column, ts = TRACKER_TABLE
+    if table not in _existing_tables(engine):
+        return set(), set()
+    query = text(f'SELECT "{column}", MAX("{ts}") FROM "{table}" GROUP BY "{column}"')
+    stale, fresh = set(), set()
+    with engine.connect() as connection:
+        for sender_id, latest in connection.execute(query):
+            (stale if latest is None or latest < cutoff else fresh).add(sender_id)
+    return stale, fresh
+
+
+def _stale_in_ours(engine: Engine, cutoff: float) -> set[str]:
+    """Conversations in our tables whose rows' timestamps are all before cutoff."""
+    from datetime import datetime, timezone
+
+    existing = _existing_tables(engine)
+    latest: dict[str, float] = {}
+    with engine.connect() as connection:
+        for entry in CONVERSATION_TABLES:
+            if entry.table not in existing or not entry.timestamp_column:
+                continue
+            query = text(f'SELECT "{entry.column}", "{entry.timestamp_column}" '
+                         f'FROM "{entry.table}"')
+            for conversation_id, stamp in connection.execute(query):
+                if isinstance(stamp, datetime):
+                    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+                    stamp = aware.timestamp()
+                value = float(stamp) if stamp is not None else 0.0
+                latest[conversation_id] = max(latest.get(conversation_id, 0.0), value)
+    return {cid for cid, value in latest.items() if value < cutoff}
+
+
+def purge_older_than(days: Optional[int] = None, *, tracker_url: Optional[str] = None,
+                     db_url: Optional[str] = None, now: Optional[float] = None) -> int:
+    """Erase every conversation with no activity in the last ``days`` days; returns how many."""
+    days = retention_days() if days is None else max(int(days), 0)
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    tracker = engine_for(tracker_url, settings.tracker_db_url)
+    stale, fresh = _stale_in_tracker(tracker, cutoff)
+    ours = engine_for(db_url, settings.database_url)
+    stale |= _stale_in_ours(ours, cutoff) - fresh
+    erase_many(stale, tracker_url=tracker_url, db_url=db_url)
+    logger.info("Retention (%d days): erased %d conversation(s).", days, len(stale))
+    return len(stale)

@@ -1,0 +1,253 @@
+"""Safety words and exit words, checked before Rasa sees a message (safety rule 4).
+
+The matcher is deterministic: a message matches when, ignoring case, surrounding spaces and
+surrounding punctuation, it *is* the word. "exiting the house" never matches "exit".
+
+Every channel (REST/web chat, SMS, Telegram) calls ``screen()`` first. It:
+
+1. ends and erases the conversation on a default exit word or the person's own safety word,
+   and returns only the neutral reply;
+2. runs the two-step "set a safety word" exchange here, in the channel layer, so the word
+   never reaches Rasa's tracker store or any log; only a keyed hash of it is stored;
+3. otherwise returns None: the message goes on to Rasa.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Optional
+
+from sqlalchemy import Boolean, Column, Float, String, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from helpline import privacy, settings
+from helpline.db import Base
+
+DEFAULT_EXIT_WORDS = ("exit", "quick exit")
+DEFAULT_NEUTRAL_REPLY = "Thanks for your message. Goodbye."
+MAX_WORD_LENGTH = 40
+
+# Words Twilio (and US/UK carriers) reserve for opt-out, opt-in and help. A message made of
+# one of these may be swallowed by the carrier or end all texts from our number, so it can
+# never be a safety word.
+RESERVED_WORDS = frozenset({
+    "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "optout",
+    "opt out", "opt-out", "revoke", "start", "yes", "unstop", "optin", "opt in", "opt-in",
+    "help", "info",
+})
+
+# Messages that start the "set a safety word" exchange (after normalise()).
+SET_COMMANDS = frozenset({
+    "set a safety word", "set safety word", "set my safety word", "set up a safety word",
+    "change my safety word", "change safety word", "new safety word", "/set_safety_word",
+})
+
+_EDGE_PUNCTUATION = ".,!?;:'\"`()[]{}<>*_~-"
+_SPACES = re.compile(r"\s+")
+
+PROMPT = (
+    "Choose a safety word or short phrase and send it as your next message. "
+    "If you send it again at any time, this conversation ends at once, what we hold about "
+    "it is erased, and you will see only a short neutral reply. "
+    "Pick something you would not type by chance, and not STOP, HELP or another word "
+    "that text-message services reserve."
+)
+CONFIRMED = (
+    "Your safety word is set. Send it on its own at any time to end this conversation "
+    "and erase it. The default exit words work too: {exit_words}."
+)
+REFUSED_RESERVED = (
+    "Sorry, \"{word}\" can't be a safety word. Text-message services reserve it (for "
+    "stopping messages or for help), so it might never reach us or might block our texts. "
+    "Send \"set a safety word\" to choose a different one."
+)
+REFUSED_INVALID = (
+    "Sorry, that can't be a safety word. Use 1 to {max} letters or numbers, for example "
+    "a word you would not type by chance. Send \"set a safety word\" to try again."
+)
+
+
+class SafetyWord(Base):
+    """A person's own safety word, stored as a keyed hash, one per conversation."""
+
+    __tablename__ = "safety_words"
+
+    conversation_id = Column(String(128), primary_key=True)
+    word_hash = Column(String(64), nullable=True)
+    awaiting_word = Column(Boolean, nullable=False, default=False)
+    updated_at = Column(Float, nullable=False, default=time.time)
+
+
+# ------------------------------------------------------------------------------ configuration
+
+def normalise(text: Any) -> str:
+    """Case-folded, NFKC-normalised, inner spaces collapsed, edges stripped."""
+    if not isinstance(text, str):
+        return ""
+    value = unicodedata.normalize("NFKC", text).casefold()
+    value = _SPACES.sub(" ", value).strip()
+    return value.strip(_EDGE_PUNCTUATION + " ")
+
+
+def exit_words() -> frozenset[str]:
+    """Default exit words: env HELPLINE_EXIT_WORDS (comma-separated) or "exit, quick exit"."""
+    raw = os.environ.get("HELPLINE_EXIT_WORDS")
+    words = raw.split(",") if raw is not None and raw.strip() else DEFAULT_EXIT_WORDS
+    return frozenset(w for w in (normalise(word) for word in words) if w)
+
+
+def neutral_reply() -> str:
+    """The only reply after a safety word (env HELPLINE_NEUTRAL_REPLY)."""
+    return os.environ.get("HELPLINE_NEUTRAL_REPLY", "").strip() or DEFAULT_NEUTRAL_REPLY
+
+
+def is_exit_word(text: Any) -> bool:
+    """True when the whole message is one of the default exit words."""
+    value = normalise(text)
+    return bool(value) and value in exit_words()
+
+
+def is_reserved_word(text: Any) -> bool:
+    """True for Twilio's reserved opt-out / opt-in / help words (whole message)."""
+    return normalise(text) in RESERVED_WORDS
+
+
+def is_set_command(text: Any) -> bool:
+    return normalise(text) in SET_COMMANDS
+
+
+def word_problem(text: Any) -> Optional[str]:
+    """Why ``text`` can't be a safety word (a reply to send), or None when it can."""
+    value = normalise(text)
+    if value in RESERVED_WORDS:
+        return REFUSED_RESERVED.format(word=value.upper())
+    if (not value or len(value) > MAX_WORD_LENGTH or value in SET_COMMANDS
+            or not any(ch.isalnum() for ch in value)):
+        return REFUSED_INVALID.format(max=MAX_WORD_LENGTH)
+    return None
+
+
+def word_hash(conversation_id: str, text: Any) -> str:
+    """Keyed hash of a normalised safety word, bound to its conversation."""
+    return privacy.keyed_hash("safety-word", conversation_id, normalise(text))
+
+
+# -------------------------------------------------------------------------------- persistence
+
+@lru_cache(maxsize=None)
+def _ready_engine(url: str) -> Engine:
+    engine = privacy.engine_for(url, settings.database_url)
+    Base.metadata.create_all(engine, tables=[SafetyWord.__table__], checkfirst=True)
+    return engine
+
+
+def _engine(db_url: Optional[str]) -> Engine:
+    return _ready_engine(db_url or settings.database_url())
+
+
+def _get(session: Session, conversation_id: str) -> Optional[SafetyWord]:
+    return session.execute(
+        select(SafetyWord).where(SafetyWord.conversation_id == conversation_id)
+    ).scalar_one_or_none()
+
+
+def set_word(conversation_id: str, word: str, db_url: Optional[str] = None) -> None:
+    """Store (the hash of) a person's safety word, replacing any earlier one."""
+    with Session(_engine(db_url)) as session, session.begin():
+        row = _get(session, conversation_id) or SafetyWord(conversation_id=conversation_id)
+        row.word_hash = word_hash(conversation_id, word)
+        row.awaiting_word = False
+        row.updated_at = time.time()
+        session.add(row)
+
+
+def set_awaiting(conversation_id: str, awaiting: bool, db_url: Optional[str] = None) -> None:
+    with Session(_engine(db_url)) as session, session.begin():
+        row = _get(session, conversation_id) or SafetyWord(conversation_id=conversation_id)
+        row.awaiting_word = awaiting
+        row.updated_at = time.time()
+        session.add(row)
+
+
+@dataclass(frozen=True)
+class WordState:
+    word_hash: Optional[str] = None
+    awaiting_word: bool = False
+
+
+def state(conversation_id: str, db_url: Optional[str] = None) -> WordState:
+    with Session(_engine(db_url)) as session:
+        row = _get(session, conversation_id)
+        if row is None:
+            return WordState()
+        return WordState(row.word_hash, bool(row.awaiting_word))
+
+
+def is_safety_word(conversation_id: str, text: Any, db_url: Optional[str] = None,
+                   current: Optional[WordState] = None) -> bool:
+    """True for a default exit word or this conversation's own safety word."""
+    if is_exit_word(text):
+        return True
+    value = normalise(text)
+    if not value:
+        return False
+    current = current or state(conversation_id, db_url)
+    return current.word_hash is not None and current.word_hash == word_hash(
+        conversation_id, value)
+
+
+# ----------------------------------------------------------------------------------- the gate
+
+def _reply(text: str) -> list[dict[str, Any]]:
+    return [{"text": text}]
+
+
+def screen_sync(channel: str, conversation_id: str, text: Any, *,
+                tracker_url: Optional[str] = None, db_url: Optional[str] = None,
+                in_memory: Optional[dict] = None) -> Optional[list[dict[str, Any]]]:
+    """The blocking part of ``screen()``; see there."""
+    current = state(conversation_id, db_url) if normalise(text) else WordState()
+    if is_safety_word(conversation_id, text, db_url, current):
+        if in_memory is not None:
+            in_memory.pop(conversation_id, None)
+        privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
+        return _reply(neutral_reply())
+    if current.awaiting_word:
+        problem = word_problem(text)
+        if problem:
+            set_awaiting(conversation_id, False, db_url)
+            return _reply(problem)
+        set_word(conversation_id, text, db_url)
+        words = ", ".join(f'"{w}"' for w in sorted(exit_words()))
+        return _reply(CONFIRMED.format(exit_words=words))
+    if is_set_command(text):
+        set_awaiting(conversation_id, True, db_url)
+        return _reply(PROMPT)
+    return None
+
+
+async def screen(channel: str, conversation_id: str, text: Any, *,
+                 tracker_store: Any = None, lock_store: Any = None,
+                 tracker_url: Optional[str] = None,
+                 db_url: Optional[str] = None) -> Optional[list[dict[str, Any]]]:
+    """Check a message before Rasa: a reply list to send instead of Rasa's, or None.
+
+    ``conversation_id`` is the pseudonymous sender id (privacy.pseudonymise). Pass the Rasa
+    agent's ``tracker_store`` (or a ``tracker_url``) so erasure hits the store Rasa uses,
+    and its ``lock_store`` so erasure waits for a message of this conversation in flight.
+    Reply dicts hold only "text"; channels add their own recipient fields.
+    """
+    if tracker_url is None and tracker_store is not None:
+        tracker_url = privacy.tracker_url_from_store(tracker_store)
+    in_memory = privacy.in_memory_trackers(tracker_store) if tracker_store else None
+    kwargs = {"tracker_url": tracker_url, "db_url": db_url, "in_memory": in_memory}
+    if lock_store is None:
+        return await asyncio.to_thread(screen_sync, channel, conversation_id, text, **kwargs)
+    async with lock_store.lock(conversation_id):
+        return await asyncio.to_thread(screen_sync, channel, conversation_id, text, **kwargs)
