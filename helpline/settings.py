@@ -24,3 +24,8 @@ def database_url() -> str:
 def directory_dir() -> Path:
     """The folder of directory files that partnership staff edit."""
     return Path(os.environ.get("HELPLINE_DIRECTORY_DIR", ROOT / "directory"))
+
+
+def tracker_db_url() -> str:
+    """Rasa's SQL tracker store (the events of every conversation)."""
+    return os.environ.get("HELPLINE_TRACKER_DB_URL") or f"sqlite:///{data_dir() / 'tracker.db'}"
