@@ -14,6 +14,7 @@ not exist yet in a database are skipped, so the list may name tables before they
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -207,6 +208,23 @@ def erase_many(conversation_ids: Iterable[str], *, tracker_url: Optional[str] = 
 
     logger.info("Erased %d conversation(s): %d row(s).", len(ids), sum(counts.values()))
     return counts
+
+
+async def erase_async(conversation_id: str, tracker_store: Any = None,
+                      lock_store: Any = None) -> dict[str, int]:
+    """Erase from inside the Rasa server: the store Rasa uses, under its conversation lock."""
+    url = tracker_url_from_store(tracker_store) if tracker_store is not None else None
+    memory = in_memory_trackers(tracker_store) if tracker_store is not None else None
+
+    def work() -> dict[str, int]:
+        if memory is not None:
+            memory.pop(conversation_id, None)
+        return erase(conversation_id, tracker_url=url)
+
+    if lock_store is None:
+        return await asyncio.to_thread(work)
+    async with lock_store.lock(conversation_id):
+        return await asyncio.to_thread(work)
 
 
 def erase(conversation_id: str, *, tracker_url: Optional[str] = None,

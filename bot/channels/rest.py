@@ -1,0 +1,177 @@
+"""The REST channel with the safety gate: POST /webhooks/rest/webhook.
+
+Same public contract as Rasa's RestInput: ``{"sender": "...", "message": "..."}`` in, the
+list of bot messages out. On top of it:
+
+- the sender id is pseudonymised (HMAC) before Rasa or its tracker store sees it, and the
+  replies carry the caller's own sender id back;
+- the safety gate runs before Rasa: a safety word erases the conversation and gets only the
+  neutral reply; "set a safety word" is handled here, so the word never reaches Rasa;
+- bad bodies get a 4xx with a plain JSON explanation, never a 5xx or a stack trace;
+- no message text or raw sender id is logged; client metadata is not stored.
+
+``POST /webhooks/rest/erase`` with ``{"sender": "..."}`` erases that conversation (the web
+chat's quick exit calls it with navigator.sendBeacon, so any content type is accepted).
+
+Register in credentials.yml as ``bot.channels.rest.HelplineRestInput:``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from helpline import privacy, safety_words
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_MESSAGE_CHARS = 4000
+MAX_SENDER_CHARS = 128
+FAILURE_REPLY = (
+    "Sorry, something went wrong on our side. If you are in danger now, call 999. "
+    "On a mobile, if you can't speak, dial 999 and then press 55 when asked."
+)
+
+
+class BadRequest(Exception):
+    """A request we answer with a 4xx and a plain explanation."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _error(error: BadRequest) -> HTTPResponse:
+    return response.json({"error": error.message}, status=error.status)
+
+
+def parse_body(request: Request) -> dict[str, Any]:
+    """The JSON object of a request body, or BadRequest."""
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        raise BadRequest(f"The request is too large (over {MAX_BODY_BYTES // 1024} KB).", 413)
+    if not body.strip():
+        raise BadRequest('The body is empty. Send JSON: {"sender": "...", "message": "..."}.')
+    try:
+        data = json.loads(body)
+    except ValueError:  # includes bad UTF-8
+        raise BadRequest(
+            'The body is not valid JSON. Send {"sender": "...", "message": "..."}.'
+        ) from None
+    if not isinstance(data, dict):
+        raise BadRequest('The body must be a JSON object: {"sender": "...", "message": "..."}.')
+    return data
+
+
+def parse_sender(data: dict[str, Any]) -> str:
+    sender = data.get("sender")
+    if isinstance(sender, bool) or not isinstance(sender, (str, int)):
+        raise BadRequest('"sender" is missing: give a text id for the conversation.')
+    sender = str(sender).strip()
+    if not sender or len(sender) > MAX_SENDER_CHARS:
+        raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters.')
+    return sender
+
+
+def parse_message(data: dict[str, Any]) -> str:
+    message = data.get("message")
+    if not isinstance(message, str):
+        raise BadRequest('"message" is missing: give the text the person wrote.')
+    if not message.strip():
+        raise BadRequest('"message" is empty: there is nothing to reply to.')
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise BadRequest(
+            f"The message is too long: please keep it under {MAX_MESSAGE_CHARS} characters.",
+            413,
+        )
+    return message.replace("\x00", "")
+
+
+class HelplineRestInput(RestInput):
+    """Rasa's REST channel with pseudonymous ids and the safety gate in front."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                data = parse_body(request)
+                sender = parse_sender(data)
+                text = parse_message(data)
+            except BadRequest as error:
+                return _error(error)
+            return response.json(await self.handle(request, on_new_message, sender, text))
+
+        @hook.route("/erase", methods=["POST"])
+        async def erase(request: Request) -> HTTPResponse:
+            try:
+                sender = parse_sender(parse_body(request))
+            except BadRequest as error:
+                return _error(error)
+            await self.erase(request, sender)
+            return response.json({"status": "erased"})
+
+        return hook
+
+    @staticmethod
+    def _stores(request: Request) -> tuple[Any, Any]:
+        agent = getattr(request.app.ctx, "agent", None)
+        return getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
+
+    async def handle(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+    ) -> list[dict[str, Any]]:
+        """Screen the message, then (unless screened out) pass it to Rasa."""
+        conversation_id = privacy.pseudonymise(self.name(), sender)
+        tracker_store, lock_store = self._stores(request)
+        try:
+            screened = await safety_words.screen(
+                self.name(), conversation_id, text,
+                tracker_store=tracker_store, lock_store=lock_store,
+            )
+        except Exception as error:  # noqa: BLE001 - answer politely, log no content
+            logger.error("Safety screen failed (%s).", type(error).__name__)
+            return [{"recipient_id": sender, "text": FAILURE_REPLY}]
+        if screened is not None:
+            return [{"recipient_id": sender, **message} for message in screened]
+
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(
+                text, collector, conversation_id, input_channel=self.name(), metadata=None,
+            ))
+        except Exception as error:  # noqa: BLE001 - includes CancelledError timeouts' kin
+            logger.error("Handling a REST message failed (%s).", type(error).__name__)
+            if not collector.messages:
+                return [{"recipient_id": sender, "text": FAILURE_REPLY}]
+        return [{**message, "recipient_id": sender} for message in collector.messages]
+
+    async def erase(self, request: Request, sender: str) -> None:
+        """Erase the conversation of this raw sender id, as a safety word would."""
+        conversation_id = privacy.pseudonymise(self.name(), sender)
+        tracker_store, lock_store = self._stores(request)
+        await privacy.erase_async(conversation_id, tracker_store, lock_store)
+

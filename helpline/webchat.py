@@ -1,0 +1,219 @@
+"""The web chat page and its same-origin proxy to Rasa's REST channel.
+
+Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
+
+- ``GET /``: the chat page (neutral title, quick exit, no cookies, no caching).
+- ``POST /api/message``: ``{"sender", "message"}`` to Rasa's REST webhook; answers
+  ``{"messages": [...], "ended": bool}`` (ended: a safety word erased the conversation).
+- ``POST /api/erase``: ``{"sender"}`` to the REST channel's erase route (quick exit's beacon).
+
+Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
+HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would hold IPs.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+import aiohttp
+from aiohttp import web
+
+from helpline import safety_words
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("webchat_static")
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+MAX_BODY_BYTES = 16 * 1024
+RASA_URL = web.AppKey("rasa_url", str)
+SESSION = web.AppKey("session", aiohttp.ClientSession)
+PAGE = web.AppKey("page", bytes)
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store, max-age=0",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+        "object-src 'none'"
+    ),
+}
+
+
+def exit_url() -> str:
+    """Where quick exit goes (env HELPLINE_EXIT_URL); only http(s) URLs are accepted."""
+    url = os.environ.get("HELPLINE_EXIT_URL", "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else DEFAULT_EXIT_URL
+
+
+def render_page() -> bytes:
+    default_name = "BBC Weather" if exit_url() == DEFAULT_EXIT_URL else "another website"
+    values = {
+        "exit_url": exit_url(),
+        "exit_name": os.environ.get("HELPLINE_EXIT_NAME", "").strip() or default_name,
+        "title": os.environ.get("HELPLINE_PAGE_TITLE", "").strip() or "Chat",
+    }
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", html.escape(value, quote=True))
+    return page.encode("utf-8")
+
+
+def error(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def headers_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Security headers on every answer; unknown failures become a plain JSON 4xx/5xx."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = web.json_response({"error": exc.reason}, status=exc.status)
+    except Exception as exc:  # noqa: BLE001 - never a traceback to the browser
+        logger.error("Web chat request failed (%s).", type(exc).__name__)
+        response = error("Sorry, something went wrong. If you are in danger, call 999.", 500)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    """The JSON object in the body, whatever the content type (sendBeacon sends text/plain)."""
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES,
+                                            actual_size=request.content_length)
+    body = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES, actual_size=len(body))
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(reason='Send JSON: {"sender": "...", "message": "..."}.')
+    return data
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[PAGE], content_type="text/html", charset="utf-8")
+
+
+async def favicon(_request: web.Request) -> web.Response:
+    return web.Response(body=(STATIC_DIR / "favicon.svg").read_bytes(),
+                        content_type="image/svg+xml")
+
+
+async def _forward(request: web.Request, path: str, payload: dict[str, Any]
+                   ) -> tuple[int, Any]:
+    url = request.app[RASA_URL].rstrip("/") + path
+    async with request.app[SESSION].post(url, json=payload) as upstream:
+        try:
+            data = await upstream.json(content_type=None)
+        except ValueError:
+            data = None
+        return upstream.status, data
+
+
+async def message(request: web.Request) -> web.Response:
+    try:
+        data = await read_json(request)
+    except web.HTTPRequestEntityTooLarge:
+        return error("The message is too long: please keep it under 4000 characters.", 413)
+    except web.HTTPBadRequest as exc:
+        return error(exc.reason)
+    sender, text = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not sender.strip():
+        return error('"sender" is missing.')
+    if not isinstance(text, str) or not text.strip():
+        return error("Please type a message first.")
+    try:
+        status, reply = await _forward(request, "/webhooks/rest/webhook",
+                                       {"sender": sender, "message": text})
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        logger.error("The Rasa server is unreachable (%s).", type(exc).__name__)
+        return error("Sorry, we couldn't reach the assistant. If you are in danger, call 999.",
+                     503)
+    if status >= 400:
+        detail = reply.get("error") if isinstance(reply, dict) else None
+        return error(detail or "Sorry, that didn't work. Please try again.",
+                     status if status < 500 else 503)
+    messages = reply if isinstance(reply, list) else []
+    texts = [m.get("text") for m in messages if isinstance(m, dict)]
+    ended = texts == [safety_words.neutral_reply()]
+    return web.json_response({"messages": messages, "ended": ended})
+
+
+async def erase(request: web.Request) -> web.Response:
+    try:
+        data = await read_json(request)
+    except web.HTTPException:
+        return error('Send JSON: {"sender": "..."}.')
+    sender = data.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        return error('"sender" is missing.')
+    try:
+        status, _ = await _forward(request, "/webhooks/rest/erase", {"sender": sender})
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        logger.error("Erase could not reach the Rasa server (%s).", type(exc).__name__)
+        return error("The conversation could not be erased right now.", 503)
+    if status >= 400:
+        return error("The conversation could not be erased.", 502 if status >= 500 else status)
+    return web.json_response({"status": "erased"})
+
+
+async def health(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def make_app(rasa_url: str) -> web.Application:
+    """The aiohttp application; ``rasa_url`` is the Rasa server's base URL."""
+    app = web.Application(middlewares=[headers_middleware], client_max_size=MAX_BODY_BYTES * 4)
+    app[RASA_URL] = rasa_url
+    app[PAGE] = render_page()
+
+    async def session_context(app: web.Application):  # type: ignore[no-untyped-def]
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            app[SESSION] = session
+            yield
+
+    app.cleanup_ctx.append(session_context)
+    app.router.add_get("/", index)
+    app.router.add_get("/favicon.svg", favicon)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/healthz", health)
+    app.router.add_post("/api/message", message)
+    app.router.add_post("/api/erase", erase)
+    app.router.add_static("/static/", STATIC_DIR, show_index=False, follow_symlinks=False)
+    return app
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpline.webchat", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default=os.environ.get("HELPLINE_WEBCHAT_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("HELPLINE_WEBCHAT_PORT", "8000")))
+    parser.add_argument("--rasa-url",
+                        default=os.environ.get("HELPLINE_RASA_URL", "http://127.0.0.1:5005"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    print(f"Web chat on http://{args.host}:{args.port} (Rasa at {args.rasa_url})", flush=True)
+    web.run_app(make_app(args.rasa_url), host=args.host, port=args.port, access_log=None,
+                print=None)
+
+
+if __name__ == "__main__":
+    main()
