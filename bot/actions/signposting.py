@@ -1,0 +1,174 @@
+"""action_signpost: find local, then county, then national services for a place and a need."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from helpline import settings
+from helpline.directory.extract import person_from_text
+from helpline.directory.hours import describe, is_24_hours
+from helpline.directory.live import Loaded, LiveDirectory
+from helpline.directory.places import PlaceResult
+from helpline.directory.search import Hit, SearchResult, search
+
+log = logging.getLogger(__name__)
+
+DANGER_LINE = "In danger now? Call 999."
+FALLBACK_TEXT = ("Sorry, I can't look up local services right now. The National Domestic Abuse "
+                 "Helpline is free and open 24 hours: 0808 2000 247.\n" + DANGER_LINE)
+ASK_PLACE = ("Which town or postcode are you in? The town name or the first part of your "
+             "postcode (like ST13) is enough.")
+SMS_LIMIT = 459  # 3 SMS segments of GSM-7 text
+_live: LiveDirectory | None = None
+
+
+def live_directory() -> LiveDirectory:
+    """One directory per action-server process, reloaded when the files change."""
+    global _live
+    if _live is None:
+        _live = LiveDirectory(settings.directory_dir())
+    return _live
+
+
+def _short(text: str, limit: int) -> str:
+    text = text.split(". ")[0].rstrip(".")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;.") + "..."
+
+
+def _stop(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def _route(how_to_reach: str, limit: int) -> str:
+    """The first sentence of how_to_reach that says how, not what our source lacks."""
+    sentences = [x for x in how_to_reach.replace("\n", " ").split(". ") if x]
+    useful = [x for x in sentences if not x.startswith("Our source")] or sentences or ["ask the "
+                                                                                       "police"]
+    return _short(useful[0], limit)
+
+
+def _service_line(hit: Hit, index: int, brief: bool) -> str:
+    service = hit.service
+    what = service.summary or _short(service.description, 40 if brief else 60)
+    parts = [f"{index}. {service.name}: " + _stop(what)]
+    route_len = 70 if brief else 120
+    if service.referral_only:
+        parts.append("Referral only (not a number to call): "
+                     + _stop(_route(service.how_to_reach, route_len)))
+    else:
+        contact = []
+        if service.phones:
+            numbers = service.phones[: 1 if brief else 2]
+            contact.append("Call " + " or ".join(p.number for p in numbers))
+        if service.email and not brief:
+            contact.append("email " + service.email)
+        if contact:
+            parts.append(" or ".join(contact) + ".")
+        else:
+            parts.append("No number listed: " + _stop(_route(service.how_to_reach, route_len)))
+        if hit.open_now is True:
+            parts.append("Open now" + (", 24h." if is_24_hours(service.schedules) else "."))
+        elif hit.open_now is False:
+            parts.append(f"Closed now ({describe(service.schedules)}).")
+    return " ".join(parts)
+
+
+def _render(hits: list[Hit], heading: str, alt: Any, brief: bool) -> str:
+    lines = [heading] + [_service_line(h, i, brief) for i, h in enumerate(hits, start=1)]
+    if alt is not None and any(h.open_now is False for h in hits):
+        number = alt.phones[0].number if alt.phones else ""
+        lines.append(f"Open 24 hours instead: {alt.name} {number}.")
+    lines.append(DANGER_LINE)
+    return "\n".join(lines)
+
+
+def compose(result: SearchResult, heading: str) -> str:
+    """The answer, shortened until it fits in 3 SMS segments; contactable services stay."""
+    hits = list(result.hits)
+    text = _render(hits, heading, result.alternative, False)
+    if len(text) <= SMS_LIMIT:
+        return text
+    while True:
+        text = _render(hits, heading, result.alternative, True)
+        if len(text) <= SMS_LIMIT or len(hits) == 1:
+            return text
+        droppable = [h for h in hits if not (h.service.phones and not h.service.referral_only)]
+        hits.remove(droppable[-1] if droppable else hits[-1])
+
+
+def _place_from_slot(loaded: Loaded, slot_place: Any) -> PlaceResult | None:
+    if not isinstance(slot_place, str) or not slot_place.strip():
+        return None
+    by_id = loaded.places.resolve_area(slot_place)
+    return by_id if by_id.status == "found" else loaded.places.resolve(slot_place)
+
+
+class ActionSignpost(Action):
+    """Reads the latest message (and the place/need slots), searches and answers briefly."""
+
+    def name(self) -> str:
+        return "action_signpost"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            return self.signpost(dispatcher, tracker, live_directory().get())
+        except Exception as error:  # never crash the conversation; never log what was written
+            log.error("action_signpost failed (%s); gave the national helpline instead",
+                      type(error).__name__)
+            dispatcher.utter_message(text=FALLBACK_TEXT)
+            return []
+
+    def signpost(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 loaded: Loaded | None, now: datetime | None = None) -> list[EventType]:
+        if loaded is None:
+            dispatcher.utter_message(text=FALLBACK_TEXT)
+            return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        entity_place = next(tracker.get_latest_entity_values("place"), None)
+        need = loaded.needs.need(text) or tracker.get_slot("need")
+        if need not in loaded.directory.needs:
+            need = None
+        person = person_from_text(text)
+
+        place = loaded.places.resolve(text)
+        if place.status == "none":
+            place = _place_from_slot(loaded, entity_place) or place
+        if place.status == "none":
+            place = _place_from_slot(loaded, tracker.get_slot("place")) or place
+
+        if place.status == "none":
+            dispatcher.utter_message(text=ASK_PLACE)
+            return [SlotSet("need", need)]
+        if place.status == "ambiguous":
+            buttons = [{"title": c.label,
+                        "payload": "/inform_place" + json.dumps({"place": c.area_name})}
+                       for c in place.choices[:5]]
+            dispatcher.utter_message(
+                text=f"{place.name} is in more than one area. Which one do you mean?",
+                buttons=buttons)
+            return [SlotSet("need", need)]
+
+        directory = loaded.directory
+        if place.status == "outside":
+            result = search(directory, None, need, person, now)
+            heading = (f"We don't list local services for {place.name} yet. "
+                       "These national services can help:")
+            dispatcher.utter_message(text=compose(result, heading))
+            return [SlotSet("place", place.name), SlotSet("need", need)]
+
+        area = directory.areas[place.area_id]
+        result = search(directory, area.id, need, person, now)
+        label = directory.needs[need].label.split(" (")[0] if need else "Support"
+        heading = f"{label} for {place.name} ({area.name}):" \
+            if place.name.lower() != area.name.lower() else f"{label} in {area.name}:"
+        dispatcher.utter_message(text=compose(result, heading))
+        return [SlotSet("place", area.name), SlotSet("need", need)]

@@ -1,0 +1,1 @@
+"""The service directory: files partnership staff edit, validation, places, search and export."""

@@ -1,0 +1,112 @@
+"""Open Referral UK / HSDS 3.0 service records, and a file export."""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from helpline.directory.model import NATIONAL, Directory, Service
+
+NAMESPACE = uuid.UUID("6f1d2a0c-3c52-4b7e-9a55-2d7a1e5b9c01")
+
+
+def stable_uuid(kind: str, key: str) -> str:
+    """The same directory id always exports with the same UUID."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def _eligibility_text(service: Service) -> str:
+    rules = service.eligibility
+    parts = []
+    if rules.gender != "any":
+        parts.append(f"For {rules.gender}.")
+    if rules.min_age is not None or rules.max_age is not None:
+        low = rules.min_age if rules.min_age is not None else 0
+        parts.append(f"Ages {low} to {rules.max_age}." if rules.max_age is not None
+                     else f"Ages {low} and over.")
+    if rules.risk_level:
+        parts.append("Risk level: " + ", ".join(rules.risk_level) + ".")
+    if rules.lgbt_specialist:
+        parts.append("Specialist service for LGBT+ people.")
+    if rules.self_referral is True:
+        parts.append("You can refer yourself.")
+    elif rules.self_referral is False or service.referral_only:
+        parts.append("By referral only.")
+    return " ".join(parts)
+
+
+def service_record(directory: Directory, service: Service) -> dict:
+    """One service as an HSDS 3.0 `service` object with its related records embedded."""
+    sid = stable_uuid("service", service.id)
+    org = directory.organizations.get(service.organization_id)
+    record: dict = {
+        "id": sid,
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "organization_id": stable_uuid("organization", service.organization_id),
+        "assured_date": service.last_reviewed.isoformat(),
+        "application_process": ("By referral only. " if service.referral_only else "")
+        + service.how_to_reach,
+        "phones": [], "schedules": [], "service_areas": [], "languages": [], "attributes": [],
+    }
+    if org is not None:
+        record["organization"] = {"id": record["organization_id"], "name": org.name,
+                                  "description": org.description}
+    if service.email:
+        record["email"] = service.email
+    if service.url:
+        record["url"] = service.url
+    eligibility = _eligibility_text(service)
+    if eligibility:
+        record["eligibility_description"] = eligibility
+    if service.eligibility.min_age is not None:
+        record["minimum_age"] = service.eligibility.min_age
+    if service.eligibility.max_age is not None:
+        record["maximum_age"] = service.eligibility.max_age
+    for i, phone in enumerate(service.phones):
+        item = {"id": stable_uuid("phone", f"{service.id}:{i}"), "service_id": sid,
+                "number": phone.number, "type": phone.type}
+        if phone.description:
+            item["description"] = phone.description
+        record["phones"].append(item)
+    for i, schedule in enumerate(service.schedules):
+        item = {"id": stable_uuid("schedule", f"{service.id}:{i}"), "service_id": sid,
+                "freq": schedule.freq, "wkst": "MO", "byday": ",".join(schedule.byday),
+                "opens_at": schedule.opens_at, "closes_at": schedule.closes_at,
+                "notes": "Times are Europe/London local time."}
+        if schedule.description:
+            item["description"] = schedule.description
+        record["schedules"].append(item)
+    for area in service.service_areas:
+        record["service_areas"].append({
+            "id": stable_uuid("service_area", f"{service.id}:{area}"), "service_id": sid,
+            "name": directory.area_name(area),
+            "description": "England-wide" if area == NATIONAL else
+            ("Local authority area" if area in directory.areas else "County or region")})
+    for language in service.languages:
+        record["languages"].append({"id": stable_uuid("language", f"{service.id}:{language}"),
+                                    "service_id": sid, "name": language})
+    for need in service.needs:
+        label = directory.needs[need].label if need in directory.needs else need
+        record["attributes"].append({
+            "id": stable_uuid("attribute", f"{service.id}:{need}"), "link_id": sid,
+            "link_type": "need", "link_entity": "service", "value": label,
+            "taxonomy_term": {"id": stable_uuid("need", need), "name": label, "code": need}})
+    record["metadata"] = [{
+        "id": stable_uuid("metadata", f"{service.id}:source"), "resource_id": sid,
+        "resource_type": "service", "last_action_date": service.last_reviewed.isoformat(),
+        "last_action_type": "reviewed", "field_name": "source", "previous_value": "",
+        "replacement_value": "; ".join(service.source), "updated_by": "partnership staff"}]
+    return record
+
+
+def export_services(directory: Directory) -> list[dict]:
+    return [service_record(directory, s) for s in directory.services.values()]
+
+
+def write_export(directory: Directory, path: Path) -> int:
+    records = export_services(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(records, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return len(records)

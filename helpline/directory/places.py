@@ -1,0 +1,163 @@
+"""Find the place someone is in: gazetteer names (spaCy PhraseMatcher), postcodes, misspellings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from helpline.directory.model import Directory
+
+FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*\d[A-Z]{2}\b", re.I)
+OUTWARD = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\b", re.I)
+PLACE_CUE = re.compile(r"\b(?:live in|living in|i'?m in|im in|based in|staying in|from|near|"
+                       r"in|around|moved to)\s+([A-Z][a-z]+(?:[ -](?:upon|on|under|le)?[ -]?"
+                       r"[A-Z][a-z]+)*)")
+CUES = {"in", "near", "from", "around", "at", "to", "live", "nr"}
+# Capitalised words after "in"/"near" that are not places.
+NOT_PLACES = {"I", "The", "A", "An", "My", "Danger", "Trouble", "Pain", "Love", "Hospital",
+              "Court", "Bed", "Fear", "Touch", "England", "Britain", "UK", "Help", "Need",
+              "Please", "Hi", "Hello", "Yes", "No", "Refuge", "Crisis", "Hiding", "Work",
+              "School", "Prison", "Jail", "Care", "Tears", "Shock", "Debt", "January",
+              "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+              "Friday", "Saturday", "Sunday", "Christmas", "Police", "Town", "The City"}
+FUZZY_MIN_LEN = 5
+FUZZY_CUTOFF = 0.84
+STOPWORDS = {"about", "after", "again", "where", "there", "their", "these", "those", "which",
+             "would", "could", "should", "think", "thing", "things", "right", "really", "scared",
+             "worried", "please", "house", "leave", "being", "never", "always", "hurts",
+             "partner", "husband", "friend", "family", "money", "phone", "police", "abuse",
+             "abusive", "violent", "hitting", "someone", "something", "anyone", "nothing",
+             "children", "support", "helpline", "refuge", "advice", "local", "living", "staying",
+             "near", "close", "moved", "town", "village", "city", "postcode", "today", "tonight",
+             "morning", "evening", "because", "though", "through", "thanks", "hello"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    area_id: str
+    area_name: str
+
+
+@dataclass
+class PlaceResult:
+    """status: found (one area), ambiguous (ask), outside (no local listings) or none."""
+
+    status: str
+    name: str = ""
+    area_id: str | None = None
+    choices: list[Choice] = field(default_factory=list)
+
+
+class PlaceFinder:
+    """Built once per directory version; lookups are read-only and thread-safe."""
+
+    def __init__(self, directory: Directory, nlp: spacy.language.Language | None = None) -> None:
+        self.directory = directory
+        self.nlp = nlp or spacy.blank("en")
+        self.names: dict[str, set[str]] = {}
+        self.display: dict[str, str] = {}
+        self.postcodes: dict[str, set[str]] = {}
+        for area in directory.areas.values():
+            for name in (area.name, *area.places):
+                key = name.lower()
+                self.names.setdefault(key, set()).add(area.id)
+                self.display.setdefault(key, name)
+            for code in area.postcodes:
+                self.postcodes.setdefault(code.upper(), set()).add(area.id)
+        self.common = {w.lower() for w in directory.common_words}
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in self.display.values()])
+        self.by_initial: dict[str, list[str]] = {}
+        for key in self.names:
+            if len(key) >= FUZZY_MIN_LEN:
+                self.by_initial.setdefault(key[0], []).append(key)
+
+    # -- lookups -------------------------------------------------------------------------
+    def _result(self, name: str, area_ids: set[str]) -> PlaceResult:
+        if len(area_ids) == 1:
+            (area_id,) = area_ids
+            return PlaceResult("found", name, area_id)
+        choices = [Choice(f"{name} ({self.directory.area_name(a)})", a,
+                          self.directory.area_name(a)) for a in sorted(area_ids)]
+        return PlaceResult("ambiguous", name, None, choices)
+
+    def _postcode(self, text: str) -> PlaceResult | None:
+        for match in FULL_POSTCODE.finditer(text):
+            district = match.group(1).upper()
+            areas = self.postcodes.get(district)
+            if areas:
+                return self._result(match.group(0).upper(), areas)
+            return PlaceResult("outside", match.group(0).upper())
+        for match in OUTWARD.finditer(text):
+            district = match.group(1).upper()
+            if district in self.postcodes:
+                return self._result(district, self.postcodes[district])
+        return None
+
+    def _names(self, text: str) -> list[tuple[str, set[str]]]:
+        doc = self.nlp.make_doc(text)
+        spans = filter_spans([doc[s:e] for _id, s, e in self.matcher(doc)])
+        short_reply = len([t for t in doc if t.is_alpha]) <= 3
+        found = []
+        for span in spans:
+            key = span.text.lower()
+            if key in self.common:
+                before = doc[span.start - 1].lower_ if span.start > 0 else ""
+                if not (span.text[0].isupper() or before in CUES or short_reply):
+                    continue
+            found.append((self.display[key], self.names[key]))
+        return found
+
+    def _fuzzy(self, text: str) -> tuple[str, set[str]] | None:
+        words = re.findall(r"[A-Za-z]+(?:[ -][A-Za-z]+)?", text)
+        tokens = re.findall(r"[A-Za-z]+", text)
+        candidates = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        best: tuple[float, str] | None = None
+        for word in candidates or words:
+            low = word.lower()
+            if len(low) < FUZZY_MIN_LEN or low in STOPWORDS:
+                continue
+            for key in self.by_initial.get(low[0], ()):
+                if abs(len(key) - len(low)) > 2:
+                    continue
+                matcher = SequenceMatcher(None, low, key)
+                if matcher.real_quick_ratio() < FUZZY_CUTOFF or matcher.quick_ratio() < FUZZY_CUTOFF:
+                    continue
+                score = matcher.ratio()
+                if score >= FUZZY_CUTOFF and (best is None or score > best[0]):
+                    best = (score, key)
+        if best is None:
+            return None
+        return self.display[best[1]], self.names[best[1]]
+
+    def resolve(self, text: str) -> PlaceResult:
+        """Where is this person? Postcodes first (most precise), then names, then misspellings."""
+        text = text or ""
+        by_postcode = self._postcode(text)
+        if by_postcode is not None:
+            return by_postcode
+        names = self._names(text) or [m for m in [self._fuzzy(text)] if m]
+        if names:
+            if len(names) == 1:
+                return self._result(*names[0])
+            pairs = {(n, a) for n, areas in names for a in areas}
+            if len({a for _n, a in pairs}) == 1:
+                return self._result(names[-1][0], {pairs.pop()[1]})
+            choices = [Choice(f"{n} ({self.directory.area_name(a)})", a,
+                              self.directory.area_name(a)) for n, a in sorted(pairs)]
+            return PlaceResult("ambiguous", names[-1][0], None, choices)
+        cue = PLACE_CUE.search(text)
+        if cue and cue.group(1) not in NOT_PLACES and cue.group(1).split()[0] not in NOT_PLACES:
+            return PlaceResult("outside", cue.group(1))
+        return PlaceResult("none")
+
+    def resolve_area(self, area_id: str) -> PlaceResult:
+        if area_id in self.directory.areas:
+            return PlaceResult("found", self.directory.areas[area_id].name, area_id)
+        return PlaceResult("none")
