@@ -1,0 +1,174 @@
+"""Start the bot's processes on this machine: `python -m helpline.run [--shell]`.
+
+The action server and the Rasa server (REST channel on :5005) run as child processes; the
+settings come from environment variables with local defaults (SQLite in var/). The same
+functions start the real servers in the end-to-end tests.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from helpline import settings
+
+BIN = Path(sys.executable).parent
+MODEL = settings.ROOT / "models" / "helpline.tar.gz"
+
+
+def tracker_store_config(url: str) -> dict:
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    parsed = make_url(url)
+    config = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+    if parsed.host:
+        config["url"] = parsed.host
+    if parsed.port:
+        config["port"] = parsed.port
+    if parsed.username:
+        config["username"] = parsed.username
+    if parsed.password:
+        config["password"] = parsed.password
+    return config
+
+
+def write_endpoints(path: Path, action_url: str, tracker_url: str) -> Path:
+    """Write an endpoints file for one Rasa server."""
+    endpoints = {
+        "action_endpoint": {"url": action_url},
+        "tracker_store": tracker_store_config(tracker_url),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.setdefault("SANIC_HOST", os.environ.get("HELPLINE_BIND", "127.0.0.1"))
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    return env
+
+
+@dataclass
+class Stack:
+    """The processes of one running bot, and where to reach them."""
+
+    rasa_port: int
+    action_port: int
+    tracker_url: str
+    model: Path = MODEL
+    bind: str = "127.0.0.1"
+    log_dir: Path = field(default_factory=settings.data_dir)
+    action_url: str | None = None  # default: our own action server
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(
+            args, cwd=settings.ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(process)
+        return process
+
+    def start_actions(self) -> None:
+        self._spawn(
+            f"actions-{self.action_port}",
+            [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
+             "--port", str(self.action_port)],
+        )
+
+    def start_rasa(self) -> None:
+        action_url = self.action_url or f"http://127.0.0.1:{self.action_port}/webhook"
+        endpoints = write_endpoints(
+            self.log_dir / f"endpoints-{self.rasa_port}.yml", action_url, self.tracker_url
+        )
+        self._spawn(
+            f"rasa-{self.rasa_port}",
+            [str(BIN / "rasa"), "run", "--enable-api", "--model", str(self.model),
+             "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+             "--interface", self.bind, "--port", str(self.rasa_port)],
+        )
+
+    def wait_ready(self, timeout: float = 120) -> float:
+        """Wait until the Rasa server answers /status; return the seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a process exited early (see logs in {self.log_dir})")
+            try:
+                with urllib.request.urlopen(f"{self.rasa_url}/status", timeout=2) as reply:
+                    if reply.status == 200:
+                        return time.monotonic() - start
+            except OSError:
+                time.sleep(0.25)
+        raise TimeoutError(f"Rasa was not ready in {timeout} s (see logs in {self.log_dir})")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    args = parser.parse_args(argv)
+    stack = Stack(
+        rasa_port=int(os.environ.get("HELPLINE_RASA_PORT", "5005")),
+        action_port=int(os.environ.get("HELPLINE_ACTION_PORT", "5055")),
+        tracker_url=settings.tracker_db_url(),
+        bind=os.environ.get("HELPLINE_BIND", "127.0.0.1"),
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        stack.start_actions()
+        if args.shell:
+            endpoints = write_endpoints(
+                stack.log_dir / "endpoints-shell.yml",
+                f"http://127.0.0.1:{stack.action_port}/webhook",
+                stack.tracker_url,
+            )
+            return subprocess.call(
+                [str(BIN / "rasa"), "shell", "--model", str(stack.model),
+                 "--endpoints", str(endpoints), "--port", str(stack.rasa_port)],
+                cwd=settings.ROOT, env=_env(),
+            )
+        stack.start_rasa()
+        seconds = stack.wait_ready()
+        print(f"Ready in {seconds:.0f} s. REST channel: "
+              f"POST {stack.rasa_url}/webhooks/rest/webhook  (Ctrl+C to stop; logs in var/)")
+        while all(process.poll() is None for process in stack.processes):
+            time.sleep(1)
+        print("A process stopped; shutting down (see logs in var/).")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Shared fixtures: the real Rasa server and action server, started once per test run."""
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from helpline import settings
+from helpline.run import MODEL, Stack
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_model() -> Path:
+    """Train once if `make train` has not already (training is skipped when unchanged)."""
+    if not MODEL.exists():
+        subprocess.run(["make", "train"], cwd=settings.ROOT, check=True)
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server + Rasa server on loopback, with a throwaway SQLite tracker store.
+
+    Besides the Stack's own attributes it offers `.tracker_db_url`, `.db_url` and `.log_dir`.
+    """
+    ensure_model()
+    workdir = tmp_path_factory.mktemp("stack")
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
+        log_dir=workdir,
+    )
+    stack.tracker_db_url = stack.tracker_url
+    stack.db_url = f"sqlite:///{workdir / 'helpline.db'}"
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        stack.wait_ready()
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A Rasa server whose action server is down (nothing listens on its port)."""
+    ensure_model()
+    workdir = tmp_path_factory.mktemp("no-actions")
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
+        log_dir=workdir,
+    )
+    try:
+        stack.start_rasa()
+        stack.wait_ready()
+        yield stack
+    finally:
+        stack.stop()
+
+
+class RestClient:
+    """Talks to a Rasa server over the standard REST channel."""
+
+    def __init__(self, base_url: str) -> None:
+        self.url = f"{base_url}/webhooks/rest/webhook"
+
+    def send(self, sender: str, message: str) -> list[dict]:
+        reply = requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
+        assert reply.status_code == 200, reply.status_code
+        return reply.json()
+
+    def texts(self, sender: str, message: str) -> list[str]:
+        return [item.get("text", "") for item in self.send(sender, message)]
+
+
+@pytest.fixture(scope="session")
+def rest(rasa_stack: Stack) -> RestClient:
+    return RestClient(rasa_stack.rasa_url)

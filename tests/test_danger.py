@@ -1,0 +1,64 @@
+"""The deterministic danger check: every wording from the issue, and messages that must not trip it."""
+import pytest
+
+from helpline.danger import in_danger, normalise
+
+DANGER = [
+    "he's hitting me",
+    "hes hittin me",
+    "He is HITTING me!!!",
+    "he's outside with a knife",
+    "hes outside wiv a nife",
+    "I think he'll kill me tonight",
+    "i think hes gonna kill me 2nite",
+    "can't talk he's here",
+    "cant talk hes here",
+    "cnt talk",
+    "he r outside",
+    "my ex is banging on the door",
+    "he's strangling me",
+    "he choked me and I couldn't breathe",
+    "she's got a gun",
+    "im scared he will hurt me",
+    "help me now",
+    "I'm in danger",
+    "not safe right now",
+    "sos",
+    "he has locked me in",
+    "my dad is beating my mum",
+    "he threatened to kill me and the kids",
+    "im bleeding",
+    "I have been with him for years and it was ok at first but lately he drinks and tonight"
+    " he said he is going to kill me when he gets back",
+]
+
+SAFE = [
+    "",
+    "hello",
+    "is this abuse",
+    "he takes all my money",
+    "exiting the house",
+    "I can't talk to anyone about this",
+    "my friend is worried about her sister",
+    "what is coercive control",
+    "thank you",
+    "he won't let me see my friends",
+]
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_is_found(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_ordinary_messages_are_not_danger(text: str) -> None:
+    assert not in_danger(text)
+
+
+def test_danger_at_the_end_of_100_kb_is_found() -> None:
+    assert in_danger("we argued about the shopping. " * 3500 + "he's outside with a knife")
+
+
+def test_normalise_spells_out_text_speak() -> None:
+    assert normalise("Hes gonna KILL me 2nite!!!") == "he is going to kill me tonight !!!"
