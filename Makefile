@@ -29,7 +29,10 @@ $(BIN)/activate: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-setup: $(BIN)/activate train ## Create the venv, install pinned dependencies, train the model once
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(BIN)/activate node_modules/.package-lock.json train ## Create the venv, install pinned dependencies, train once
 
 $(MODEL): $(BIN)/activate $(TRAINING_INPUTS)
 	$(RASA) train --config config.yml --domain domain.yml --data bot/data \
@@ -54,7 +57,7 @@ stories: $(MODEL) ## Run the Rasa test stories
 unit: $(MODEL) ## Run pytest (unit and end-to-end tests)
 	$(BIN)/pytest -q
 
-test: validate train stories unit ## Run all the tests
+test: validate train stories unit crossval ## Run all the tests
 
 crossval: $(BIN)/activate ## 5-fold NLU cross-validation (report in results/crossval)
 	$(BIN)/python scripts/crossval.py
@@ -66,4 +69,4 @@ lint: $(BIN)/activate ## ruff
 	$(BIN)/ruff check helpline bot tests scripts
 
 clean: ## Remove the venv, models and local data
-	rm -rf $(VENV) models results var .rasa
+	rm -rf $(VENV) models results var .rasa node_modules
