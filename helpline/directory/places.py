@@ -121,10 +121,10 @@ class PlaceFinder:
         best: tuple[float, str] | None = None
         for word in candidates or words:
             low = word.lower()
-            if len(low) < FUZZY_MIN_LEN or low in STOPWORDS:
+            if len(low) < FUZZY_MIN_LEN or low in STOPWORDS or low in self.names:
                 continue
             for key in self.by_initial.get(low[0], ()):
-                if abs(len(key) - len(low)) > 2:
+                if abs(len(key) - len(low)) > 2 or key in self.common:
                     continue
                 matcher = SequenceMatcher(None, low, key)
                 if matcher.real_quick_ratio() < FUZZY_CUTOFF or matcher.quick_ratio() < FUZZY_CUTOFF:

@@ -1,0 +1,84 @@
+"""Places: gazetteer names, postcodes and misspellings resolve; two areas ask; outside is honest."""
+from __future__ import annotations
+
+import pytest
+
+from helpline.directory.search import search
+
+
+@pytest.mark.parametrize("text,area", [
+    ("I live in Leek", "staffordshire-moorlands"),
+    ("ST13", "staffordshire-moorlands"),
+    ("st13 6ht", "staffordshire-moorlands"),
+    ("near Cannock", "cannock-chase"),
+    ("WS11 1AA", "cannock-chase"),
+    ("Macclesfeild", "cheshire-east"),
+    ("i live in macclesfeild and need help", "cheshire-east"),
+    ("tamwoth", "tamworth"),
+    ("Tamworth", "tamworth"),
+    ("B77", "tamworth"),
+    ("B78 3AB", "tamworth"),
+    ("B79", "tamworth"),
+    ("Widnes", "halton"),
+    ("i'm in runcorn", "halton"),
+    ("WA7", "halton"),
+    ("WA8 0AB", "halton"),
+    ("birkenhead", "wirral"),
+    ("Newcastle-under-Lyme", "newcastle-under-lyme"),
+    ("burton upon trent", "east-staffordshire"),
+    ("leek", "staffordshire-moorlands"),
+])
+def test_place_examples_resolve(loaded, text, area):
+    place = loaded.places.resolve(text)
+    assert (place.status, place.area_id) == ("found", area)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Leek", "Arch North Staffs"),
+    ("ST13", "Arch North Staffs"),
+    ("Tamworth", "Pathway Project"),
+    ("B78", "Pathway Project"),
+    ("Widnes", "Halton Domestic Abuse Community Support"),
+    ("WA7 1AA", "Halton Domestic Abuse Community Support"),
+])
+def test_place_leads_to_its_local_service(loaded, text, expected):
+    place = loaded.places.resolve(text)
+    hits = search(loaded.directory, place.area_id).hits
+    assert hits[0].tier == "local" and hits[0].service.name.startswith(expected)
+
+
+@pytest.mark.parametrize("text,areas", [
+    ("Hale", {"trafford", "halton"}),
+    ("I live in Weston", {"stafford", "halton", "cheshire-east"}),
+    ("ST7", {"newcastle-under-lyme", "cheshire-east"}),
+    ("WS15 2AA", {"cannock-chase", "lichfield"}),
+])
+def test_a_place_in_two_areas_gets_a_question(loaded, text, areas):
+    place = loaded.places.resolve(text)
+    assert place.status == "ambiguous"
+    assert {c.area_id for c in place.choices} == areas
+
+
+@pytest.mark.parametrize("text", ["I live in Leeds", "LS1 4AP", "we're near Norwich"])
+def test_a_place_outside_is_recognised(loaded, text):
+    assert loaded.places.resolve(text).status == "outside"
+
+
+@pytest.mark.parametrize("text", ["I need help", "he hit me again", "I'm in danger", "help",
+                                  "a stone in my shoe", "the sale at the shop", ""])
+def test_no_place_in_everyday_words(loaded, text):
+    assert loaded.places.resolve(text).status == "none"
+
+
+@pytest.mark.parametrize("text,need", [
+    ("I need a refuge", "refuge"),
+    ("somewhere safe to stay", "refuge"),
+    ("I was raped", "isva-sexual-violence"),
+    ("worried about my own behaviour", "perpetrator-programme"),
+    ("he keeps following me, stalking", "stalking"),
+    ("can someone change the locks", "sanctuary"),
+    ("I need help", "helpline"),
+    ("hello", None),
+])
+def test_needs_from_free_text(loaded, text, need):
+    assert loaded.needs.need(text) == need

@@ -1,0 +1,148 @@
+"""Bad files give plain-English file:line problems and a non-zero exit, never a traceback."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpline.cli import main
+from tests.directory.conftest import problems_for
+
+GOOD_SERVICE = """\
+organizations:
+  - id: test-org
+    name: Test organisation
+    description: For tests.
+services:
+  - id: test-service
+    organization: test-org
+    name: Test service
+    description: A test.
+    needs: [helpline]
+    status: active
+    phones:
+      - number: "01782 205500"
+        type: voice
+    service_areas: [tamworth]
+    source: 001_589c176e9c6d0884.txt
+    last_reviewed: 2026-11-01
+"""
+
+
+def write(folder: Path, text: str, name: str = "extra.yml") -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def run_validate(folder: Path, capsys) -> tuple[int, str]:
+    code = main(["directory", "validate", "--dir", str(folder)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out
+
+
+def test_a_good_extra_file_passes(folder, capsys):
+    write(folder, GOOD_SERVICE)
+    code, out = run_validate(folder, capsys)
+    assert code == 0 and "OK:" in out
+
+
+@pytest.mark.parametrize("old,new,line,words", [
+    ("    name: Test service\n", "", 6, "missing the required field 'name'"),
+    ('"01782 205500"', '"01782 2055"', 13, "not a valid UK phone number"),
+    ('"01782 205500"', '"call us"', 13, "not a valid UK phone number"),
+    ("    status: active\n", "    status: active\n    email: help@nowhere\n", 12,
+     "not a valid email address"),
+    ("[tamworth]", "[tamwerth]", 15, "area 'tamwerth' is not in areas.yml (did you mean "
+     "'tamworth'?)"),
+    ("[helpline]", "[helpine]", 10, "need 'helpine' is not in needs.yml"),
+    ("    status: active\n", "    status: open\n", 11, "status 'open' should be one of"),
+    ("    status: active\n", "    status: active\n    referral_only: maybe\n", 12,
+     "referral_only should be true or false"),
+    ("    phones:\n", "    phone:\n", 12, "unknown field 'phone' (did you mean 'phones'?)"),
+    ("last_reviewed: 2026-11-01", "last_reviewed: last week", 17,
+     "last_reviewed should be a date"),
+    ("    status: active\n", "    status: active\n    eligibility:\n      min_age: sixteen\n", 13,
+     "min_age should be a whole number"),
+])
+def test_bad_fields_are_reported_with_file_and_line(folder, capsys, old, new, line, words):
+    assert old in GOOD_SERVICE
+    path = write(folder, GOOD_SERVICE.replace(old, new))
+    code, out = run_validate(folder, capsys)
+    assert code == 1
+    assert f"{path}:{line}: " in out and words in out, out
+
+
+@pytest.mark.parametrize("schedule,words", [
+    ('freq: WEEKLY\n        byday: MO,TU\n        opens_at: "9am"\n        closes_at: "17:00"',
+     "opens_at should be a time"),
+    ('freq: WEEKLY\n        byday: MON\n        opens_at: "09:00"\n        closes_at: "17:00"',
+     "byday should list days"),
+    ('freq: DAILY\n        byday: MO\n        opens_at: "09:00"\n        closes_at: "17:00"',
+     "freq 'DAILY' is not supported"),
+    ('freq: WEEKLY\n        byday: MO\n        opens_at: "09:00"\n        closes_at: "09:00"',
+     "empty opening time"),
+])
+def test_invalid_schedules_are_errors(folder, capsys, schedule, words):
+    text = GOOD_SERVICE.replace("    service_areas:", f"    schedules:\n      - {schedule}\n"
+                                "    service_areas:")
+    path = write(folder, text)
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and str(path) in out and words in out, out
+
+
+def test_duplicate_id_names_both_places(folder, capsys):
+    path = write(folder, GOOD_SERVICE.replace("test-service", "pathway-project-helpline"),
+                 "zz-extra.yml")
+    code, out = run_validate(folder, capsys)
+    assert code == 1
+    assert f"{path}:6: duplicate service id 'pathway-project-helpline'" in out
+    assert "staffordshire.yml:" in out
+
+
+def test_broken_yaml_gives_the_line(folder, capsys):
+    path = write(folder, GOOD_SERVICE.replace("    name: Test service\n",
+                                              "    name: Test service\n   bad: [unclosed\n"))
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and f"{path}:" in out and "cannot read this line" in out, out
+
+
+def test_tab_indentation_is_reported(folder, capsys):
+    path = write(folder, GOOD_SERVICE.replace("    name: Test service", "\tname: Test service"))
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and f"{path}:" in out
+
+
+def test_duplicate_key_is_reported(folder, capsys):
+    path = write(folder, GOOD_SERVICE.replace("    status: active\n",
+                                              "    status: active\n    status: inactive\n"))
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and f"{path}:12: 'status' appears twice" in out, out
+
+
+@pytest.mark.parametrize("text,words", [
+    ("", "the file is empty"),
+    ("# only a comment\n", "the file is empty"),
+    ("- just\n- a list\n", "should start with named sections"),
+    ("services: 42\n", "'services' should be a list"),
+    ("services:\n  - just text\n", "each entry in 'services'"),
+    ("\x00\xff binary", "cannot"),
+])
+def test_wrong_shapes_and_empty_files(folder, capsys, text, words):
+    path = write(folder, text)
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and str(path) in out and words in out, out
+
+
+def test_stale_review_is_a_warning_not_an_error(folder):
+    problems = problems_for(folder, today=date(2028, 1, 1))
+    assert problems and all(": warning: " in p for p in problems)
+    assert any("more than 12 months ago" in p for p in problems)
+
+
+def test_missing_areas_file(folder, capsys):
+    (folder / "areas.yml").unlink()
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and "areas.yml:0: this file is missing" in out
