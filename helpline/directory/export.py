@@ -92,7 +92,8 @@ def service_record(directory: Directory, service: Service) -> dict:
         record["attributes"].append({
             "id": stable_uuid("attribute", f"{service.id}:{need}"), "link_id": sid,
             "link_type": "need", "link_entity": "service", "value": label,
-            "taxonomy_term": {"id": stable_uuid("need", need), "name": label, "code": need}})
+            "taxonomy_term": {"id": stable_uuid("need", need), "name": label, "code": need,
+                              "description": f"Need category: {label}"}})
     record["metadata"] = [{
         "id": stable_uuid("metadata", f"{service.id}:source"), "resource_id": sid,
         "resource_type": "service", "last_action_date": service.last_reviewed.isoformat(),
