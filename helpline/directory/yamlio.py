@@ -37,7 +37,7 @@ class DuplicateKey(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 
