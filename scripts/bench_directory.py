@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import tempfile
 import threading
 import time
