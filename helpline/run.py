@@ -28,7 +28,7 @@ MODEL = settings.ROOT / "models" / "helpline.tar.gz"
 def tracker_store_config(url: str) -> dict:
     """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
     parsed = make_url(url)
-    config = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+    config = {"type": "helpline.tracker_store.TrackerStore", "dialect": parsed.drivername, "db": parsed.database}
     if parsed.host:
         config["url"] = parsed.host
     if parsed.port:
