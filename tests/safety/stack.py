@@ -52,10 +52,13 @@ def wait_http(url: str, processes: list[subprocess.Popen], timeout: float, logs:
 
 class _NeutralHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write(NEUTRAL_PAGE)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(NEUTRAL_PAGE)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser moved on
 
     def log_message(self, *_args: object) -> None:
         pass
