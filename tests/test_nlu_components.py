@@ -6,7 +6,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from helpline.nlu.components import SAFETY_FLAG, SafetyGate, SafetyOverride
+from helpline.nlu.components import EMPTY_PLACEHOLDER, SAFETY_FLAG, SafetyGate, SafetyOverride
 
 
 def _create(component, config, tmp_path):
@@ -43,6 +43,7 @@ def test_gate_strips_markup_and_flags_empty_messages(tmp_path) -> None:
         Message({TEXT: "<b>is this abuse</b>"}),
     ])
     assert markup.get(SAFETY_FLAG) == emoji.get(SAFETY_FLAG) == blank.get(SAFETY_FLAG) == "empty"
+    assert markup.get(TEXT) == blank.get(TEXT) == EMPTY_PLACEHOLDER
     assert words.get(SAFETY_FLAG) is None
     assert words.get(TEXT).split() == ["is", "this", "abuse"]
 

@@ -1,1 +1,4 @@
 """Custom actions for the Rasa action server, one module per concern."""
+from bot.actions.signposting import ActionSignpost
+
+__all__ = ["ActionSignpost"]

@@ -27,6 +27,7 @@ from helpline.danger import in_danger
 DANGER_INTENT = "danger"
 FALLBACK_INTENT = "nlu_fallback"
 SAFETY_FLAG = "helpline_safety"  # "danger", "empty" or absent
+EMPTY_PLACEHOLDER = "empty"
 _HAS_WORD = re.compile(r"\w")
 _MARKUP = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
@@ -59,8 +60,11 @@ class SafetyGate(GraphComponent):
         if in_danger(text):
             message.set(SAFETY_FLAG, "danger", add_to_output=True)
         words = _MARKUP.sub(" ", text[: self.max_chars * 4])[: self.max_chars]
-        if not _HAS_WORD.search(words) and SAFETY_FLAG not in message.data:
-            message.set(SAFETY_FLAG, "empty", add_to_output=True)
+        if not _HAS_WORD.search(words):
+            if SAFETY_FLAG not in message.data:
+                message.set(SAFETY_FLAG, "empty", add_to_output=True)
+            # Featurizers fail on a message with no tokens: give the model a placeholder.
+            words = EMPTY_PLACEHOLDER
         if words != text:
             message.set(TEXT, words)
 
