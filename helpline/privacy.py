@@ -164,9 +164,17 @@ def _delete_rows(engine: Engine, table: str, column: str, ids: list[str]) -> int
 def scrub(engine: Engine, tables: Iterable[str]) -> None:
     """Make deleted rows' bytes unrecoverable: SQLite WAL checkpoint, PostgreSQL VACUUM."""
     if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            # secure_delete already zeroed freed cells; drop the old page images in the WAL.
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # secure_delete already zeroed freed cells; drop the old page images in the WAL.
+        # A reader in another process can hold the checkpoint back: retry for a while.
+        for attempt in range(50):
+            with engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            if not busy or not busy[0]:
+                break
+            time.sleep(0.05 * min(attempt + 1, 5))
+        else:
+            logger.warning("SQLite WAL checkpoint stayed busy; old pages remain in the WAL "
+                           "until the next checkpoint.")
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in sorted(set(tables)):

@@ -163,6 +163,7 @@
           b.textContent = button.title;
           b.disabled = Boolean(message.chosen) || index < lastUserIndex();
           b.addEventListener("click", function () {
+            if (busy) { return; }
             message.chosen = true;
             send(button.payload || button.title, button.title);
           });
@@ -213,9 +214,10 @@
   var busy = false;
 
   function send(payload, shown) {
-    if (busy || exiting) { return; }
+    if (busy || exiting) { return false; }
     if (!state.sender) { state.sender = newSender(); }
     busy = true;
+    log.setAttribute("aria-busy", "true");
     addMessages([{ from: "user", text: shown }]);
     status.textContent = "Sending...";
     fetch("/api/message", {
@@ -247,7 +249,9 @@
       }
     }).then(function () {
       busy = false;
+      log.setAttribute("aria-busy", "false");
     });
+    return true;
   }
 
   function start() {
@@ -266,6 +270,10 @@
       if (!text) {
         status.textContent = "Please type a message first.";
         input.focus();
+        return;
+      }
+      if (busy) {
+        status.textContent = "Please wait for the reply, then send your message.";
         return;
       }
       input.value = "";

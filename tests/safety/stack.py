@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "helpline.tar.gz"
 NEUTRAL_REPLY = "Your order has been dispatched."
+# The project's tracker store (SQLite in WAL mode) when it exists, else Rasa's own.
+TRACKER_STORE = ("helpline.tracker_store.TrackerStore"
+                 if (ROOT / "helpline" / "tracker_store.py").exists() else "SQL")
 NEUTRAL_PAGE = b"<!doctype html><html lang='en'><head><title>Weather</title></head>" \
                b"<body><h1>Neutral weather page</h1></body></html>"
 
@@ -105,7 +108,7 @@ def safety_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafetySta
     tracker_db = base / "tracker.db"
     (base / "endpoints.yml").write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
+        f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n  db: {tracker_db}\n"
     )
     env = {
         key: value for key, value in os.environ.items()
@@ -114,7 +117,9 @@ def safety_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafetySta
     env.update({
         "HELPLINE_DATA_DIR": str(base),
         "HELPLINE_DB_URL": f"sqlite:///{base / 'helpline.db'}",
-        "HELPLINE_TRACKER_DB_URL": f"sqlite:///{tracker_db}",
+        # A decoy: erasure inside the Rasa server must find the tracker store Rasa really
+        # uses (from the agent), not this setting.
+        "HELPLINE_TRACKER_DB_URL": f"sqlite:///{base / 'decoy-tracker.db'}",
         "HELPLINE_NEUTRAL_REPLY": NEUTRAL_REPLY,
         "HELPLINE_ID_SECRET": "test-secret-for-the-safety-tests",
         "HELPLINE_EXIT_URL": neutral_url,

@@ -81,6 +81,7 @@ def assert_left_and_erased(page, stack: SafetyStack, cid: str) -> None:
     while tracker_rows(stack, cid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert tracker_rows(stack, cid) == 0, "the server erased the conversation"
+    assert MESSAGE not in stack.logs()
 
 
 def test_exit_button(page, safety_stack: SafetyStack, monkeypatch) -> None:
@@ -166,6 +167,7 @@ def test_accessibility_and_safe_rendering(page, safety_stack: SafetyStack, monke
     title = buttons.first.inner_text()
     buttons.first.click()
     page.wait_for_function("document.querySelectorAll('.msg-user').length === 2")
+    page.locator("#log[aria-busy=false]").wait_for(timeout=30_000)
     assert page.locator(".msg-user").last.inner_text().endswith(title)
     assert buttons.first.is_disabled()
     # Markup a person types is shown as text, never run.
