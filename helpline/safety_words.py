@@ -32,6 +32,7 @@ from helpline.db import Base
 DEFAULT_EXIT_WORDS = ("exit", "quick exit")
 DEFAULT_NEUTRAL_REPLY = "Thanks for your message. Goodbye."
 MAX_WORD_LENGTH = 40
+AWAIT_SECONDS = 15 * 60  # "set a safety word" waits this long for the word
 
 # Words Twilio (and US/UK carriers) reserve for opt-out, opt-in and help. A message made of
 # one of these may be swallowed by the carrier or end all texts from our number, so it can
@@ -179,6 +180,12 @@ def set_awaiting(conversation_id: str, awaiting: bool, db_url: Optional[str] = N
 class WordState:
     word_hash: Optional[str] = None
     awaiting_word: bool = False
+    updated_at: float = 0.0
+
+    def waiting_for_word(self, now: Optional[float] = None) -> bool:
+        """True while a "set a safety word" request is waiting for its word."""
+        age = (now if now is not None else time.time()) - self.updated_at
+        return self.awaiting_word and age < AWAIT_SECONDS
 
 
 def state(conversation_id: str, db_url: Optional[str] = None) -> WordState:
@@ -186,7 +193,7 @@ def state(conversation_id: str, db_url: Optional[str] = None) -> WordState:
         row = _get(session, conversation_id)
         if row is None:
             return WordState()
-        return WordState(row.word_hash, bool(row.awaiting_word))
+        return WordState(row.word_hash, bool(row.awaiting_word), float(row.updated_at or 0))
 
 
 def is_safety_word(conversation_id: str, text: Any, db_url: Optional[str] = None,
@@ -218,7 +225,7 @@ def screen_sync(channel: str, conversation_id: str, text: Any, *,
             in_memory.pop(conversation_id, None)
         privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
         return _reply(neutral_reply())
-    if current.awaiting_word:
+    if current.waiting_for_word():
         problem = word_problem(text)
         if problem:
             set_awaiting(conversation_id, False, db_url)

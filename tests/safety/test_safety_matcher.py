@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpline import privacy
 from helpline import safety_words as sw
 
 
@@ -90,3 +91,41 @@ def test_set_exchange_stores_only_a_hash(tmp_path) -> None:
     # Erased with the conversation: the word is gone and a fresh conversation starts.
     assert sw.state(cid, db_url) == sw.WordState()
     assert sw.screen_sync("rest", cid, "bluebell", **kwargs) is None
+
+
+def test_a_forgotten_request_expires(tmp_path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ours.db'}"
+    kwargs = {"db_url": db_url, "tracker_url": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    sw.screen_sync("rest", "c1", "set a safety word", **kwargs)
+    engine = privacy.engine_for(db_url, lambda: db_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE safety_words SET updated_at = updated_at - 3600")
+    # An hour later, an ordinary message is not taken as the safety word.
+    assert sw.screen_sync("rest", "c1", "is this abuse", **kwargs) is None
+
+
+def test_screen_with_rasa_in_memory_stores(tmp_path) -> None:
+    """The async gate with Rasa's real in-memory tracker and lock stores."""
+    import asyncio
+
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store, locks = InMemoryTrackerStore(Domain.empty()), InMemoryLockStore()
+    db_url = f"sqlite:///{tmp_path / 'ours.db'}"
+    tracker = DialogueStateTracker("c2", slots=[])
+    tracker.update(UserUttered("something private"))
+
+    async def scenario() -> list:
+        await store.save(tracker)
+        passed = await sw.screen("rest", "c2", "hello", tracker_store=store,
+                                 lock_store=locks, db_url=db_url)
+        assert passed is None
+        return await sw.screen("rest", "c2", "Exit", tracker_store=store,
+                               lock_store=locks, db_url=db_url)
+
+    assert asyncio.run(scenario()) == [{"text": sw.neutral_reply()}]
+    assert "c2" not in store.store
