@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 import uuid
 from typing import Iterator
@@ -112,11 +113,17 @@ def test_sqlite_erase_in_wal_mode_truncates_the_wal(tmp_path) -> None:
     with sa.create_engine(url).connect() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+    # Another process (the Rasa server) keeps the database open, so closing our connection
+    # does not checkpoint and delete the WAL for us.
+    keeper = sqlite3.connect(path)
+    keeper.execute("SELECT count(*) FROM events").fetchall()
     victim = privacy.pseudonymise("rest", "wal-session")
     save_conversation(store, victim, SECRET_TEXT)
+    assert SECRET_TEXT.encode() in (tmp_path / "tracker.db-wal").read_bytes()
     privacy.erase(victim, tracker_url=url, db_url=f"sqlite:///{tmp_path / 'ours.db'}")
     for file in tmp_path.glob("tracker.db*"):
         assert SECRET_TEXT.encode() not in file.read_bytes(), file.name
+    keeper.close()
     store.engine.dispose()
 
 
