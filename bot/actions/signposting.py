@@ -150,7 +150,7 @@ class ActionSignpost(Action):
             return [SlotSet("need", need)]
         if place.status == "ambiguous":
             buttons = [{"title": c.label,
-                        "payload": "/inform_place" + json.dumps({"place": c.area_name})}
+                        "payload": "/find_service" + json.dumps({"place": c.area_name})}
                        for c in place.choices[:5]]
             dispatcher.utter_message(
                 text=f"{place.name} is in more than one area. Which one do you mean?",

@@ -75,7 +75,7 @@ def test_ambiguous_place_gets_buttons(run):
     titles = {b["title"] for b in messages[0]["buttons"]}
     assert titles == {"Hale (Trafford)", "Hale (Halton)"}
     payload = messages[0]["buttons"][0]["payload"]
-    assert payload.startswith("/inform_place{")
+    assert payload.startswith("/find_service{")
     # Pressing a button sends the area name back: it resolves.
     messages, _ = run(payload, entities=[{"entity": "place", "value": "Halton"}])
     assert "Halton" in messages[0]["text"] and "buttons" not in messages[0] or \
