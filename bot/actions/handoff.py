@@ -1,0 +1,214 @@
+"""Handoff to a human advisor: offer, escalate (queue), out-of-hours callback requests.
+
+- ``action_handoff_offer`` offers a person (never forces): after risk signals, two
+  misunderstandings, or "not safe". Its button sends ``/ask_human``.
+- ``action_handoff_escalate`` runs when the person asks for a person: in hours it queues the
+  conversation (priority from helpline.risk over what they wrote) and tells them their place,
+  an honest wait estimate and what to do meanwhile; out of hours it says when advisors are
+  next on and, on SMS or Telegram, starts ``callback_form`` if the domain has it.
+- ``validate_callback_form`` / ``action_handoff_callback`` take a callback request: is it safe
+  for us to call or text this number, how, and when.
+- ``action_handoff_cancel`` takes the person out of the queue.
+
+Nothing a person wrote is logged.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from helpline import queue, risk
+
+log = logging.getLogger(__name__)
+
+HELPLINE = "0808 2000 247"
+MEANWHILE = (
+    "While you wait: if you are in danger now, call 999 (on a mobile, if you can't speak, "
+    f"dial 999 then press 55). The National Domestic Abuse Helpline is free, 24 hours: "
+    f"{HELPLINE}. You can keep writing here, and your safety word still ends this chat at once."
+)
+OFFER_BUTTONS = [
+    {"title": "Yes, talk to a person", "payload": "/ask_human"},
+    {"title": "No, thanks", "payload": "/deny"},
+]
+CALLBACK_CHANNELS = {"sms": ("call", "text"), "twilio": ("call", "text"),
+                     "telegram": ("text",)}
+FAILURE = (f"Sorry, I couldn't reach the advisor queue just now. Please call the National "
+           f"Domestic Abuse Helpline, free, 24 hours: {HELPLINE}. In danger now? Call 999.")
+
+
+def conversation_signals(tracker: Tracker) -> set[str]:
+    """Risk signals over everything the person wrote in this conversation."""
+    texts, intents = [], []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            texts.append(event.get("text"))
+            intents.append(((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+    return risk.detect_all(texts, intents)
+
+
+def wait_text(place: int, estimate: Optional[tuple[int, int]]) -> str:
+    ahead = "You are next in the queue." if place == 1 else f"You are number {place} in the queue."
+    if estimate is None:
+        return ahead + " I can't give you a reliable wait time right now."
+    low, high = estimate
+    return ahead + f" The wait may be about {low} to {high} minutes."
+
+
+def channel_of(tracker: Tracker) -> Optional[str]:
+    return tracker.get_latest_input_channel()
+
+
+class ActionHandoffOffer(Action):
+    """Offer a person; the person chooses."""
+
+    def name(self) -> str:
+        return "action_handoff_offer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        latest = risk.detect(tracker.latest_message.get("text"))
+        if risk.priority(latest) == risk.URGENT:
+            text = ("What you've told me sounds serious. If you are in danger now, call 999. "
+                    "Would you like to talk to a trained advisor?")
+        else:
+            text = "Would you like to talk to a trained advisor? It's your choice."
+        dispatcher.utter_message(text=text, buttons=OFFER_BUTTONS)
+        return []
+
+
+class ActionHandoffEscalate(Action):
+    """Queue the conversation for an advisor (in hours) or explain when they are back."""
+
+    def name(self) -> str:
+        return "action_handoff_escalate"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        channel = channel_of(tracker)
+        try:
+            if not queue.is_open():
+                return self.out_of_hours(dispatcher, channel, domain)
+            entry = queue.enqueue(tracker.sender_id, channel, conversation_signals(tracker))
+            if entry.status == queue.HELD:
+                dispatcher.utter_message(text="An advisor is already with you in this chat.")
+                return []
+            place = queue.place(entry) or 1
+            estimate = queue.estimate_minutes(place)
+        except Exception as error:  # noqa: BLE001 - the person still gets a safe answer
+            log.error("Escalation failed (%s).", type(error).__name__)
+            dispatcher.utter_message(text=FAILURE)
+            return []
+        dispatcher.utter_message(
+            text="I've asked a trained advisor to join this chat. " + wait_text(place, estimate)
+        )
+        dispatcher.utter_message(text=MEANWHILE)
+        return []
+
+    @staticmethod
+    def out_of_hours(dispatcher: CollectingDispatcher, channel: Optional[str],
+                     domain: DomainDict) -> list[EventType]:
+        when = queue.next_open()
+        back = (f"Our advisors are next available {queue.describe_time(when)} (UK time)."
+                if when else "Our advisors are not available at the moment.")
+        dispatcher.utter_message(
+            text=f"{back} The National Domestic Abuse Helpline is free and open 24 hours: "
+                 f"{HELPLINE}. If you are in danger now, call 999."
+        )
+        if channel in CALLBACK_CHANNELS and "callback_form" in (domain.get("forms") or {}):
+            dispatcher.utter_message(text="We can also contact you when advisors are back.")
+            return [FollowupAction("callback_form")]
+        return []
+
+
+def parse_method(text: Any, allowed: tuple[str, ...]) -> Optional[str]:
+    value = str(text or "").strip().lower()
+    words = {"call": ("call", "phone", "ring", "voice"), "text": ("text", "sms", "message")}
+    for method in allowed:
+        if any(word in value for word in words[method]):
+            return method
+    return None
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Check the callback answers; a "no, not safe" ends the form with nothing stored."""
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def validate_callback_safe(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is False:
+            dispatcher.utter_message(
+                text=f"OK, we won't contact you. You can call the National Domestic Abuse "
+                     f"Helpline, free, 24 hours: {HELPLINE}, when it is safe. In danger? "
+                     "Call 999.")
+            return {"callback_safe": False, "callback_method": "none", "callback_time": "none"}
+        return {"callback_safe": value if value is True else None}
+
+    def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        allowed = CALLBACK_CHANNELS.get(channel_of(tracker) or "", ("call", "text"))
+        method = parse_method(value, allowed)
+        if method is None:
+            dispatcher.utter_message(text="Please answer " + " or ".join(allowed) + ".")
+        return {"callback_method": method}
+
+    def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if not text or len(text) > 100:
+            dispatcher.utter_message(text="Please give a safe time in a few words, like "
+                                          "\"weekday mornings\".")
+            return {"callback_time": None}
+        return {"callback_time": text}
+
+
+class ActionHandoffCallback(Action):
+    """Submit of callback_form: queue the request for the next shift."""
+
+    def name(self) -> str:
+        return "action_handoff_callback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        reset = [SlotSet("callback_safe", None), SlotSet("callback_method", None),
+                 SlotSet("callback_time", None)]
+        if tracker.get_slot("callback_safe") is not True:
+            return reset
+        method = tracker.get_slot("callback_method")
+        if method not in queue.CALLBACK_METHODS:
+            return reset
+        try:
+            queue.enqueue(tracker.sender_id, channel_of(tracker), conversation_signals(tracker),
+                          kind=queue.CALLBACK, callback_method=method,
+                          callback_time=tracker.get_slot("callback_time"))
+        except Exception as error:  # noqa: BLE001
+            log.error("Callback request failed (%s).", type(error).__name__)
+            dispatcher.utter_message(text=FAILURE)
+            return reset
+        verb = "call" if method == "call" else "text"
+        dispatcher.utter_message(
+            text=f"Thank you. An advisor will {verb} you at the time you gave, when they are "
+                 f"next on. If it stops being safe, send your safety word. In danger? Call 999.")
+        return reset
+
+
+class ActionHandoffCancel(Action):
+    """The person no longer wants to wait."""
+
+    def name(self) -> str:
+        return "action_handoff_cancel"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        queue.leave(tracker.sender_id)
+        dispatcher.utter_message(
+            text=f"OK, you're no longer waiting for an advisor. The National Domestic Abuse "
+                 f"Helpline is there 24 hours: {HELPLINE}.")
+        return []

@@ -1,0 +1,428 @@
+"""The advisor queue: escalated conversations and callback requests, most urgent first.
+
+- Order: priority (urgent / high / normal, from helpline.risk), then waiting time.
+- A claim is one conditional UPDATE (``... WHERE status IN (waiting, with_bot)``), so two
+  advisors can never hold the same conversation, on SQLite or PostgreSQL.
+- The wait estimate is honest: it comes from how often advisors actually took conversations
+  in the last two hours; with too little data we say we can't estimate.
+- Erasure (safety word, quick exit, retention) leaves only a stub with no conversation id:
+  staff see "ended by the person" (see ``_erase_hook``).
+- Opening hours are in Europe/London, with bank holidays from a file or the environment.
+
+The audit log records who opened which queue entry and when; it holds entry numbers, never
+conversation ids or anything the person wrote.
+"""
+from __future__ import annotations
+
+import os
+import time as clock
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, Float, Integer, String, and_, func, inspect, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from helpline import privacy, risk, settings
+from helpline.db import Base
+
+LONDON = ZoneInfo("Europe/London")
+
+WAITING, HELD, WITH_BOT, CLOSED, ENDED = "waiting", "held", "with_bot", "closed", "ended"
+LIVE_STATUSES = (WAITING, HELD, WITH_BOT)
+CHAT, CALLBACK = "chat", "callback"
+OUTCOMES = {
+    "signposted": "Signposted",
+    "referral_made": "Referral made",
+    "safeguarding_concern": "Safeguarding concern",
+    "no_further_action": "No further action",
+}
+ENDED_BY_PERSON = "ended_by_person"
+NOTE_MAX = 500
+CALLBACK_METHODS = ("call", "text")
+
+
+class QueueEntry(Base):
+    """One escalation or callback request. ``conversation_id`` is the pseudonymous id."""
+
+    __tablename__ = "handoff_queue"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(128), nullable=True, index=True)
+    channel = Column(String(32), nullable=True)
+    kind = Column(String(16), nullable=False, default=CHAT)
+    priority = Column(String(8), nullable=False, default=risk.NORMAL)
+    rank = Column(Integer, nullable=False, default=risk.RANK[risk.NORMAL])
+    signals = Column(String(255), nullable=False, default="")
+    status = Column(String(16), nullable=False, default=WAITING, index=True)
+    created_at = Column(Float, nullable=False)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_at = Column(Float, nullable=True)
+    ended_at = Column(Float, nullable=True)
+    outcome = Column(String(32), nullable=True)
+    note = Column(String(NOTE_MAX), nullable=True)
+    callback_method = Column(String(8), nullable=True)
+    callback_time = Column(String(100), nullable=True)
+    updated_at = Column(Float, nullable=False)
+
+    @property
+    def signal_list(self) -> list[str]:
+        return [s for s in (self.signals or "").split(",") if s]
+
+
+class AuditEntry(Base):
+    """Who did what to which queue entry, and when."""
+
+    __tablename__ = "handoff_audit"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(Float, nullable=False, index=True)
+    actor = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    entry_id = Column(Integer, nullable=True)
+
+
+TABLES = [QueueEntry.__table__, AuditEntry.__table__]
+
+
+# ----------------------------------------------------------------------------- engine, erasure
+
+@lru_cache(maxsize=None)
+def _ready_engine(url: str) -> Engine:
+    engine = privacy.engine_for(url, settings.database_url)
+    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
+    return engine
+
+
+def engine(db_url: Optional[str] = None) -> Engine:
+    """Our database with the queue tables created."""
+    return _ready_engine(db_url or settings.database_url())
+
+
+def _session(db_url: Optional[str]) -> Session:
+    return Session(engine(db_url), expire_on_commit=False, future=True)
+
+
+def _erase_hook(connection: Connection, conversation_id: str) -> None:
+    """Keep a stub with no conversation id, nothing the person said, and no note."""
+    if not inspect(connection).has_table(QueueEntry.__tablename__):
+        return
+    now = clock.time()
+    table = QueueEntry.__table__
+    wipe = {"conversation_id": None, "channel": None, "signals": "", "note": None,
+            "callback_method": None, "callback_time": None, "updated_at": now}
+    connection.execute(update(table).where(
+        and_(table.c.conversation_id == conversation_id, table.c.status != CLOSED)
+    ).values(status=ENDED, outcome=ENDED_BY_PERSON, ended_at=now, **wipe))
+    connection.execute(update(table).where(table.c.conversation_id == conversation_id)
+                       .values(**wipe))
+
+
+privacy.register_table(QueueEntry.__tablename__, "conversation_id", "updated_at")
+privacy.register_hook(_erase_hook)
+
+
+# ------------------------------------------------------------------------------------- queue
+
+def _active(session: Session, conversation_id: str, kind: str) -> Optional[QueueEntry]:
+    return session.execute(
+        select(QueueEntry).where(QueueEntry.conversation_id == conversation_id,
+                                 QueueEntry.kind == kind,
+                                 QueueEntry.status.in_(LIVE_STATUSES))
+        .order_by(QueueEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def enqueue(conversation_id: str, channel: Optional[str], signals: Iterable[str] = (), *,
+            kind: str = CHAT, callback_method: Optional[str] = None,
+            callback_time: Optional[str] = None, now: Optional[float] = None,
+            db_url: Optional[str] = None) -> QueueEntry:
+    """Put a conversation in the queue (or update its entry); returns the entry.
+
+    Asking again never loses a place; new signals can only raise the priority. A
+    conversation handed back to the bot that asks again waits again from now.
+    """
+    now = clock.time() if now is None else now
+    found = set(signals)
+    with _session(db_url) as session, session.begin():
+        entry = _active(session, conversation_id, kind)
+        if entry is None:
+            entry = QueueEntry(conversation_id=conversation_id, channel=channel, kind=kind,
+                               status=WAITING, created_at=now, signals="")
+            session.add(entry)
+        elif entry.status == WITH_BOT:
+            entry.status, entry.created_at = WAITING, now
+            entry.claimed_by = entry.claimed_at = None
+        merged = set(entry.signal_list) | found
+        entry.signals = ",".join(sorted(merged))[:255]
+        entry.priority = risk.priority(merged)
+        entry.rank = risk.RANK[entry.priority]
+        if kind == CALLBACK:
+            entry.callback_method = callback_method
+            entry.callback_time = (callback_time or "")[:100] or None
+        entry.updated_at = now
+    return entry
+
+
+def get(entry_id: int, db_url: Optional[str] = None) -> Optional[QueueEntry]:
+    with _session(db_url) as session:
+        return session.get(QueueEntry, entry_id)
+
+
+def active_for(conversation_id: str, kind: str = CHAT,
+               db_url: Optional[str] = None) -> Optional[QueueEntry]:
+    """The live entry of a conversation, if any."""
+    with _session(db_url) as session:
+        return _active(session, conversation_id, kind)
+
+
+def waiting(kind: str = CHAT, db_url: Optional[str] = None) -> list[QueueEntry]:
+    """Waiting entries in queue order."""
+    with _session(db_url) as session:
+        return list(session.execute(
+            select(QueueEntry).where(QueueEntry.status == WAITING, QueueEntry.kind == kind)
+            .order_by(QueueEntry.rank, QueueEntry.created_at, QueueEntry.id)
+        ).scalars())
+
+
+def live(db_url: Optional[str] = None) -> list[QueueEntry]:
+    """Every live entry (waiting, held, handed back), queue order first."""
+    with _session(db_url) as session:
+        return list(session.execute(
+            select(QueueEntry).where(QueueEntry.status.in_(LIVE_STATUSES))
+            .order_by(QueueEntry.rank, QueueEntry.created_at, QueueEntry.id)
+        ).scalars())
+
+
+def recent_ended(since: float, db_url: Optional[str] = None) -> list[QueueEntry]:
+    """Entries ended by the person since a time (for "ended by the person" in the console)."""
+    with _session(db_url) as session:
+        return list(session.execute(
+            select(QueueEntry).where(QueueEntry.status == ENDED, QueueEntry.ended_at >= since)
+            .order_by(QueueEntry.ended_at.desc())
+        ).scalars())
+
+
+def place(entry: QueueEntry, db_url: Optional[str] = None) -> Optional[int]:
+    """1 for the next to be taken; None when the entry is not waiting."""
+    if entry.status != WAITING:
+        return None
+    with _session(db_url) as session:
+        ahead = session.execute(
+            select(func.count()).select_from(QueueEntry).where(
+                QueueEntry.status == WAITING, QueueEntry.kind == entry.kind,
+                or_(QueueEntry.rank < entry.rank,
+                    and_(QueueEntry.rank == entry.rank,
+                         or_(QueueEntry.created_at < entry.created_at,
+                             and_(QueueEntry.created_at == entry.created_at,
+                                  QueueEntry.id < entry.id))))
+            )
+        ).scalar_one()
+    return int(ahead) + 1
+
+
+def estimate_minutes(place_in_queue: int, *, now: Optional[float] = None,
+                     db_url: Optional[str] = None) -> Optional[tuple[int, int]]:
+    """A (low, high) wait in minutes from the last two hours' claim rate, or None.
+
+    None means too little recent data for an honest figure (fewer than 3 claims).
+    """
+    now = clock.time() if now is None else now
+    with _session(db_url) as session:
+        stamps = sorted(session.execute(
+            select(QueueEntry.claimed_at).where(QueueEntry.claimed_at >= now - 7200)
+        ).scalars())
+    if len(stamps) < 3:
+        return None
+    # Seconds between claims, measured up to now so a stalled queue looks slower.
+    interval = max(now - stamps[0], 1.0) / len(stamps)
+    expected = place_in_queue * interval / 60
+    return max(1, int(expected * 0.5)), max(2, int(expected * 1.5 + 0.999))
+
+
+def claim(entry_id: int, advisor: str, *, now: Optional[float] = None,
+          db_url: Optional[str] = None) -> bool:
+    """Take an entry; True only for the one advisor whose UPDATE changed the row."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        result = connection.execute(
+            update(QueueEntry.__table__)
+            .where(QueueEntry.id == entry_id, QueueEntry.status.in_((WAITING, WITH_BOT)),
+                   QueueEntry.conversation_id.isnot(None))
+            .values(status=HELD, claimed_by=advisor, claimed_at=now, updated_at=now)
+        )
+        return result.rowcount == 1
+
+
+def _transition(entry_id: int, advisor: Optional[str], from_status: tuple[str, ...],
+                db_url: Optional[str], **values: object) -> bool:
+    conditions = [QueueEntry.id == entry_id, QueueEntry.status.in_(from_status)]
+    if advisor is not None:
+        conditions.append(QueueEntry.claimed_by == advisor)
+    with engine(db_url).begin() as connection:
+        result = connection.execute(update(QueueEntry.__table__).where(*conditions)
+                                    .values(updated_at=clock.time(), **values))
+        return result.rowcount == 1
+
+
+def release(entry_id: int, advisor: str, db_url: Optional[str] = None) -> bool:
+    """Undo a claim (e.g. Rasa could not pause the bot): back to waiting."""
+    return _transition(entry_id, advisor, (HELD,), db_url, status=WAITING,
+                       claimed_by=None, claimed_at=None)
+
+
+def hand_back(entry_id: int, advisor: str, db_url: Optional[str] = None) -> bool:
+    """The bot takes over again; the entry stays live (not closed)."""
+    return _transition(entry_id, advisor, (HELD,), db_url, status=WITH_BOT)
+
+
+def close(entry_id: int, advisor: Optional[str], outcome: str, note: str = "",
+          db_url: Optional[str] = None) -> bool:
+    """Close with an outcome (a key of OUTCOMES) and a short note. advisor None: anyone."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of: {', '.join(OUTCOMES)}")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValueError(f"the note must be at most {NOTE_MAX} characters")
+    return _transition(entry_id, advisor, (WAITING, HELD, WITH_BOT), db_url, status=CLOSED,
+                       outcome=outcome, note=note or None, ended_at=clock.time())
+
+
+def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
+    """The person left the queue: leave only an "ended by the person" stub."""
+    with engine(db_url).begin() as connection:
+        _erase_hook(connection, conversation_id)
+
+
+@dataclass(frozen=True)
+class Figures:
+    waiting: dict[str, int]
+    held: int
+    with_bot: int
+    callbacks: int
+    longest_wait_seconds: float
+    claimed_last_hour: int
+
+
+def figures(now: Optional[float] = None, db_url: Optional[str] = None) -> Figures:
+    """Queue figures for supervisors."""
+    now = clock.time() if now is None else now
+    entries = live(db_url)
+    chats = [e for e in entries if e.kind == CHAT]
+    waiting_chats = [e for e in chats if e.status == WAITING]
+    with _session(db_url) as session:
+        claimed = session.execute(select(func.count()).select_from(QueueEntry)
+                                  .where(QueueEntry.claimed_at >= now - 3600)).scalar_one()
+    return Figures(
+        waiting={p: sum(1 for e in waiting_chats if e.priority == p) for p in risk.PRIORITIES},
+        held=sum(1 for e in chats if e.status == HELD),
+        with_bot=sum(1 for e in chats if e.status == WITH_BOT),
+        callbacks=sum(1 for e in entries if e.kind == CALLBACK and e.status == WAITING),
+        longest_wait_seconds=max((now - e.created_at for e in waiting_chats), default=0.0),
+        claimed_last_hour=int(claimed),
+    )
+
+
+# ------------------------------------------------------------------------------------- audit
+
+def audit(actor: str, action: str, entry_id: Optional[int] = None,
+          db_url: Optional[str] = None) -> None:
+    with _session(db_url) as session, session.begin():
+        session.add(AuditEntry(at=clock.time(), actor=actor[:64], action=action[:32],
+                               entry_id=entry_id))
+
+
+def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry]:
+    with _session(db_url) as session:
+        return list(session.execute(
+            select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars())
+
+
+# ------------------------------------------------------------------------------ opening hours
+
+DEFAULT_HOURS = "mon-fri 09:00-17:00"
+DEFAULT_HOLIDAYS_FILE = Path(__file__).resolve().parent / "console" / "bank_holidays.txt"
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_hours(spec: str) -> dict[int, list[tuple[time, time]]]:
+    """``"mon-fri 09:00-17:00; sat 10:00-13:00"`` to {weekday: [(open, close)]}."""
+    hours: dict[int, list[tuple[time, time]]] = {}
+    for part in (p.strip().lower() for p in spec.split(";")):
+        if not part:
+            continue
+        try:
+            days, span = part.split()
+            start, end = (time.fromisoformat(x) for x in span.split("-"))
+            first, _, last = days.partition("-")
+            a, b = _DAYS.index(first), _DAYS.index(last or first)
+        except ValueError:
+            raise ValueError(f"Bad opening hours {part!r}: write e.g. 'mon-fri 09:00-17:00'"
+                             ) from None
+        if end <= start:
+            raise ValueError(f"Bad opening hours {part!r}: closing must be after opening")
+        for day in range(a, b + 1):
+            hours.setdefault(day, []).append((start, end))
+    return hours
+
+
+def opening_hours() -> dict[int, list[tuple[time, time]]]:
+    """Advisor hours from env HELPLINE_ADVISOR_HOURS (Europe/London local time)."""
+    return parse_hours(os.environ.get("HELPLINE_ADVISOR_HOURS", "").strip() or DEFAULT_HOURS)
+
+
+def bank_holidays() -> set[date]:
+    """Dates from HELPLINE_BANK_HOLIDAYS (comma-separated ISO) and the holidays file
+    (HELPLINE_BANK_HOLIDAYS_FILE, default helpline/console/bank_holidays.txt)."""
+    days: set[date] = set()
+    path = Path(os.environ.get("HELPLINE_BANK_HOLIDAYS_FILE", DEFAULT_HOLIDAYS_FILE))
+    lines = path.read_text().splitlines() if path.exists() else []
+    lines += os.environ.get("HELPLINE_BANK_HOLIDAYS", "").split(",")
+    for line in lines:
+        value = line.split("#", 1)[0].strip()
+        if value:
+            days.add(date.fromisoformat(value))
+    return days
+
+
+def is_open(now: Optional[datetime] = None) -> bool:
+    local = (now or datetime.now(LONDON)).astimezone(LONDON)
+    if local.date() in bank_holidays():
+        return False
+    return any(start <= local.time() < end for start, end in opening_hours().get(
+        local.weekday(), []))
+
+
+def next_open(now: Optional[datetime] = None) -> Optional[datetime]:
+    """When advisors are next available (now if open), within 21 days; London time."""
+    local = (now or datetime.now(LONDON)).astimezone(LONDON)
+    if is_open(local):
+        return local
+    hours, holidays = opening_hours(), bank_holidays()
+    for offset in range(22):
+        day = local.date() + timedelta(days=offset)
+        if day in holidays:
+            continue
+        for start, _end in sorted(hours.get(day.weekday(), [])):
+            candidate = datetime.combine(day, start, tzinfo=LONDON)
+            if candidate > local:
+                return candidate
+    return None
+
+
+def describe_time(when: datetime, now: Optional[datetime] = None) -> str:
+    """'today at 9am', 'tomorrow at 9:30am', 'on Tuesday 6 May at 9am'."""
+    local = (now or datetime.now(LONDON)).astimezone(LONDON)
+    when = when.astimezone(LONDON)
+    clock_text = f"{when.hour % 12 or 12}" + (f":{when.minute:02d}" if when.minute else "") + \
+        ("am" if when.hour < 12 else "pm")
+    if when.date() == local.date():
+        return f"today at {clock_text}"
+    if when.date() == local.date() + timedelta(days=1):
+        return f"tomorrow at {clock_text}"
+    return f"on {when:%A} {when.day} {when:%B} at {clock_text}"
+

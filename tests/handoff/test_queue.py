@@ -1,0 +1,162 @@
+"""The queue on real SQLite and PostgreSQL databases: order, place, claim, close, erasure."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from helpline import privacy, queue
+from helpline.queue import LONDON
+
+
+def test_priority_then_waiting_time(db_url: str) -> None:
+    queue.enqueue("a", "rest", [], now=100, db_url=db_url)
+    queue.enqueue("b", "rest", ["pregnancy"], now=200, db_url=db_url)
+    queue.enqueue("c", "rest", ["strangulation"], now=300, db_url=db_url)
+    queue.enqueue("d", "rest", ["stalking"], now=150, db_url=db_url)
+    order = [e.conversation_id for e in queue.waiting(db_url=db_url)]
+    assert order == ["c", "d", "b", "a"]
+    places = {e.conversation_id: queue.place(e, db_url) for e in queue.waiting(db_url=db_url)}
+    assert places == {"c": 1, "d": 2, "b": 3, "a": 4}
+
+
+def test_asking_again_keeps_place_and_raises_priority(db_url: str) -> None:
+    first = queue.enqueue("a", "rest", [], now=100, db_url=db_url)
+    queue.enqueue("b", "rest", [], now=200, db_url=db_url)
+    again = queue.enqueue("a", "rest", ["weapons"], now=300, db_url=db_url)
+    assert again.id == first.id and again.created_at == 100
+    assert again.priority == "urgent"
+    assert len(queue.waiting(db_url=db_url)) == 2
+
+
+def test_claim_is_exclusive_under_concurrency(db_url: str) -> None:
+    entry = queue.enqueue("a", "rest", [], db_url=db_url)
+    queue.engine(db_url)  # tables exist before the race
+    barrier = threading.Barrier(12)
+    wins: list[str] = []
+
+    def take(name: str) -> None:
+        barrier.wait()
+        if queue.claim(entry.id, name, db_url=db_url):
+            wins.append(name)
+
+    threads = [threading.Thread(target=take, args=(f"adv{i}",)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(wins) == 1
+    held = queue.get(entry.id, db_url)
+    assert held.status == queue.HELD and held.claimed_by == wins[0]
+
+
+def test_hand_back_then_close(db_url: str) -> None:
+    entry = queue.enqueue("a", "sms", [], db_url=db_url)
+    assert queue.claim(entry.id, "ann", db_url=db_url)
+    assert not queue.hand_back(entry.id, "bob", db_url=db_url)  # not bob's
+    assert queue.hand_back(entry.id, "ann", db_url=db_url)
+    assert queue.get(entry.id, db_url).status == queue.WITH_BOT
+    assert queue.claim(entry.id, "ann", db_url=db_url)  # can be picked up again
+    with pytest.raises(ValueError):
+        queue.close(entry.id, "ann", "made_up", db_url=db_url)
+    with pytest.raises(ValueError):
+        queue.close(entry.id, "ann", "signposted", "x" * 501, db_url=db_url)
+    assert queue.close(entry.id, "ann", "signposted", "Gave refuge numbers", db_url=db_url)
+    closed = queue.get(entry.id, db_url)
+    assert (closed.status, closed.outcome, closed.note) == ("closed", "signposted",
+                                                            "Gave refuge numbers")
+    assert queue.live(db_url) == []
+
+
+def test_erasure_leaves_only_ended_by_person(db_url: str, tmp_path) -> None:
+    tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
+    entry = queue.enqueue("secret-conv", "sms", ["weapons"], db_url=db_url)
+    queue.claim(entry.id, "ann", db_url=db_url)
+    queue.enqueue("secret-conv", "sms", [], kind=queue.CALLBACK, callback_method="text",
+                  callback_time="mornings", db_url=db_url)
+    other = queue.enqueue("other", "rest", [], db_url=db_url)
+    privacy.erase("secret-conv", tracker_url=tracker, db_url=db_url)
+    stub = queue.get(entry.id, db_url)
+    assert stub.status == queue.ENDED and stub.outcome == queue.ENDED_BY_PERSON
+    assert stub.conversation_id is None and stub.signals == "" and stub.channel is None
+    with queue.engine(db_url).connect() as connection:
+        rows = connection.execute(text(
+            "SELECT count(*) FROM handoff_queue WHERE conversation_id = 'secret-conv' "
+            "OR callback_time IS NOT NULL")).scalar_one()
+    assert rows == 0
+    assert queue.get(other.id, db_url).status == queue.WAITING
+    assert not queue.claim(entry.id, "bob", db_url=db_url)  # a stub can't be claimed
+
+
+def test_erased_bytes_gone_from_sqlite_file(tmp_path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ours.db'}"
+    queue.enqueue("conv-zebra-1234", "sms", [], kind=queue.CALLBACK,
+                  callback_method="call", callback_time="after-nine-quokka", db_url=db_url)
+    queue.leave("conv-zebra-1234", db_url)
+    privacy.scrub(queue.engine(db_url), ["handoff_queue"])
+    raw = (tmp_path / "ours.db").read_bytes()
+    assert b"quokka" not in raw and b"conv-zebra-1234" not in raw
+
+
+def test_estimate_is_none_without_history_then_from_claim_rate(sqlite_url: str) -> None:
+    assert queue.estimate_minutes(3, db_url=sqlite_url) is None
+    now = 10_000.0
+    for i in range(4):
+        entry = queue.enqueue(f"c{i}", "rest", [], now=now - 3000, db_url=sqlite_url)
+        queue.claim(entry.id, "ann", now=now - 2400 + i * 600, db_url=sqlite_url)
+    low, high = queue.estimate_minutes(2, now=now, db_url=sqlite_url)
+    # 4 claims over 40 minutes: one every 10 minutes, so place 2 is about 20 minutes.
+    assert low <= 20 <= high and high - low <= 25
+
+
+def test_audit_log(sqlite_url: str) -> None:
+    queue.audit("ann", "open", 7, db_url=sqlite_url)
+    entry = queue.audit_log(db_url=sqlite_url)[0]
+    assert (entry.actor, entry.action, entry.entry_id) == ("ann", "open", 7)
+
+
+def test_figures(sqlite_url: str) -> None:
+    queue.enqueue("a", "rest", ["weapons"], now=100, db_url=sqlite_url)
+    b = queue.enqueue("b", "rest", [], now=100, db_url=sqlite_url)
+    queue.claim(b.id, "ann", now=150, db_url=sqlite_url)
+    figures = queue.figures(now=200, db_url=sqlite_url)
+    assert figures.waiting == {"urgent": 1, "high": 0, "normal": 0}
+    assert figures.held == 1 and figures.longest_wait_seconds == 100
+
+
+def at(text_: str) -> datetime:
+    return datetime.fromisoformat(text_).replace(tzinfo=LONDON)
+
+
+def test_opening_hours_and_bank_holidays(monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-fri 09:00-17:00; sat 10:00-13:00")
+    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS_FILE", "/nonexistent")
+    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS", "2026-05-04")
+    assert queue.is_open(at("2026-05-05T09:00"))  # Tuesday
+    assert not queue.is_open(at("2026-05-05T17:00"))
+    assert not queue.is_open(at("2026-05-04T10:00"))  # bank holiday Monday
+    assert queue.next_open(at("2026-05-02T14:00")) == at("2026-05-05T09:00")
+    assert queue.describe_time(at("2026-05-05T09:00"), at("2026-05-02T14:00")) == \
+        "on Tuesday 5 May at 9am"
+    assert queue.describe_time(at("2026-05-02T10:30"), at("2026-05-01T20:00")) == \
+        "tomorrow at 10:30am"
+
+
+def test_london_time_across_clock_change(monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 09:00-17:00")
+    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS", "")
+    summer_utc = datetime.fromisoformat("2026-07-01T08:30+00:00")  # 09:30 in London
+    assert queue.is_open(summer_utc)
+
+
+def test_default_holidays_file_is_read(monkeypatch) -> None:
+    monkeypatch.delenv("HELPLINE_BANK_HOLIDAYS_FILE", raising=False)
+    monkeypatch.delenv("HELPLINE_BANK_HOLIDAYS", raising=False)
+    assert datetime(2026, 12, 25).date() in queue.bank_holidays()
+
+
+def test_bad_hours_are_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="mon-fri"):
+        queue.parse_hours("weekdays 9-5")
