@@ -1,0 +1,167 @@
+"""What the SMS and Telegram channels keep in our database, and nothing more.
+
+- ``channel_deliveries``: ids of deliveries already handled (Twilio MessageSid, Telegram
+  update_id), so a retried delivery is processed once, even after a restart. Only the ids
+  and a time, never text or a sender; old ids are pruned.
+- ``channel_contacts``: per conversation, the raw address needed to reply (phone number or
+  Telegram chat id), the SMS options the person can pick by number, and the rest of a long
+  SMS reply waiting for "MORE". Erased with the conversation.
+- ``telegram_messages``: ids of the messages in a Telegram chat (the person's and ours), so
+  /exit and the safety word can delete them. Erased with the conversation.
+
+All functions block; call them with ``asyncio.to_thread`` from async code.
+"""
+from __future__ import annotations
+
+import json
+import time
+from functools import lru_cache
+from typing import Any, Optional
+
+from sqlalchemy import BigInteger, Column, Float, String, Text, delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from helpline import privacy, settings
+from helpline.db import Base
+
+DELIVERY_KEEP_SECONDS = 3 * 86400  # Twilio and Telegram stop retrying long before this
+TELEGRAM_DELETE_WINDOW = 48 * 3600  # Telegram deletes only messages under 48 hours old
+
+
+class Delivery(Base):
+    """A delivery id already handled (no text, no sender)."""
+
+    __tablename__ = "channel_deliveries"
+
+    channel = Column(String(32), primary_key=True)
+    delivery_id = Column(String(64), primary_key=True)
+    received_at = Column(Float, nullable=False, default=time.time)
+
+
+class Contact(Base):
+    """How to reach the person of one conversation, and their pending SMS state."""
+
+    __tablename__ = "channel_contacts"
+
+    conversation_id = Column(String(128), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    address = Column(String(64), nullable=False)
+    options = Column(Text, nullable=True)  # JSON list of button payloads, in number order
+    more_text = Column(Text, nullable=True)  # the rest of a long SMS reply
+    updated_at = Column(Float, nullable=False, default=time.time)
+
+
+class TelegramMessage(Base):
+    """One message id in a Telegram chat, for deleteMessages on exit."""
+
+    __tablename__ = "telegram_messages"
+
+    conversation_id = Column(String(128), primary_key=True)
+    message_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    sent_at = Column(Float, nullable=False, default=time.time)
+
+
+TABLES = [Delivery.__table__, Contact.__table__, TelegramMessage.__table__]
+privacy.register_table("channel_contacts", "conversation_id", "updated_at")
+privacy.register_table("telegram_messages", "conversation_id", "sent_at")
+
+
+@lru_cache(maxsize=None)
+def _ready_engine(url: str) -> Engine:
+    engine = privacy.engine_for(url, settings.database_url)
+    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
+    return engine
+
+
+def engine(db_url: Optional[str] = None) -> Engine:
+    return _ready_engine(db_url or settings.database_url())
+
+
+# ---------------------------------------------------------------------------------- deliveries
+
+def claim_delivery(channel: str, delivery_id: str, db_url: Optional[str] = None,
+                   now: Optional[float] = None) -> bool:
+    """True the first time a delivery id is seen; False for a duplicate."""
+    now = now if now is not None else time.time()
+    with Session(engine(db_url)) as session:
+        try:
+            with session.begin():
+                session.add(Delivery(channel=channel, delivery_id=str(delivery_id)[:64],
+                                     received_at=now))
+        except IntegrityError:
+            return False
+        with session.begin():
+            session.execute(delete(Delivery).where(
+                Delivery.received_at < now - DELIVERY_KEEP_SECONDS))
+    return True
+
+
+# ------------------------------------------------------------------------------------ contacts
+
+def remember_address(conversation_id: str, channel: str, address: str,
+                     db_url: Optional[str] = None) -> None:
+    """Keep the raw address of a conversation (needed to reply later)."""
+    with Session(engine(db_url)) as session, session.begin():
+        row = session.get(Contact, conversation_id)
+        if row is None:
+            row = Contact(conversation_id=conversation_id, channel=channel, address=address)
+        row.channel, row.address, row.updated_at = channel, str(address), time.time()
+        session.add(row)
+
+
+def address(conversation_id: str, db_url: Optional[str] = None) -> Optional[str]:
+    """The raw address of a conversation, or None (never seen, or erased)."""
+    with Session(engine(db_url)) as session:
+        row = session.get(Contact, conversation_id)
+        return row.address if row is not None else None
+
+
+def set_pending(conversation_id: str, options: Optional[list[str]], more_text: Optional[str],
+                db_url: Optional[str] = None) -> None:
+    """Store the SMS options and the rest of a long reply (None clears them)."""
+    with Session(engine(db_url)) as session, session.begin():
+        row = session.get(Contact, conversation_id)
+        if row is None:
+            return
+        row.options = json.dumps(options) if options else None
+        row.more_text = more_text or None
+        row.updated_at = time.time()
+
+
+def pending(conversation_id: str, db_url: Optional[str] = None) -> tuple[list[str], str]:
+    """(options, rest of a long reply) of a conversation; empty when there are none."""
+    with Session(engine(db_url)) as session:
+        row = session.get(Contact, conversation_id)
+        if row is None:
+            return [], ""
+        options: Any = json.loads(row.options) if row.options else []
+        return [str(option) for option in options], row.more_text or ""
+
+
+# ---------------------------------------------------------------------- Telegram message ids
+
+def remember_messages(conversation_id: str, message_ids: list[int],
+                      db_url: Optional[str] = None, now: Optional[float] = None) -> None:
+    """Record message ids of a Telegram chat (the person's and ours)."""
+    now = now if now is not None else time.time()
+    with Session(engine(db_url)) as session, session.begin():
+        for message_id in message_ids:
+            if session.get(TelegramMessage, (conversation_id, int(message_id))) is None:
+                session.add(TelegramMessage(conversation_id=conversation_id,
+                                            message_id=int(message_id), sent_at=now))
+
+
+def deletable_messages(conversation_id: str, db_url: Optional[str] = None,
+                       now: Optional[float] = None) -> list[int]:
+    """Message ids of a chat that Telegram still lets us delete (under 48 hours old)."""
+    cutoff = (now if now is not None else time.time()) - TELEGRAM_DELETE_WINDOW
+    with Session(engine(db_url)) as session:
+        rows = session.execute(
+            select(TelegramMessage.message_id)
+            .where(TelegramMessage.conversation_id == conversation_id)
+            .where(TelegramMessage.sent_at > cutoff)
+            .order_by(TelegramMessage.message_id)
+        ).scalars()
+        return [int(message_id) for message_id in rows]

@@ -1,0 +1,284 @@
+"""SMS through Twilio: POST /webhooks/sms/webhook (point the Twilio number's webhook here).
+
+- Every request must carry a valid ``X-Twilio-Signature`` for the public URL (403 otherwise);
+  set HELPLINE_PUBLIC_URL when a proxy sits in front of the server.
+- A MessageSid already handled is dropped (kept in our database, so across restarts too).
+- The sender id Rasa sees is an HMAC of the phone number; the number itself is kept only in
+  ``channel_contacts`` (needed to reply), and erased with the conversation.
+- STOP and the other opt-out words end and erase the conversation; they are never safety
+  words. HELP gets a short guide. "MORE" sends the rest of a long reply; "1", "2" pick
+  the numbered options.
+- Replies go out through Twilio's REST API (async), shaped by sms_text: GSM-7, at most 3
+  segments. The webhook answers with empty TwiML.
+
+Environment: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, and TWILIO_FROM_NUMBER or
+TWILIO_MESSAGING_SERVICE_SID; optional HELPLINE_PUBLIC_URL and TWILIO_API_BASE (tests).
+Without them the channel is disabled (one log line) and its webhook answers 404.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+from typing import Any, Optional
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import InputChannel, OutputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from bot.channels import channel_store, sms_text
+from bot.channels.common import MAX_BODY_BYTES, OnNewMessage, converse, erase
+from helpline import privacy, safety_words
+
+logger = logging.getLogger(__name__)
+# Twilio's HTTP client logs request details (numbers, text) at INFO: keep it quiet.
+_QUIET = logging.getLogger("bot.channels.sms.twilio_http")
+_QUIET.setLevel(logging.WARNING)
+logging.getLogger("twilio").setLevel(logging.WARNING)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+# Twilio's opt-out keywords: the person wants no more texts from us.
+OPT_OUT_WORDS = frozenset({
+    "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "optout",
+    "opt out", "opt-out", "revoke",
+})
+HELP_WORDS = frozenset({"help", "info"})
+MORE_WORDS = frozenset({"more"})
+HELP_TEXT = (
+    "If you are in danger now, call 999. On a mobile, if you can't speak, dial 999 and "
+    "press 55 when asked. This is an automated helpline assistant, not a person or the "
+    "police. Send EXIT to end this chat and erase it; delete the texts on your phone too. "
+    "Reply MORE to read the rest of a long reply, or a number to pick an option. "
+    "STOP ends all texts from us."
+)
+NO_TEXT_REPLY = (
+    "Sorry, I can only read text messages. Please write your message in words. "
+    "If you are in danger now, call 999."
+)
+
+
+class BadRequest(Exception):
+    """A webhook request we answer with a 4xx and a plain explanation."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def parse_form(request: Request) -> dict[str, str]:
+    """The form fields of a Twilio webhook body (first value of each), or BadRequest."""
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        raise BadRequest("The request is too large.", 413)
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise BadRequest("Send application/x-www-form-urlencoded, as Twilio does.", 415)
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True,
+                          errors="strict", max_num_fields=200)
+    except ValueError:  # bad UTF-8 (raw or %-escaped), or a malformed field
+        raise BadRequest("The form body is malformed or not UTF-8.") from None
+    fields: dict[str, str] = {}
+    for key, value in pairs:
+        fields.setdefault(key, value)
+    return fields
+
+
+class TwilioSmsInput(InputChannel):
+    """Our Twilio SMS channel (see the module docstring)."""
+
+    def __init__(self, account_sid: str = "", auth_token: str = "", from_number: str = "",
+                 messaging_service_sid: str = "", public_url: str = "",
+                 api_base: str = "") -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.from_number = from_number
+        self.messaging_service_sid = messaging_service_sid
+        self.public_url = public_url.rstrip("/")
+        self.api_base = api_base.rstrip("/")
+        self._client: Optional[Client] = None
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.account_sid and self.auth_token
+                    and (self.from_number or self.messaging_service_sid))
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TwilioSmsInput":
+        """Settings from the environment (credentials.yml may name other variables)."""
+        credentials = credentials or {}
+
+        def setting(key: str, default_env: str) -> str:
+            return os.environ.get(str(credentials.get(key) or default_env), "").strip()
+
+        channel = cls(
+            account_sid=setting("account_sid_env", "TWILIO_ACCOUNT_SID"),
+            auth_token=setting("auth_token_env", "TWILIO_AUTH_TOKEN"),
+            from_number=setting("from_number_env", "TWILIO_FROM_NUMBER"),
+            messaging_service_sid=setting("messaging_service_env",
+                                          "TWILIO_MESSAGING_SERVICE_SID"),
+            public_url=setting("public_url_env", "HELPLINE_PUBLIC_URL"),
+            api_base=setting("api_base_env", "TWILIO_API_BASE"),
+        )
+        if not channel.enabled:
+            logger.info("SMS channel disabled: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                        "TWILIO_FROM_NUMBER (or TWILIO_MESSAGING_SERVICE_SID) to enable it.")
+        return channel
+
+    # ----------------------------------------------------------------------------- sending
+
+    def client(self) -> Client:
+        """Twilio's client with its async HTTP client (made inside the running loop)."""
+        if self._client is None:
+            http = AsyncTwilioHttpClient(logger=_QUIET, timeout=15)
+            client = Client(self.account_sid, self.auth_token, http_client=http)
+            if self.api_base:
+                client.api.base_url = self.api_base
+            self._client = client
+        return self._client
+
+    async def send_sms(self, to: str, body: str) -> bool:
+        """Send one SMS; False (logged without content) when Twilio refuses or is down."""
+        kwargs: dict[str, Any] = {"to": to, "body": body}
+        if self.messaging_service_sid:
+            kwargs["messaging_service_sid"] = self.messaging_service_sid
+        else:
+            kwargs["from_"] = self.from_number
+        try:
+            await self.client().messages.create_async(**kwargs)
+            return True
+        except Exception as error:  # noqa: BLE001 - log the kind, never the content
+            logger.error("Sending an SMS failed (%s).", type(error).__name__)
+            return False
+
+    async def send_turn(self, conversation_id: str, to: str,
+                        messages: list[dict[str, Any]]) -> None:
+        """Shape one bot turn into a single SMS (3 segments at most) and send it."""
+        body, payloads = sms_text.compose(messages)
+        if not body:
+            return
+        first, rest = sms_text.split(body)
+        await asyncio.to_thread(channel_store.set_pending, conversation_id, payloads, rest)
+        await self.send_sms(to, first)
+
+    async def send_more(self, conversation_id: str, to: str, rest: str,
+                        payloads: list[str]) -> None:
+        first, rest = sms_text.split(rest)
+        await asyncio.to_thread(channel_store.set_pending, conversation_id, payloads, rest)
+        await self.send_sms(to, first)
+
+    # ----------------------------------------------------------------------------- webhook
+
+    def signature_ok(self, request: Request, fields: dict[str, str]) -> bool:
+        signature = request.headers.get("x-twilio-signature") or ""
+        if not signature:
+            return False
+        url = request.url
+        if self.public_url:
+            url = self.public_url + request.path
+            if request.query_string:
+                url += "?" + request.query_string
+        validator = RequestValidator(self.auth_token)
+        expected = validator.compute_signature(url, fields)
+        if hmac.compare_digest(expected, signature):
+            return True
+        return bool(validator.validate(url, fields, signature))
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "disabled"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("The SMS channel is not configured.", status=404)
+            if not request.headers.get("x-twilio-signature"):
+                return response.text("Missing X-Twilio-Signature.", status=403)
+            try:
+                fields = parse_form(request)
+            except BadRequest as error:
+                return response.text(error.message, status=error.status)
+            if not self.signature_ok(request, fields):
+                return response.text("Invalid X-Twilio-Signature.", status=403)
+            sid, sender = fields.get("MessageSid", "").strip(), fields.get("From", "").strip()
+            if not sid or not sender:
+                return response.text("MessageSid and From are required.", status=400)
+            if len(sid) > 64 or len(sender) > 64:
+                return response.text("MessageSid or From is too long.", status=400)
+            if not await asyncio.to_thread(channel_store.claim_delivery, "sms", sid):
+                return response.text(EMPTY_TWIML, content_type="text/xml")
+            await self.handle(request.app, on_new_message, sender, fields)
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        return hook
+
+    async def handle(self, app: Any, on_new_message: OnNewMessage, sender: str,
+                     fields: dict[str, str]) -> None:
+        """One incoming SMS, after the signature and duplicate checks."""
+        conversation_id = privacy.pseudonymise(self.name(), sender)
+        text = fields.get("Body", "").replace("\x00", "").strip()
+        word = safety_words.normalise(text)
+        if word in OPT_OUT_WORDS:
+            await erase(app, conversation_id)  # Twilio confirms the opt-out itself
+            return
+        await asyncio.to_thread(channel_store.remember_address, conversation_id,
+                                self.name(), sender)
+        if not text:
+            await self.send_sms(sender, NO_TEXT_REPLY)
+            return
+        if word in HELP_WORDS:
+            await self.send_sms(sender, sms_text.shape_text(HELP_TEXT))
+            return
+        payloads, rest = await asyncio.to_thread(channel_store.pending, conversation_id)
+        if word in MORE_WORDS and rest:
+            await self.send_more(conversation_id, sender, rest, payloads)
+            return
+        text = sms_text.option_choice(text, payloads) or text
+        outcome = await converse(app, on_new_message, self.name(), conversation_id, text)
+        if outcome.erased:
+            # Everything about the conversation is gone: send only the neutral reply.
+            await self.send_sms(sender, sms_text.shape_text(outcome.messages[0]["text"]))
+            return
+        await self.send_turn(conversation_id, sender, outcome.messages)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return SmsOutput(self) if self.enabled else None
+
+
+class SmsOutput(OutputChannel):
+    """Sends to the phone number of a (pseudonymous) conversation id: advisor replies."""
+
+    def __init__(self, channel: TwilioSmsInput) -> None:
+        self.channel = channel
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        to = await asyncio.to_thread(channel_store.address, recipient_id)
+        if not to:
+            logger.warning("No phone number for this conversation (erased?); not sent.")
+            return
+        await self.channel.send_turn(recipient_id, to, [message])
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str,
+                                     buttons: list[dict[str, Any]], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
