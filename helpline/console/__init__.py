@@ -1,0 +1,1 @@
+"""The advisor console: queue, conversations, replies and audit for advice-line staff."""

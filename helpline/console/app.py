@@ -1,0 +1,534 @@
+"""The advisor console: an aiohttp web app over the queue and Rasa's HTTP API.
+
+Security: every route but /login and /static needs a session; every state change needs the
+session's CSRF token (header X-CSRF-Token or form field csrf) and a same-origin Origin when
+the browser sends one; cookies are HttpOnly, SameSite=Strict and Secure on https; the session
+id changes at login; failed logins are limited per address and per username. Pages set a
+strict Content-Security-Policy and render every text escaped (the script uses textContent).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import time
+from html import escape
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from helpline import queue, settings
+from helpline.console import auth, directory
+from helpline.console.rasa_api import RasaAPI, RasaError, transcript
+
+log = logging.getLogger(__name__)
+
+COOKIE = "helpline_console"
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_REPLY = 2000
+POLL_QUEUE = 0.25
+POLL_CONVERSATION = 0.3
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PUBLIC = ("/login", "/static/")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+       "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+DB = web.AppKey("db_url", str)
+RASA = web.AppKey("rasa", RasaAPI)
+LIMITER = web.AppKey("limiter", auth.RateLimiter)
+STATE = web.AppKey("state", dict)
+
+
+def _bad(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _secure(request: web.Request) -> bool:
+    """Secure cookies on https (or behind a TLS proxy that says so, if trusted)."""
+    if os.environ.get("HELPLINE_CONSOLE_SECURE_COOKIES", "").strip() == "1":
+        return True
+    if os.environ.get("HELPLINE_CONSOLE_TRUST_PROXY", "").strip() == "1":
+        return request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    return request.secure
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
+                        secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
+
+
+def _wants_html(request: web.Request) -> bool:
+    return request.method == "GET" and not request.path.startswith(("/api/", "/events/"))
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Clear 4xx for bad input; a plain 500 (no traceback, no content) otherwise."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as error:  # noqa: BLE001
+        log.error("Console error on %s (%s).", request.path, type(error).__name__)
+        return _bad("Something went wrong on our side.", 500)
+
+
+@web.middleware
+async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@web.middleware
+async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Load the session; require a login and, for state changes, the CSRF token."""
+    db_url = request.app[DB]
+    request["session"] = await asyncio.to_thread(
+        auth.get_session, request.cookies.get(COOKIE), db_url)
+    session: Optional[auth.SessionInfo] = request["session"]
+    if not request.path.startswith(PUBLIC) and (session is None or session.username is None):
+        if _wants_html(request):
+            raise web.HTTPSeeOther("/login")
+        return _bad("Please log in.", 401)
+    if request.method not in SAFE_METHODS:
+        origin = request.headers.get("Origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+            return _bad("Cross-site request refused.", 403)
+        sent = request.headers.get("X-CSRF-Token", "")
+        if not sent and request.content_type == "application/x-www-form-urlencoded":
+            sent = str((await request.post()).get("csrf", ""))
+        if session is None or not sent or not hmac.compare_digest(sent, session.csrf):
+            return _bad("Missing or wrong CSRF token: reload the page and try again.", 403)
+    return await handler(request)
+
+
+# ------------------------------------------------------------------------------------ pages
+
+def _page(title: str, body: str, session: Optional[auth.SessionInfo] = None) -> web.Response:
+    csrf = escape(session.csrf) if session else ""
+    user = ""
+    if session and session.username:
+        links = '<a href="/">Queue</a>'
+        if session.role == "supervisor":
+            links += ' <a href="/supervisor">Supervisor</a>'
+        user = (f'<nav>{links} <span class="who">{escape(session.username)} '
+                f'({escape(session.role or "")})</span>'
+                f'<form method="post" action="/logout" class="inline">'
+                f'<input type="hidden" name="csrf" value="{csrf}">'
+                f'<button type="submit">Log out</button></form></nav>')
+    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="csrf-token" content="{csrf}">'
+            f'<meta name="username" content="{escape(session.username or "") if session else ""}">'
+            f'<title>{escape(title)} - Helpline console</title>'
+            f'<link rel="stylesheet" href="/static/console.css">'
+            f'<script src="/static/console.js" defer></script></head>'
+            f'<body><header><h1>{escape(title)}</h1>{user}</header><main>{body}</main>'
+            f'</body></html>')
+    return web.Response(text=html, content_type="text/html")
+
+
+async def login_page(request: web.Request, message: str = "", status: int = 200
+                     ) -> web.Response:
+    session = request["session"]
+    if session is None:
+        session = await asyncio.to_thread(auth.new_session, None, None, request.app[DB])
+    note = f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
+    body = (f'{note}<form method="post" action="/login" class="login">'
+            f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+            f'<label>Username <input name="username" autocomplete="username" required></label>'
+            f'<label>Password <input name="password" type="password" '
+            f'autocomplete="current-password" required></label>'
+            f'<button type="submit">Log in</button></form>')
+    response = _page("Log in", body, session)
+    response.set_status(status)
+    _set_cookie(request, response, session.token)
+    return response
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    username = str(form.get("username", "")).strip()[:64]
+    password = str(form.get("password", ""))[:1024]
+    limiter, peer = request.app[LIMITER], f"ip:{request.remote}"
+    keys = (peer, f"user:{username.casefold()}")
+    wait = limiter.retry_after(*keys)
+    if wait:
+        response = await login_page(request, "Too many failed logins. Try again later.", 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    role = await asyncio.to_thread(auth.verify, username, password, request.app[DB])
+    if role is None:
+        limiter.fail(*keys)
+        return await login_page(request, "Wrong username or password.", 401)
+    limiter.clear(keys[1])
+    old = request["session"]
+    await asyncio.to_thread(auth.end_session, old.token if old else None, request.app[DB])
+    fresh = await asyncio.to_thread(auth.new_session, username, role, request.app[DB])
+    response = web.HTTPSeeOther("/")
+    _set_cookie(request, response, fresh.token)
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    await asyncio.to_thread(auth.end_session, request["session"].token, request.app[DB])
+    response = web.HTTPSeeOther("/login")
+    response.del_cookie(COOKIE, path="/")
+    raise response
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    body = ('<section><h2>Waiting</h2><table id="queue" aria-live="polite"><thead><tr>'
+            '<th>#</th><th>Priority</th><th>Signals</th><th>Channel</th><th>Waiting</th>'
+            '<th></th></tr></thead><tbody></tbody></table></section>'
+            '<section><h2>Held and handed back</h2><ul id="held"></ul></section>'
+            '<section><h2>Callback requests</h2><ul id="callbacks"></ul></section>'
+            '<section><h2>Ended by the person (last hour)</h2><ul id="ended"></ul></section>'
+            '<p id="live-status" class="muted">Connecting...</p>')
+    return _page("Advisor queue", body, request["session"])
+
+
+async def supervisor_page(request: web.Request) -> web.Response:
+    _require_supervisor(request)
+    audit = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
+    rows = "".join(
+        f"<tr><td>{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(a.at))}</td>"
+        f"<td>{escape(a.actor)}</td><td>{escape(a.action)}</td><td>{a.entry_id or ''}</td></tr>"
+        for a in audit)
+    body = ('<section><h2>Queue figures</h2><dl id="figures"></dl></section>'
+            '<section><h2>All live conversations</h2><table id="all-live"><thead><tr>'
+            '<th>#</th><th>Status</th><th>Priority</th><th>Advisor</th><th>Since</th>'
+            '<th></th></tr></thead><tbody></tbody></table></section>'
+            '<section><h2>Audit log</h2><table id="audit"><thead><tr><th>When</th>'
+            '<th>Who</th><th>What</th><th>Entry</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table></section>'
+            '<p id="live-status" class="muted">Connecting...</p>')
+    return _page("Supervisor", body, request["session"])
+
+
+def _require_supervisor(request: web.Request) -> None:
+    if request["session"].role != "supervisor":
+        raise web.HTTPForbidden(text="Supervisors only.")
+
+
+async def _entry(request: web.Request) -> queue.QueueEntry:
+    entry = await asyncio.to_thread(queue.get, int(request.match_info["id"]), request.app[DB])
+    if entry is None:
+        raise web.HTTPNotFound(text="No such queue entry.")
+    return entry
+
+
+async def conversation_page(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    session = request["session"]
+    await asyncio.to_thread(queue.audit, session.username, "open", entry.id, request.app[DB])
+    items: list[dict[str, Any]] = []
+    if entry.conversation_id:
+        with contextlib.suppress(RasaError):
+            items = transcript(await request.app[RASA].events(entry.conversation_id))
+    lines = "".join(f'<li class="{escape(i["who"])}"><b>{escape(i["who"])}</b> '
+                    f'<span class="text">{escape(i["text"])}</span></li>' for i in items)
+    outcomes = "".join(f'<option value="{k}">{escape(v)}</option>'
+                       for k, v in queue.OUTCOMES.items())
+    status = ("Ended by the person" if entry.status == queue.ENDED else entry.status)
+    body = (f'<div id="conversation" data-entry="{entry.id}" data-count="{len(items)}">'
+            f'<p>Entry {entry.id} &middot; {escape(entry.priority)} &middot; '
+            f'<span id="status">{escape(status)}</span> &middot; '
+            f'<span id="holder">{escape(entry.claimed_by or "")}</span></p>'
+            f'<ol id="transcript">{lines}</ol>'
+            f'<div class="actions"><button id="claim">Claim</button>'
+            f'<button id="handback">Hand back to the bot</button></div>'
+            f'<form id="reply"><label>Reply <textarea name="text" maxlength="{MAX_REPLY}" '
+            f'required></textarea></label><button type="submit">Send</button></form>'
+            f'<form id="dir-search"><label>Directory <input name="q" '
+            f'placeholder="town, postcode or service name"></label>'
+            f'<button type="submit">Search</button></form><ul id="dir-results"></ul>'
+            f'<form id="close"><label>Outcome <select name="outcome">{outcomes}</select></label>'
+            f'<label>Note <input name="note" maxlength="{queue.NOTE_MAX}"></label>'
+            f'<button type="submit">Close</button></form>'
+            f'<p id="message" role="status"></p></div>')
+    return _page(f"Conversation {entry.id}", body, session)
+
+
+# -------------------------------------------------------------------------------- queue state
+
+def _as_dict(entry: queue.QueueEntry, place: Optional[int]) -> dict[str, Any]:
+    return {"id": entry.id, "kind": entry.kind, "priority": entry.priority,
+            "signals": entry.signal_list, "status": entry.status, "channel": entry.channel,
+            "created_at": entry.created_at, "claimed_by": entry.claimed_by, "place": place,
+            "callback_method": entry.callback_method, "callback_time": entry.callback_time,
+            "ended_at": entry.ended_at}
+
+
+def snapshot(db_url: str) -> dict[str, Any]:
+    """Everything the queue and supervisor views show (no conversation ids, no text)."""
+    now = time.time()
+    entries = queue.live(db_url)
+    places, n = {}, 0
+    for entry in entries:
+        if entry.kind == queue.CHAT and entry.status == queue.WAITING:
+            n += 1
+            places[entry.id] = n
+    figures = queue.figures(now, db_url)
+    return {
+        "entries": [_as_dict(e, places.get(e.id)) for e in entries],
+        "ended": [_as_dict(e, None) for e in queue.recent_ended(now - 3600, db_url)],
+        "figures": figures.__dict__,
+    }
+
+
+async def watch_queue(app: web.Application) -> None:
+    """One poller per process; SSE streams wait for its change signal."""
+    state = app[STATE]
+    while True:
+        try:
+            data = await asyncio.to_thread(snapshot, app[DB])
+            encoded = json.dumps(data, sort_keys=True)
+            if encoded != state.get("json"):
+                state["json"] = encoded
+                old, state["changed"] = state["changed"], asyncio.Event()
+                old.set()
+        except Exception as error:  # noqa: BLE001 - keep polling
+            log.error("Queue poll failed (%s).", type(error).__name__)
+        await asyncio.sleep(POLL_QUEUE)
+
+
+async def _sse(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-store",
+                                           "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    return response
+
+
+async def queue_events(request: web.Request) -> web.StreamResponse:
+    response = await _sse(request)
+    state = request.app[STATE]
+    sent = None
+    while True:
+        changed = state["changed"]
+        current = state.get("json")
+        if current and current != sent:
+            await response.write(f"event: queue\ndata: {current}\n\n".encode())
+            sent = current
+        try:
+            await asyncio.wait_for(changed.wait(), 15)
+        except asyncio.TimeoutError:
+            await response.write(b": keep-alive\n\n")
+
+
+async def queue_json(request: web.Request) -> web.Response:
+    return web.json_response(await asyncio.to_thread(snapshot, request.app[DB]))
+
+
+# -------------------------------------------------------------------------- conversations
+
+async def transcript_json(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    items: list[dict[str, Any]] = []
+    if entry.conversation_id:
+        try:
+            items = transcript(await request.app[RASA].events(entry.conversation_id))
+        except RasaError:
+            return _bad("The bot server did not answer; try again.", 502)
+    return web.json_response({"status": entry.status, "claimed_by": entry.claimed_by,
+                              "items": items})
+
+
+async def conversation_events(request: web.Request) -> web.StreamResponse:
+    """New transcript lines and status changes, polled from Rasa every 0.3 s."""
+    entry = await _entry(request)
+    try:
+        count = max(int(request.query.get("after", "0")), 0)
+    except ValueError:
+        return _bad('"after" must be a whole number.')
+    response = await _sse(request)
+    status = None
+    idle = 0.0
+    while True:
+        entry = await asyncio.to_thread(queue.get, entry.id, request.app[DB])
+        shown = (entry.status, entry.claimed_by)
+        if shown != status:
+            status = shown
+            label = "Ended by the person" if entry.status == queue.ENDED else entry.status
+            await response.write(("event: status\ndata: " + json.dumps(
+                {"status": entry.status, "label": label, "claimed_by": entry.claimed_by})
+                + "\n\n").encode())
+        if entry.conversation_id is None:
+            return response
+        try:
+            items = transcript(await request.app[RASA].events(entry.conversation_id))
+        except RasaError:
+            items = []
+        if len(items) > count:
+            for item in items[count:]:
+                await response.write(f"event: line\ndata: {json.dumps(item)}\n\n".encode())
+            count = len(items)
+            idle = 0.0
+        idle += POLL_CONVERSATION
+        if idle >= 15:
+            await response.write(b": keep-alive\n\n")
+            idle = 0.0
+        await asyncio.sleep(POLL_CONVERSATION)
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="The body must be JSON.") from None
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text="The body must be a JSON object.")
+    return data
+
+
+def _holder(request: web.Request, entry: queue.QueueEntry) -> None:
+    if entry.status != queue.HELD or entry.claimed_by != request["session"].username:
+        raise web.HTTPConflict(text="You are not holding this conversation.")
+
+
+async def claim(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    me, db_url = request["session"].username, request.app[DB]
+    if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
+        return _bad("Someone else has this conversation, or it has ended.", 409)
+    try:
+        await request.app[RASA].pause(entry.conversation_id)
+    except RasaError:
+        await asyncio.to_thread(queue.release, entry.id, me, db_url)
+        return _bad("Couldn't pause the bot; the conversation is back in the queue.", 502)
+    await asyncio.to_thread(queue.audit, me, "claim", entry.id, db_url)
+    return web.json_response({"status": queue.HELD})
+
+
+async def _send(request: web.Request, entry: queue.QueueEntry, text: str) -> web.Response:
+    try:
+        await request.app[RASA].say(entry.conversation_id, text, request["session"].username)
+    except RasaError:
+        return _bad("The message was not sent: the bot server did not answer.", 502)
+    await asyncio.to_thread(queue.audit, request["session"].username, "reply", entry.id,
+                            request.app[DB])
+    return web.json_response({"status": "sent"})
+
+
+async def reply(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    _holder(request, entry)
+    text = (await _json_body(request)).get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _bad('"text" is empty: write a reply.')
+    if len(text) > MAX_REPLY:
+        return _bad(f"The reply is too long (over {MAX_REPLY} characters).", 413)
+    return await _send(request, entry, text.strip())
+
+
+async def directory_search(request: web.Request) -> web.Response:
+    query = request.query.get("q", "")[:100]
+    services = await asyncio.to_thread(directory.find, query)
+    return web.json_response({"results": [
+        {"id": s.id, "name": s.name, "message": directory.message_for(s)} for s in services]})
+
+
+async def insert_service(request: web.Request) -> web.Response:
+    """Send a directory service to the person in one action."""
+    entry = await _entry(request)
+    _holder(request, entry)
+    service_id = (await _json_body(request)).get("service_id")
+    service = directory.get(service_id) if isinstance(service_id, str) else None
+    if service is None:
+        return _bad("No such service in the directory.", 404)
+    return await _send(request, entry, directory.message_for(service))
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    _holder(request, entry)
+    me, db_url = request["session"].username, request.app[DB]
+    try:
+        await request.app[RASA].resume(entry.conversation_id)
+    except RasaError:
+        return _bad("Couldn't resume the bot; you still hold the conversation.", 502)
+    await asyncio.to_thread(queue.hand_back, entry.id, me, db_url)
+    await asyncio.to_thread(queue.audit, me, "hand_back", entry.id, db_url)
+    return web.json_response({"status": queue.WITH_BOT})
+
+
+async def close(request: web.Request) -> web.Response:
+    entry = await _entry(request)
+    session, db_url = request["session"], request.app[DB]
+    data = await _json_body(request)
+    outcome, note = data.get("outcome"), data.get("note", "")
+    if outcome not in queue.OUTCOMES:
+        return _bad("Choose an outcome: " + ", ".join(queue.OUTCOMES) + ".")
+    if not isinstance(note, str) or len(note) > queue.NOTE_MAX:
+        return _bad(f"The note must be text of at most {queue.NOTE_MAX} characters.")
+    supervisor = session.role == "supervisor"
+    if not supervisor and entry.claimed_by != session.username:
+        return _bad("You are not holding this conversation.", 409)
+    if entry.status == queue.HELD and entry.conversation_id:
+        with contextlib.suppress(RasaError):  # closing must work even if Rasa is down
+            await request.app[RASA].resume(entry.conversation_id)
+    done = await asyncio.to_thread(queue.close, entry.id, None if supervisor else
+                                   session.username, outcome, note, db_url)
+    if not done:
+        return _bad("This conversation is already closed or ended.", 409)
+    await asyncio.to_thread(queue.audit, session.username, "close", entry.id, db_url)
+    return web.json_response({"status": queue.CLOSED})
+
+
+# -------------------------------------------------------------------------------- the app
+
+async def _start(app: web.Application) -> None:
+    app[STATE]["changed"] = asyncio.Event()
+    app[STATE]["task"] = asyncio.create_task(watch_queue(app))
+
+
+async def _stop(app: web.Application) -> None:
+    app[STATE]["task"].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app[STATE]["task"]
+    await app[RASA].close()
+
+
+def make_app(rasa_url: str, db_url: Optional[str] = None,
+             rasa_token: Optional[str] = None) -> web.Application:
+    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=64 * 1024)
+    app[DB] = db_url or settings.database_url()
+    app[RASA] = RasaAPI(rasa_url, rasa_token)
+    app[LIMITER] = auth.RateLimiter()
+    app[STATE] = {}
+    queue.engine(app[DB])
+    auth._ready_engine(app[DB])
+    entry = r"/{id:\d{1,12}}"
+    app.add_routes([
+        web.get("/login", login_page), web.post("/login", login),
+        web.post("/logout", logout),
+        web.get("/", queue_page), web.get("/supervisor", supervisor_page),
+        web.get("/api/queue", queue_json), web.get("/events/queue", queue_events),
+        web.get("/c" + entry, conversation_page),
+        web.get("/api/c" + entry + "/transcript", transcript_json),
+        web.get("/events/c" + entry, conversation_events),
+        web.post("/api/c" + entry + "/claim", claim),
+        web.post("/api/c" + entry + "/reply", reply),
+        web.post("/api/c" + entry + "/service", insert_service),
+        web.post("/api/c" + entry + "/handback", hand_back),
+        web.post("/api/c" + entry + "/close", close),
+        web.get("/api/directory", directory_search),
+        web.static("/static", STATIC),
+    ])
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    return app

@@ -1,0 +1,89 @@
+"""The few calls the console makes to Rasa's HTTP API (``rasa run --enable-api``)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+from urllib.parse import quote
+
+import aiohttp
+
+
+class RasaError(Exception):
+    """Rasa did not answer as expected."""
+
+
+class RasaAPI:
+    def __init__(self, base_url: str, token: Optional[str] = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http: Optional[aiohttp.ClientSession] = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+
+    def _url(self, conversation_id: str, tail: str) -> str:
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{tail}"
+
+    def _params(self, **extra: str) -> dict[str, str]:
+        params = dict(extra)
+        if self.token:
+            params["token"] = self.token
+        return params
+
+    async def events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's events since its last restart."""
+        try:
+            async with self._client().get(self._url(conversation_id, "tracker"),
+                                          params=self._params()) as reply:
+                if reply.status != 200:
+                    raise RasaError(f"tracker: HTTP {reply.status}")
+                return (await reply.json()).get("events") or []
+        except aiohttp.ClientError as error:
+            raise RasaError(type(error).__name__) from None
+
+    async def append(self, conversation_id: str, events: list[dict[str, Any]],
+                     deliver: bool = False) -> None:
+        """Append events; ``deliver`` sends bot messages out on the person's latest channel."""
+        params = self._params(**({"output_channel": "latest", "execute_side_effects": "true"}
+                                 if deliver else {}))
+        try:
+            async with self._client().post(self._url(conversation_id, "tracker/events"),
+                                           params=params, json=events) as reply:
+                if reply.status != 200:
+                    raise RasaError(f"append: HTTP {reply.status}")
+        except aiohttp.ClientError as error:
+            raise RasaError(type(error).__name__) from None
+
+    async def pause(self, conversation_id: str) -> None:
+        """ConversationPaused: Rasa logs the person's messages but predicts nothing."""
+        await self.append(conversation_id, [{"event": "pause"}])
+
+    async def resume(self, conversation_id: str) -> None:
+        await self.append(conversation_id, [{"event": "resume"}])
+
+    async def say(self, conversation_id: str, text: str, advisor: str) -> None:
+        await self.append(conversation_id, [{"event": "bot", "text": text,
+                                             "metadata": {"advisor": True}}], deliver=True)
+
+
+def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the console shows: who spoke (person / bot / advisor), the text and the time."""
+    items: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user" and isinstance(event.get("text"), str):
+            items.append({"who": "person", "text": event["text"],
+                          "ts": event.get("timestamp")})
+        elif kind == "bot" and isinstance(event.get("text"), str):
+            advisor = bool((event.get("metadata") or {}).get("advisor"))
+            items.append({"who": "advisor" if advisor else "bot", "text": event["text"],
+                          "ts": event.get("timestamp")})
+        elif kind in ("pause", "resume"):
+            items.append({"who": "system", "ts": event.get("timestamp"),
+                          "text": "Advisor joined" if kind == "pause" else "Handed to the bot"})
+    return items
