@@ -33,6 +33,13 @@ def request_stores(request: Request) -> tuple[Any, Any]:
     return stores(request.app)
 
 
+class WholeMessages(CollectingOutputChannel):
+    """Collects bot messages whole (Rasa's collector splits texts at blank lines)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 @dataclass
 class Outcome:
     """What to send back for one incoming message."""
@@ -57,7 +64,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     if screened is not None:
         return Outcome(list(screened), erased=erasing)
 
-    collector = CollectingOutputChannel()
+    collector = WholeMessages()
     try:
         await on_new_message(UserMessage(
             text[:MAX_MESSAGE_CHARS], collector, conversation_id, input_channel=channel,
