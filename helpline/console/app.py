@@ -41,7 +41,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DB = web.AppKey("db_url", str)
 RASA = web.AppKey("rasa", RasaAPI)
-LIMITER = web.AppKey("limiter", auth.RateLimiter)
+LIMITER = web.AppKey("limiter", auth.RateLimiter)  # per username
+IP_LIMITER = web.AppKey("ip_limiter", auth.RateLimiter)  # per address (shared offices)
 STATE = web.AppKey("state", dict)
 
 
@@ -163,18 +164,19 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
-    limiter, peer = request.app[LIMITER], f"ip:{request.remote}"
-    keys = (peer, f"user:{username.casefold()}")
-    wait = limiter.retry_after(*keys)
+    limiter, by_ip = request.app[LIMITER], request.app[IP_LIMITER]
+    user_key, ip_key = f"user:{username.casefold()}", f"ip:{request.remote}"
+    wait = max(limiter.retry_after(user_key), by_ip.retry_after(ip_key))
     if wait:
         response = await login_page(request, "Too many failed logins. Try again later.", 429)
         response.headers["Retry-After"] = str(wait)
         return response
     role = await asyncio.to_thread(auth.verify, username, password, request.app[DB])
     if role is None:
-        limiter.fail(*keys)
+        limiter.fail(user_key)
+        by_ip.fail(ip_key)
         return await login_page(request, "Wrong username or password.", 401)
-    limiter.clear(keys[1])
+    limiter.clear(user_key)
     old = request["session"]
     await asyncio.to_thread(auth.end_session, old.token if old else None, request.app[DB])
     fresh = await asyncio.to_thread(auth.new_session, username, role, request.app[DB])
@@ -508,7 +510,8 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     app = web.Application(middlewares=[errors, headers, sessions], client_max_size=64 * 1024)
     app[DB] = db_url or settings.database_url()
     app[RASA] = RasaAPI(rasa_url, rasa_token)
-    app[LIMITER] = auth.RateLimiter()
+    app[LIMITER] = auth.RateLimiter(limit=5)
+    app[IP_LIMITER] = auth.RateLimiter(limit=30)
     app[STATE] = {}
     queue.engine(app[DB])
     auth._ready_engine(app[DB])

@@ -41,3 +41,85 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Console:
+    """A real console process on loopback."""
+
+    def __init__(self, db_url: str, rasa_url: str, log_path) -> None:
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db_url = db_url
+        self._log = open(log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "helpline.console", "--port", str(self.port),
+             "--rasa-url", rasa_url, "--db-url", db_url],
+            stdout=self._log, stderr=subprocess.STDOUT,
+            env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
+
+    def wait(self, timeout: float = 90) -> None:
+        import time
+
+        import requests
+
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError("the console exited early")
+            try:
+                requests.get(self.url + "/login", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise TimeoutError("console did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except Exception:  # noqa: BLE001
+            self.process.kill()
+        self._log.close()
+
+
+def login(console_url: str, username: str, password: str):
+    """A requests.Session logged in to the console; returns (session, csrf)."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(console_url + "/login", timeout=10)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    reply = session.post(console_url + "/login", timeout=10, allow_redirects=False,
+                         data={"csrf": csrf, "username": username, "password": password})
+    assert reply.status_code == 303, reply.status_code
+    home = session.get(console_url + "/", timeout=10)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', home.text).group(1)
+    return session, token
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def console_db(tmp_path_factory) -> str:
+    from helpline.console import auth
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('console') / 'helpline.db'}"
+    auth.create_user("ann", PASSWORD, "advisor", url)
+    auth.create_user("bob", PASSWORD, "advisor", url)
+    auth.create_user("sue", PASSWORD, "supervisor", url)
+    return url

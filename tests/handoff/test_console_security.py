@@ -1,0 +1,167 @@
+"""Console security against a real console process (Rasa is not needed here)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import pytest
+import requests
+
+from helpline import queue
+from helpline.console import auth
+
+from .conftest import PASSWORD, Console, free_port, login
+
+
+@pytest.fixture(scope="module")
+def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
+    server = Console(console_db, f"http://127.0.0.1:{free_port()}",
+                     tmp_path_factory.mktemp("log") / "console.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),
+          ("GET", "/events/queue"), ("GET", "/c/1"), ("GET", "/api/c/1/transcript"),
+          ("GET", "/events/c/1"), ("POST", "/api/c/1/claim"), ("POST", "/api/c/1/reply"),
+          ("POST", "/api/c/1/service"), ("POST", "/api/c/1/handback"),
+          ("POST", "/api/c/1/close"), ("GET", "/api/directory?q=x"), ("POST", "/logout")]
+
+
+@pytest.mark.parametrize("method, path", ROUTES)
+def test_every_route_needs_login(console: Console, method: str, path: str) -> None:
+    reply = requests.request(method, console.url + path, timeout=10, allow_redirects=False)
+    assert reply.status_code in (303, 401, 403), reply.status_code
+    if method == "GET" and reply.status_code == 303:
+        assert reply.headers["Location"] == "/login"
+
+
+def test_every_app_route_is_in_the_list() -> None:
+    from helpline.console.app import make_app
+
+    app = make_app("http://127.0.0.1:1", "sqlite://")
+    paths = {r.resource.canonical for r in app.router.routes()
+             if r.method != "HEAD" and r.resource.canonical not in ("/login", "/static")}
+    listed = {re.sub(r"/1(?=/|$)", "/{id}", p.split("?")[0]) for _, p in ROUTES}
+    assert {p.replace(r"{id:\d{1,12}}", "{id}") for p in paths} == listed
+
+
+def test_session_id_changes_at_login_and_cookie_flags(console: Console) -> None:
+    session = requests.Session()
+    first = session.get(console.url + "/login", timeout=10)
+    before = session.cookies.get("helpline_console")
+    header = first.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Strict" in header
+    assert "Secure" not in header  # plain http on loopback
+    csrf = re.search(r'name="csrf" value="([^"]+)"', first.text).group(1)
+    session.post(console.url + "/login", timeout=10,
+                 data={"csrf": csrf, "username": "ann", "password": PASSWORD})
+    after = session.cookies.get("helpline_console")
+    assert before and after and before != after
+    assert auth.get_session(before, console.db_url) is None  # the old id is dead
+    assert session.get(console.url + "/", timeout=10).status_code == 200
+
+
+def test_secure_cookie_behind_https_proxy(console_db: str, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_CONSOLE_TRUST_PROXY", "1")
+    server = Console(console_db, "http://127.0.0.1:1", tmp_path / "c.log")
+    try:
+        server.wait()
+        reply = requests.get(server.url + "/login", headers={"X-Forwarded-Proto": "https"},
+                             timeout=10)
+        assert "Secure" in reply.headers["Set-Cookie"]
+    finally:
+        server.stop()
+
+
+def test_state_change_without_csrf_is_refused(console: Console) -> None:
+    entry = queue.enqueue("csrf-conv", "rest", [], db_url=console.db_url)
+    session, token = login(console.url, "ann", PASSWORD)
+    for headers in ({}, {"X-CSRF-Token": "wrong"}):
+        reply = session.post(f"{console.url}/api/c/{entry.id}/claim", json={},
+                             headers=headers, timeout=10)
+        assert reply.status_code == 403 and "CSRF" in reply.json()["error"]
+    assert queue.get(entry.id, console.db_url).status == queue.WAITING
+    logout = session.post(console.url + "/logout", timeout=10, allow_redirects=False)
+    assert logout.status_code == 403  # logout is a state change too
+    foreign = session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
+                           headers={"X-CSRF-Token": token, "Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+
+
+def test_logout_ends_the_session(console: Console) -> None:
+    session, token = login(console.url, "ann", PASSWORD)
+    reply = session.post(console.url + "/logout", data={"csrf": token}, timeout=10,
+                         allow_redirects=False)
+    assert reply.status_code == 303
+    assert session.get(console.url + "/api/queue", timeout=10).status_code == 401
+
+
+def test_brute_force_login_is_throttled(console: Console) -> None:
+    session = requests.Session()
+    page = session.get(console.url + "/login", timeout=10)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    codes = [session.post(console.url + "/login", timeout=10, allow_redirects=False,
+                          data={"csrf": csrf, "username": "bob", "password": f"guess{i}"}
+                          ).status_code for i in range(7)]
+    assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+    # Even the right password is refused while throttled.
+    right = session.post(console.url + "/login", timeout=10, allow_redirects=False,
+                         data={"csrf": csrf, "username": "bob", "password": PASSWORD})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+
+
+def test_advisor_cannot_open_supervisor_view(console: Console) -> None:
+    session, _ = login(console.url, "ann", PASSWORD)
+    assert session.get(console.url + "/supervisor", timeout=10).status_code == 403
+    boss, _ = login(console.url, "sue", PASSWORD)
+    assert boss.get(console.url + "/supervisor", timeout=10).status_code == 200
+
+
+def test_bad_input_gets_4xx(console: Console) -> None:
+    entry = queue.enqueue("bad-input", "rest", [], db_url=console.db_url)
+    session, token = login(console.url, "sue", PASSWORD)
+    h = {"X-CSRF-Token": token}
+    base = f"{console.url}/api/c/{entry.id}"
+    assert session.post(base + "/close", data=b"{nope", headers={**h, "Content-Type":
+                        "application/json"}, timeout=10).status_code == 400
+    assert session.post(base + "/close", json=[1], headers=h, timeout=10).status_code == 400
+    assert session.post(base + "/close", json={"outcome": "x"}, headers=h,
+                        timeout=10).status_code == 400
+    assert session.post(base + "/reply", json={"text": "hi"}, headers=h,
+                        timeout=10).status_code == 409  # not held by sue
+    assert session.get(console.url + "/c/999999", timeout=10).status_code == 404
+    assert session.get(console.url + "/c/abc", timeout=10).status_code == 404
+    assert session.get(f"{console.url}/events/c/{entry.id}?after=x",
+                       timeout=10).status_code == 400
+    too_big = session.post(base + "/close", data=b"x" * 100_000,
+                           headers=h, timeout=10)
+    assert too_big.status_code == 413
+
+
+def test_user_cli_and_password_rules(tmp_path) -> None:
+    from helpline.console.cli import main
+
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    import io
+    import sys
+
+    stdin = sys.stdin
+    try:
+        sys.stdin = io.StringIO("short\n")
+        assert main(["users", "create", "zed", "--password-stdin", "--db-url", url]) == 2
+        sys.stdin = io.StringIO(PASSWORD + "\n")
+        assert main(["users", "create", "zed", "--role", "supervisor", "--password-stdin",
+                     "--db-url", url]) == 0
+    finally:
+        sys.stdin = stdin
+    assert auth.verify("zed", PASSWORD, url) == "supervisor"
+    assert auth.verify("zed", "wrong password!!", url) is None
+    assert auth.verify("nobody", PASSWORD, url) is None
+    from sqlalchemy import create_engine, text
+    with create_engine(url).connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM console_users")).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
