@@ -29,6 +29,7 @@ BOT_TOKEN = "123456:TEST-telegram-token"
 TELEGRAM_SECRET = "test-telegram-secret_0123"
 ID_SECRET = "test-secret-for-the-channel-tests"
 NEUTRAL_REPLY = "Your parcel is on its way."
+USED_IDS: list[str] = []  # phone numbers and chat ids the tests used (for the log check)
 
 
 @dataclass

@@ -9,13 +9,15 @@ import requests
 from bot.channels import sms_text
 from helpline import privacy
 
-from .conftest import ACCOUNT_SID, ID_SECRET, NEUTRAL_REPLY, SERVICE_NUMBER, ChannelStack
+from .conftest import USED_IDS, ACCOUNT_SID, ID_SECRET, NEUTRAL_REPLY, SERVICE_NUMBER, ChannelStack
 
 DANGER = "he's outside with a knife"
 
 
 def phone() -> str:
-    return f"+4477009{random.randint(10000, 99999)}"
+    number = f"+4477009{random.randint(10000, 99999)}"
+    USED_IDS.append(number)
+    return number
 
 
 def cid(number: str, monkeypatch: pytest.MonkeyPatch) -> str:

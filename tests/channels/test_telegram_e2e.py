@@ -12,14 +12,16 @@ from telegram import Bot, Update
 from bot.channels.telegram import HELP_TEXT
 from helpline import privacy
 
-from .conftest import BOT_TOKEN, ID_SECRET, NEUTRAL_REPLY, ChannelStack
+from .conftest import USED_IDS, BOT_TOKEN, ID_SECRET, NEUTRAL_REPLY, ChannelStack
 
 DANGER = "he's outside with a knife"
 _ids = iter(range(random.randint(10**6, 10**7), 10**9))
 
 
 def chat_id() -> int:
-    return random.randint(10**9, 9 * 10**9)
+    chat = random.randint(10**9, 9 * 10**9)
+    USED_IDS.append(str(chat))
+    return chat
 
 
 def cid(chat: int, monkeypatch: pytest.MonkeyPatch) -> str:
