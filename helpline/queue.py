@@ -5,8 +5,8 @@
   advisors can never hold the same conversation, on SQLite or PostgreSQL.
 - The wait estimate is honest: it comes from how often advisors actually took conversations
   in the last two hours; with too little data we say we can't estimate.
-- Erasure (safety word, quick exit, retention) leaves only a stub with no conversation id:
-  staff see "ended by the person" (see ``_erase_hook``).
+- Erasure (safety word, quick exit, retention) deletes the entry; the console shows an entry
+  that vanished as "ended by the person".
 - Opening hours are in Europe/London, with bank holidays from a file or the environment.
 
 The audit log records who opened which queue entry and when; it holds entry numbers, never
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Float, Integer, String, and_, func, inspect, or_, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Column, Float, Integer, String, and_, delete, func, or_, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import privacy, risk, settings
@@ -107,23 +107,10 @@ def _session(db_url: Optional[str]) -> Session:
     return Session(engine(db_url), expire_on_commit=False, future=True)
 
 
-def _erase_hook(connection: Connection, conversation_id: str) -> None:
-    """Keep a stub with no conversation id, nothing the person said, and no note."""
-    if not inspect(connection).has_table(QueueEntry.__tablename__):
-        return
-    now = clock.time()
-    table = QueueEntry.__table__
-    wipe = {"conversation_id": None, "channel": None, "signals": "", "note": None,
-            "callback_method": None, "callback_time": None, "updated_at": now}
-    connection.execute(update(table).where(
-        and_(table.c.conversation_id == conversation_id, table.c.status != CLOSED)
-    ).values(status=ENDED, outcome=ENDED_BY_PERSON, ended_at=now, **wipe))
-    connection.execute(update(table).where(table.c.conversation_id == conversation_id)
-                       .values(**wipe))
-
-
+# Erasure (safety word, quick exit, retention) deletes the person's rows outright; the
+# console shows an entry that vanished as "ended by the person". The table is also listed in
+# privacy.CONVERSATION_TABLES, so processes that never import this module erase it too.
 privacy.register_table(QueueEntry.__tablename__, "conversation_id", "updated_at")
-privacy.register_hook(_erase_hook)
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -195,15 +182,6 @@ def live(db_url: Optional[str] = None) -> list[QueueEntry]:
         return list(session.execute(
             select(QueueEntry).where(QueueEntry.status.in_(LIVE_STATUSES))
             .order_by(QueueEntry.rank, QueueEntry.created_at, QueueEntry.id)
-        ).scalars())
-
-
-def recent_ended(since: float, db_url: Optional[str] = None) -> list[QueueEntry]:
-    """Entries ended by the person since a time (for "ended by the person" in the console)."""
-    with _session(db_url) as session:
-        return list(session.execute(
-            select(QueueEntry).where(QueueEntry.status == ENDED, QueueEntry.ended_at >= since)
-            .order_by(QueueEntry.ended_at.desc())
         ).scalars())
 
 
@@ -293,9 +271,16 @@ def close(entry_id: int, advisor: Optional[str], outcome: str, note: str = "",
 
 
 def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
-    """The person left the queue: leave only an "ended by the person" stub."""
+    """The person left the queue: their entries are deleted (staff see "ended by the person")."""
     with engine(db_url).begin() as connection:
-        _erase_hook(connection, conversation_id)
+        connection.execute(delete(QueueEntry.__table__).where(
+            QueueEntry.conversation_id == conversation_id))
+
+
+def max_id(db_url: Optional[str] = None) -> int:
+    """The highest entry number so far (a missing lower number was erased)."""
+    with _session(db_url) as session:
+        return int(session.execute(select(func.max(QueueEntry.id))).scalar_one() or 0)
 
 
 @dataclass(frozen=True)

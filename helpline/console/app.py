@@ -226,9 +226,16 @@ def _require_supervisor(request: web.Request) -> None:
         raise web.HTTPForbidden(text="Supervisors only.")
 
 
+ENDED_TEXT = "Ended by the person."
+
+
 async def _entry(request: web.Request) -> queue.QueueEntry:
-    entry = await asyncio.to_thread(queue.get, int(request.match_info["id"]), request.app[DB])
+    """The entry, or 410 "ended by the person" (erased), or 404 (never existed)."""
+    entry_id = int(request.match_info["id"])
+    entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
     if entry is None:
+        if entry_id <= await asyncio.to_thread(queue.max_id, request.app[DB]):
+            raise web.HTTPGone(text=ENDED_TEXT)
         raise web.HTTPNotFound(text="No such queue entry.")
     return entry
 
@@ -245,7 +252,7 @@ async def conversation_page(request: web.Request) -> web.Response:
                     f'<span class="text">{escape(i["text"])}</span></li>' for i in items)
     outcomes = "".join(f'<option value="{k}">{escape(v)}</option>'
                        for k, v in queue.OUTCOMES.items())
-    status = ("Ended by the person" if entry.status == queue.ENDED else entry.status)
+    status = entry.status
     body = (f'<div id="conversation" data-entry="{entry.id}" data-count="{len(items)}">'
             f'<p>Entry {entry.id} &middot; {escape(entry.priority)} &middot; '
             f'<span id="status">{escape(status)}</span> &middot; '
@@ -285,19 +292,29 @@ def snapshot(db_url: str) -> dict[str, Any]:
             n += 1
             places[entry.id] = n
     figures = queue.figures(now, db_url)
-    return {
-        "entries": [_as_dict(e, places.get(e.id)) for e in entries],
-        "ended": [_as_dict(e, None) for e in queue.recent_ended(now - 3600, db_url)],
-        "figures": figures.__dict__,
-    }
+    return {"entries": [_as_dict(e, places.get(e.id)) for e in entries],
+            "figures": figures.__dict__}
+
+
+def _vanished(db_url: str, ids: set[int]) -> list[int]:
+    """Entries that left the live list because they were erased (not closed)."""
+    return [i for i in sorted(ids) if queue.get(i, db_url) is None]
 
 
 async def watch_queue(app: web.Application) -> None:
     """One poller per process; SSE streams wait for its change signal."""
     state = app[STATE]
+    seen: set[int] = set()
     while True:
         try:
             data = await asyncio.to_thread(snapshot, app[DB])
+            live_ids = {e["id"] for e in data["entries"]}
+            now = time.time()
+            ended = [e for e in state["ended"] if e["ended_at"] > now - 3600]
+            for gone in await asyncio.to_thread(_vanished, app[DB], seen - live_ids):
+                ended.insert(0, {"id": gone, "ended_at": now})
+            state["ended"], seen = ended, live_ids
+            data["ended"] = ended
             encoded = json.dumps(data, sort_keys=True)
             if encoded != state.get("json"):
                 state["json"] = encoded
@@ -333,7 +350,9 @@ async def queue_events(request: web.Request) -> web.StreamResponse:
 
 
 async def queue_json(request: web.Request) -> web.Response:
-    return web.json_response(await asyncio.to_thread(snapshot, request.app[DB]))
+    data = await asyncio.to_thread(snapshot, request.app[DB])
+    data["ended"] = request.app[STATE]["ended"]
+    return web.json_response(data)
 
 
 # -------------------------------------------------------------------------- conversations
@@ -360,12 +379,18 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
     response = await _sse(request)
     status = None
     idle = 0.0
+    entry_id = entry.id
     while True:
-        entry = await asyncio.to_thread(queue.get, entry.id, request.app[DB])
+        entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
+        if entry is None:
+            await response.write(("event: status\ndata: " + json.dumps(
+                {"status": queue.ENDED, "label": ENDED_TEXT, "claimed_by": None})
+                + "\n\n").encode())
+            return response
         shown = (entry.status, entry.claimed_by)
         if shown != status:
             status = shown
-            label = "Ended by the person" if entry.status == queue.ENDED else entry.status
+            label = entry.status
             await response.write(("event: status\ndata: " + json.dumps(
                 {"status": entry.status, "label": label, "claimed_by": entry.claimed_by})
                 + "\n\n").encode())
@@ -495,6 +520,7 @@ async def close(request: web.Request) -> web.Response:
 
 async def _start(app: web.Application) -> None:
     app[STATE]["changed"] = asyncio.Event()
+    app[STATE]["ended"] = []
     app[STATE]["task"] = asyncio.create_task(watch_queue(app))
 
 

@@ -70,24 +70,38 @@ def test_hand_back_then_close(db_url: str) -> None:
     assert queue.live(db_url) == []
 
 
-def test_erasure_leaves_only_ended_by_person(db_url: str, tmp_path) -> None:
+def test_erasure_deletes_the_persons_entries(db_url: str, tmp_path) -> None:
     tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
     entry = queue.enqueue("secret-conv", "sms", ["weapons"], db_url=db_url)
     queue.claim(entry.id, "ann", db_url=db_url)
     queue.enqueue("secret-conv", "sms", [], kind=queue.CALLBACK, callback_method="text",
                   callback_time="mornings", db_url=db_url)
     other = queue.enqueue("other", "rest", [], db_url=db_url)
-    privacy.erase("secret-conv", tracker_url=tracker, db_url=db_url)
-    stub = queue.get(entry.id, db_url)
-    assert stub.status == queue.ENDED and stub.outcome == queue.ENDED_BY_PERSON
-    assert stub.conversation_id is None and stub.signals == "" and stub.channel is None
+    counts = privacy.erase("secret-conv", tracker_url=tracker, db_url=db_url)
+    assert counts["handoff_queue"] == 2
+    assert queue.get(entry.id, db_url) is None
+    assert queue.max_id(db_url) >= entry.id  # so the console can say "ended by the person"
     with queue.engine(db_url).connect() as connection:
         rows = connection.execute(text(
             "SELECT count(*) FROM handoff_queue WHERE conversation_id = 'secret-conv' "
             "OR callback_time IS NOT NULL")).scalar_one()
     assert rows == 0
     assert queue.get(other.id, db_url).status == queue.WAITING
-    assert not queue.claim(entry.id, "bob", db_url=db_url)  # a stub can't be claimed
+    assert not queue.claim(entry.id, "bob", db_url=db_url)
+
+
+def test_erasure_works_in_a_process_that_never_imported_the_queue(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    db_url = f"sqlite:///{tmp_path / 'ours.db'}"
+    queue.enqueue("gone-conv", "rest", [], db_url=db_url)
+    code = ("import sys; from helpline import privacy; "
+            "assert 'helpline.queue' not in sys.modules; "
+            f"privacy.erase('gone-conv', tracker_url='sqlite:///{tmp_path / 't.db'}', "
+            f"db_url='{db_url}')")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert queue.active_for("gone-conv", db_url=db_url) is None
 
 
 def test_erased_bytes_gone_from_sqlite_file(tmp_path) -> None:
