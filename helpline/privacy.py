@@ -53,6 +53,7 @@ class ConversationTable:
 # Our tables with per-conversation rows. Add yours here or call register_table().
 CONVERSATION_TABLES: list[ConversationTable] = [
     ConversationTable("safety_words", "conversation_id", "updated_at"),
+    ConversationTable("handoff_queue", "conversation_id", "updated_at"),
 ]
 
 # Called as hook(connection, conversation_id) inside the erase transaction on our database,
