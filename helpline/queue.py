@@ -50,6 +50,7 @@ class QueueEntry(Base):
     """One escalation or callback request. ``conversation_id`` is the pseudonymous id."""
 
     __tablename__ = "handoff_queue"
+    __table_args__ = {"sqlite_autoincrement": True}  # an erased entry's number is never reused
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(128), nullable=True, index=True)
@@ -277,11 +278,6 @@ def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
             QueueEntry.conversation_id == conversation_id))
 
 
-def max_id(db_url: Optional[str] = None) -> int:
-    """The highest entry number so far (a missing lower number was erased)."""
-    with _session(db_url) as session:
-        return int(session.execute(select(func.max(QueueEntry.id))).scalar_one() or 0)
-
 
 @dataclass(frozen=True)
 class Figures:
@@ -319,6 +315,13 @@ def audit(actor: str, action: str, entry_id: Optional[int] = None,
     with _session(db_url) as session, session.begin():
         session.add(AuditEntry(at=clock.time(), actor=actor[:64], action=action[:32],
                                entry_id=entry_id))
+
+
+def audited(entry_id: int, db_url: Optional[str] = None) -> bool:
+    """True if staff ever touched this entry (so a missing entry was erased, not unknown)."""
+    with _session(db_url) as session:
+        return session.execute(select(AuditEntry.id).where(AuditEntry.entry_id == entry_id)
+                               .limit(1)).first() is not None
 
 
 def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry]:

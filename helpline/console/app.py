@@ -234,7 +234,9 @@ async def _entry(request: web.Request) -> queue.QueueEntry:
     entry_id = int(request.match_info["id"])
     entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
     if entry is None:
-        if entry_id <= await asyncio.to_thread(queue.max_id, request.app[DB]):
+        ended = {e["id"] for e in request.app[STATE].get("ended", [])}
+        if entry_id in ended or await asyncio.to_thread(queue.audited, entry_id,
+                                                        request.app[DB]):
             raise web.HTTPGone(text=ENDED_TEXT)
         raise web.HTTPNotFound(text="No such queue entry.")
     return entry

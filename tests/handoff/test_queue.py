@@ -80,7 +80,8 @@ def test_erasure_deletes_the_persons_entries(db_url: str, tmp_path) -> None:
     counts = privacy.erase("secret-conv", tracker_url=tracker, db_url=db_url)
     assert counts["handoff_queue"] == 2
     assert queue.get(entry.id, db_url) is None
-    assert queue.max_id(db_url) >= entry.id  # so the console can say "ended by the person"
+    again = queue.enqueue("new-conv", "rest", [], db_url=db_url)
+    assert again.id > other.id  # an erased entry's number is never reused
     with queue.engine(db_url).connect() as connection:
         rows = connection.execute(text(
             "SELECT count(*) FROM handoff_queue WHERE conversation_id = 'secret-conv' "

@@ -1,0 +1,200 @@
+"""End to end: the real Rasa server, action server and console on loopback.
+
+The trained model does not yet route ask_human to action_handoff_escalate (the lead wires
+that and retrains), so the test runs the escalation action on the real action server with the
+conversation's real tracker, and delivers its replies through Rasa's HTTP API, as Rasa would.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Iterator
+
+import pytest
+import requests
+
+from helpline import privacy, queue
+from helpline.console import auth
+from helpline.run import Stack
+from tests.conftest import RestClient, ensure_model
+
+from .conftest import PASSWORD, Console, free_port, login
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    ensure_model()
+    workdir = tmp_path_factory.mktemp("handoff-stack")
+    db_url = f"sqlite:///{workdir / 'helpline.db'}"
+    env = {"HELPLINE_DB_URL": db_url, "HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-23:59",
+           "HELPLINE_BANK_HOLIDAYS_FILE": "/nonexistent", "HELPLINE_BANK_HOLIDAYS": ""}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the child processes inherit these
+    stack = Stack(rasa_port=free_port(), action_port=free_port(),
+                  tracker_url=f"sqlite:///{workdir / 'tracker.db'}", log_dir=workdir)
+    stack.db_url = db_url
+    auth.create_user("ann", PASSWORD, "advisor", db_url)
+    auth.create_user("bob", PASSWORD, "advisor", db_url)
+    console = None
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        console = Console(db_url, stack.rasa_url, workdir / "console.log")
+        stack.wait_ready()
+        console.wait()
+        stack.console = console
+        yield stack
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        if console:
+            console.stop()
+        stack.stop()
+
+
+def tracker(stack: Stack, cid: str) -> dict:
+    reply = requests.get(f"{stack.rasa_url}/conversations/{cid}/tracker", timeout=10)
+    assert reply.status_code == 200
+    return reply.json()
+
+
+def escalate(stack: Stack, cid: str) -> list[str]:
+    """Run action_handoff_escalate on the real action server, then deliver its replies."""
+    body = {"next_action": "action_handoff_escalate", "sender_id": cid,
+            "tracker": tracker(stack, cid), "domain": {}, "version": "3.6.2"}
+    reply = requests.post(f"http://127.0.0.1:{stack.action_port}/webhook", json=body,
+                          timeout=30)
+    assert reply.status_code == 200, reply.text
+    texts = [r["text"] for r in reply.json()["responses"]]
+    events = [{"event": "bot", "text": t} for t in texts]
+    delivered = requests.post(
+        f"{stack.rasa_url}/conversations/{cid}/tracker/events",
+        params={"output_channel": "latest", "execute_side_effects": "true"},
+        json=events, timeout=10)
+    assert delivered.status_code == 200
+    return texts
+
+
+class Stream:
+    """Reads a server-sent event stream in a thread; events land in .events with a time."""
+
+    def __init__(self, session: requests.Session, url: str) -> None:
+        self.events: list[tuple[float, str, dict]] = []
+        self.response = session.get(url, stream=True, timeout=30)
+        assert self.response.status_code == 200
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name = None
+        try:
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    self.events.append((time.monotonic(), name, json.loads(line[6:])))
+        except Exception:  # noqa: BLE001 - closed
+            pass
+
+    def wait_for(self, predicate, timeout: float) -> tuple[float, str, dict]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for item in list(self.events):
+                if predicate(item[1], item[2]):
+                    return item
+            time.sleep(0.02)
+        raise AssertionError("no matching event in time")
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_escalate_claim_reply_silence_hand_back(stack: Stack) -> None:
+    rest, console = RestClient(stack.rasa_url), stack.console
+    person = "e2e-person-1"
+    cid = privacy.pseudonymise("rest", person)
+    assert rest.texts(person, "hello")  # the bot answers before the handoff
+    session, token = login(console.url, "ann", PASSWORD)
+    h = {"X-CSRF-Token": token}
+    queue_stream = Stream(session, console.url + "/events/queue")
+    queue_stream.wait_for(lambda n, d: n == "queue", 5)
+
+    asked = time.monotonic()
+    texts = escalate(stack, cid)
+    assert "You are next in the queue." in texts[0] and "999" in texts[1]
+    entry = queue.active_for(cid, db_url=stack.db_url)
+    seen, _, _ = queue_stream.wait_for(
+        lambda n, d: any(e["id"] == entry.id for e in d["entries"]), 3)
+    assert seen - asked < 1.0  # the new escalation reaches the console within 1 s
+    queue_stream.close()
+
+    rival, rival_token = login(console.url, "bob", PASSWORD)
+    assert session.post(f"{console.url}/api/c/{entry.id}/claim", headers=h,
+                        timeout=10).status_code == 200
+    assert rival.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
+                      headers={"X-CSRF-Token": rival_token}).status_code == 409
+    assert tracker(stack, cid)["paused"] is True
+
+    # The person's message reaches the console within 1 s, and the bot says nothing.
+    page = session.get(f"{console.url}/c/{entry.id}", timeout=10)
+    count = int(page.text.split('data-count="')[1].split('"')[0])
+    lines = Stream(session, f"{console.url}/events/c/{entry.id}?after={count}")
+    sent = time.monotonic()
+    assert rest.send(person, "<script>alert(1)</script> are you there?") == []
+    got, _, item = lines.wait_for(lambda n, d: n == "line" and d["who"] == "person", 3)
+    assert got - sent < 1.0 and item["text"].startswith("<script>")
+
+    reply = session.post(f"{console.url}/api/c/{entry.id}/reply", headers=h, timeout=10,
+                         json={"text": "Hi, I'm Ann, an advisor. Are you safe to talk?"})
+    assert reply.status_code == 200
+    bots = [e for e in tracker(stack, cid)["events"] if e["event"] == "bot"]
+    assert bots[-1]["text"].startswith("Hi, I'm Ann") and bots[-1]["metadata"]["advisor"]
+    lines.wait_for(lambda n, d: n == "line" and d["who"] == "advisor", 3)
+    assert rest.send(person, "yes I can talk") == []  # still silent while held
+    events = tracker(stack, cid)["events"]
+    after_reply = events[[i for i, e in enumerate(events) if e["event"] == "bot"][-1] + 1:]
+    assert not [e for e in after_reply if e["event"] == "bot"]
+
+    audit = [(a.actor, a.action) for a in queue.audit_log(db_url=stack.db_url)]
+    assert ("ann", "open") in audit and ("ann", "claim") in audit
+
+    assert session.post(f"{console.url}/api/c/{entry.id}/handback", headers=h,
+                        timeout=10).status_code == 200
+    assert tracker(stack, cid)["paused"] is False
+    assert rest.texts(person, "hello")  # the bot answers again
+    assert queue.get(entry.id, stack.db_url).status == queue.WITH_BOT
+    close = session.post(f"{console.url}/api/c/{entry.id}/close", headers=h, timeout=10,
+                         json={"outcome": "signposted", "note": "Gave helpline number"})
+    assert close.status_code == 200
+    assert queue.get(entry.id, stack.db_url).outcome == "signposted"
+    lines.close()
+
+
+def test_safety_word_during_handoff_erases_the_entry(stack: Stack) -> None:
+    rest, console = RestClient(stack.rasa_url), stack.console
+    person = "e2e-person-2"
+    cid = privacy.pseudonymise("rest", person)
+    rest.send(person, "he has a knife")
+    escalate(stack, cid)
+    entry = queue.active_for(cid, db_url=stack.db_url)
+    assert entry.priority == "urgent"
+    session, token = login(console.url, "ann", PASSWORD)
+    assert session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
+                        headers={"X-CSRF-Token": token}).status_code == 200
+    lines = Stream(session, f"{console.url}/events/c/{entry.id}")
+    reply = rest.texts(person, "exit")
+    assert len(reply) == 1 and "knife" not in reply[0]
+    assert queue.get(entry.id, stack.db_url) is None
+    lines.wait_for(lambda n, d: n == "status" and d["status"] == "ended", 3)
+    gone = session.get(f"{console.url}/api/c/{entry.id}/transcript", timeout=10)
+    assert gone.status_code == 410 and "Ended by the person" in gone.text
+    snapshot = session.get(f"{console.url}/api/queue", timeout=10).json()
+    assert entry.id in [e["id"] for e in snapshot["ended"]]
+    assert not [e for e in snapshot["entries"] if e["id"] == entry.id]
+    assert tracker(stack, cid)["events"] == [] or all(
+        e["event"] != "user" for e in tracker(stack, cid)["events"])
+    lines.close()
