@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module here exposes register(subparsers); its sub-command sets `func` on the parser.
-COMMAND_MODULES = ("helpline.directory.cli",)
+COMMAND_MODULES = ("helpline.directory.cli", "helpline.cli_privacy", "helpline.console.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

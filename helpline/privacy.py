@@ -54,6 +54,8 @@ class ConversationTable:
 CONVERSATION_TABLES: list[ConversationTable] = [
     ConversationTable("safety_words", "conversation_id", "updated_at"),
     ConversationTable("handoff_queue", "conversation_id", "updated_at"),
+    ConversationTable("channel_contacts", "conversation_id", "updated_at"),
+    ConversationTable("telegram_messages", "conversation_id", "sent_at"),
 ]
 
 # Called as hook(connection, conversation_id) inside the erase transaction on our database,

@@ -1,6 +1,7 @@
 """Start the bot's processes on this machine: `python -m helpline.run [--shell]`.
 
-The action server and the Rasa server (REST channel on :5005) run as child processes; the
+The action server, the Rasa server (REST channel on :5005) and the web chat (:8000) run as
+child processes; the
 settings come from environment variables with local defaults (SQLite in var/). The same
 functions start the real servers in the end-to-end tests.
 """
@@ -51,8 +52,10 @@ def write_endpoints(path: Path, action_url: str, tracker_url: str) -> Path:
     return path
 
 
-def _env() -> dict:
+def _env(db_url: str | None = None) -> dict:
     env = dict(os.environ)
+    if db_url:
+        env["HELPLINE_DB_URL"] = db_url
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("SANIC_HOST", os.environ.get("HELPLINE_BIND", "127.0.0.1"))
@@ -68,6 +71,7 @@ class Stack:
     rasa_port: int
     action_port: int
     tracker_url: str
+    db_url: str = field(default_factory=settings.database_url)
     model: Path = MODEL
     bind: str = "127.0.0.1"
     log_dir: Path = field(default_factory=settings.data_dir)
@@ -81,7 +85,7 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(
-            args, cwd=settings.ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT
+            args, cwd=settings.ROOT, env=_env(self.db_url), stdout=log, stderr=subprocess.STDOUT
         )
         self.processes.append(process)
         return process
@@ -103,6 +107,20 @@ class Stack:
             [str(BIN / "rasa"), "run", "--enable-api", "--model", str(self.model),
              "--endpoints", str(endpoints), "--credentials", "credentials.yml",
              "--interface", self.bind, "--port", str(self.rasa_port)],
+        )
+
+    def start_webchat(self, port: int) -> None:
+        self._spawn(
+            f"webchat-{port}",
+            [str(BIN / "python"), "-m", "helpline.webchat", "--host", self.bind,
+             "--port", str(port), "--rasa-url", self.rasa_url],
+        )
+
+    def start_console(self, port: int) -> None:
+        self._spawn(
+            f"console-{port}",
+            [str(BIN / "python"), "-m", "helpline.console", "--host", self.bind,
+             "--port", str(port), "--rasa-url", self.rasa_url],
         )
 
     def wait_ready(self, timeout: float = 120) -> float:
@@ -157,9 +175,17 @@ def main(argv: list[str] | None = None) -> int:
                 cwd=settings.ROOT, env=_env(),
             )
         stack.start_rasa()
+        webchat_port = int(os.environ.get("HELPLINE_WEBCHAT_PORT", "8000"))
+        stack.start_webchat(webchat_port)
+        console_port = int(os.environ.get("HELPLINE_CONSOLE_PORT", "8001"))
+        stack.start_console(console_port)
         seconds = stack.wait_ready()
-        print(f"Ready in {seconds:.0f} s. REST channel: "
-              f"POST {stack.rasa_url}/webhooks/rest/webhook  (Ctrl+C to stop; logs in var/)")
+        print(f"Ready in {seconds:.0f} s.\n"
+              f"  Web chat:         http://localhost:{webchat_port}\n"
+              f"  Advisor console:  http://localhost:{console_port}"
+              "  (create a user: .venv/bin/helpline users create NAME)\n"
+              f"  REST channel:     POST {stack.rasa_url}/webhooks/rest/webhook\n"
+              "Ctrl+C stops everything; logs are in var/.", flush=True)
         while all(process.poll() is None for process in stack.processes):
             time.sleep(1)
         print("A process stopped; shutting down (see logs in var/).")

@@ -28,20 +28,16 @@ def ensure_model() -> Path:
 
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Action server + Rasa server on loopback, with a throwaway SQLite tracker store.
-
-    Besides the Stack's own attributes it offers `.tracker_db_url`, `.db_url` and `.log_dir`.
-    """
+    """Action server + Rasa server on loopback, with throwaway SQLite databases."""
     ensure_model()
     workdir = tmp_path_factory.mktemp("stack")
     stack = Stack(
         rasa_port=free_port(),
         action_port=free_port(),
         tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
+        db_url=f"sqlite:///{workdir / 'helpline.db'}",
         log_dir=workdir,
     )
-    stack.tracker_db_url = stack.tracker_url
-    stack.db_url = f"sqlite:///{workdir / 'helpline.db'}"
     try:
         stack.start_actions()
         stack.start_rasa()

@@ -19,7 +19,6 @@ from helpline import privacy, safety_words
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-MAX_MESSAGE_CHARS = 4000
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -67,7 +66,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     collector = WholeMessages()
     try:
         await on_new_message(UserMessage(
-            text[:MAX_MESSAGE_CHARS], collector, conversation_id, input_channel=channel,
+            text, collector, conversation_id, input_channel=channel,
             metadata=metadata,
         ))
     except Exception as error:  # noqa: BLE001
