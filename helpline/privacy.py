@@ -56,6 +56,7 @@ CONVERSATION_TABLES: list[ConversationTable] = [
     ConversationTable("handoff_queue", "conversation_id", "updated_at"),
     ConversationTable("channel_contacts", "conversation_id", "updated_at"),
     ConversationTable("telegram_messages", "conversation_id", "sent_at"),
+    ConversationTable("rest_outbox", "conversation_id", "created_at"),
 ]
 
 # Called as hook(connection, conversation_id) inside the erase transaction on our database,

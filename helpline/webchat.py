@@ -6,6 +6,8 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
 - ``POST /api/message``: ``{"sender", "message"}`` to Rasa's REST webhook; answers
   ``{"messages": [...], "ended": bool}`` (ended: a safety word erased the conversation).
 - ``POST /api/erase``: ``{"sender"}`` to the REST channel's erase route (quick exit's beacon).
+- ``GET /api/outbox?sender=...&after=N``: messages that arrived outside a request (an
+  advisor's replies), from the REST channel's outbox; the page polls it about every second.
 
 Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
 HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would hold IPs.
@@ -173,6 +175,34 @@ async def erase(request: web.Request) -> web.Response:
     return web.json_response({"status": "erased"})
 
 
+async def fetch_outbox(request: web.Request) -> web.Response:
+    sender = request.query.get("sender", "")
+    after = request.query.get("after", "0") or "0"
+    if not sender.strip() or len(sender) > 128:
+        return error('"sender" is missing.')
+    if not after.isdigit() or len(after) > 18:
+        return error('"after" must be a whole number.')
+    url = request.app[RASA_URL].rstrip("/") + "/webhooks/rest/outbox"
+    try:
+        async with request.app[SESSION].get(url, params={"sender": sender, "after": after},
+                                            timeout=aiohttp.ClientTimeout(total=10)) as upstream:
+            try:
+                data = await upstream.json(content_type=None)
+            except ValueError:
+                data = None
+            status = upstream.status
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        logger.error("Outbox: the Rasa server is unreachable (%s).", type(exc).__name__)
+        return error("Sorry, we couldn't reach the service.", 503)
+    if status >= 400:
+        detail = data.get("error") if isinstance(data, dict) else None
+        return error(detail or "Messages can't be fetched right now.",
+                     status if status < 500 else 503)
+    if not isinstance(data, list):
+        return error("Messages can't be fetched right now.", 503)
+    return web.json_response({"messages": data})
+
+
 async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -196,6 +226,7 @@ def make_app(rasa_url: str) -> web.Application:
     app.router.add_get("/healthz", health)
     app.router.add_post("/api/message", message)
     app.router.add_post("/api/erase", erase)
+    app.router.add_get("/api/outbox", fetch_outbox)
     app.router.add_static("/static/", STATIC_DIR, show_index=False, follow_symlinks=False)
     return app
 

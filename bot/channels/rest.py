@@ -13,20 +13,27 @@ list of bot messages out. On top of it:
 ``POST /webhooks/rest/erase`` with ``{"sender": "..."}`` erases that conversation (the web
 chat's quick exit calls it with navigator.sendBeacon, so any content type is accepted).
 
+``GET /webhooks/rest/outbox?sender=...&after=N`` returns the messages that reached this
+conversation outside a request (an advisor's reply, sent through Rasa's HTTP API with
+``output_channel=latest``; see ``get_output_channel``), as a JSON list like the webhook's,
+each with an ``id``. ``after`` is the last id the caller has shown: those rows are deleted.
+
 Register in credentials.yml as ``bot.channels.rest.HelplineRestInput:``.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import outbox
 from helpline import privacy, safety_words
 
 logger = logging.getLogger(__name__)
@@ -90,6 +97,15 @@ def parse_message(data: dict[str, Any]) -> str:
     return message.replace("\x00", "")
 
 
+def parse_after(value: Optional[str]) -> int:
+    """The ``after`` query argument: the last outbox id shown (0 if none)."""
+    if value is None or value == "":
+        return 0
+    if not value.isdigit() or len(value) > 18:
+        raise BadRequest('"after" must be a whole number: the last message id shown.')
+    return int(value)
+
+
 class HelplineRestInput(RestInput):
     """Rasa's REST channel with pseudonymous ids and the safety gate in front."""
 
@@ -125,7 +141,29 @@ class HelplineRestInput(RestInput):
             await self.erase(request, sender)
             return response.json({"status": "erased"})
 
+        @hook.route("/outbox", methods=["GET"])
+        async def fetch_outbox(request: Request) -> HTTPResponse:
+            try:
+                sender = parse_sender({"sender": request.args.get("sender")})
+                after = parse_after(request.args.get("after"))
+            except BadRequest as error:
+                return _error(error)
+            conversation_id = privacy.pseudonymise(self.name(), sender)
+            try:
+                messages = await asyncio.to_thread(outbox.fetch, conversation_id, after)
+            except Exception as error:  # noqa: BLE001 - log no content, answer plainly
+                logger.error("Reading the outbox failed (%s).", type(error).__name__)
+                return response.json({"error": "Messages can't be fetched right now."},
+                                     status=503)
+            return response.json([{**message, "recipient_id": sender} for message in messages],
+                                 headers={"Cache-Control": "no-store"})
+
         return hook
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Where messages sent outside a request go (Rasa's HTTP API, output_channel=latest):
+        the outbox, which the web chat polls."""
+        return outbox.OutboxOutput()
 
     @staticmethod
     def _stores(request: Request) -> tuple[Any, Any]:

@@ -148,8 +148,9 @@
       p.textContent = message.text;
       item.appendChild(p);
     } else {
-      item.className = "msg msg-bot";
-      who.textContent = "Assistant:";
+      var advisor = message.from === "advisor";
+      item.className = advisor ? "msg msg-bot msg-advisor" : "msg msg-bot";
+      who.textContent = advisor ? "Advisor:" : "Assistant:";
       item.appendChild(who);
       if (message.text) { item.appendChild(richText(message.text)); }
       if (message.buttons && message.buttons.length) {
@@ -196,7 +197,7 @@
     renderAll();
   }
 
-  function botMessages(list) {
+  function botMessages(list, from) {
     var out = [];
     (Array.isArray(list) ? list : []).forEach(function (m) {
       if (!m || typeof m !== "object") { return; }
@@ -206,7 +207,8 @@
       }).map(function (b) {
         return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title };
       }) : [];
-      if (text || buttons.length) { out.push({ from: "bot", text: text, buttons: buttons }); }
+      var who = from || (m.advisor ? "advisor" : "bot");
+      if (text || buttons.length) { out.push({ from: who, text: text, buttons: buttons }); }
     });
     return out;
   }
@@ -254,6 +256,40 @@
     return true;
   }
 
+  /* ---------------------------------------------- messages sent outside a request */
+
+  // An advisor's replies are not answers to a request: poll for them about every second.
+  var POLL_MS = 1000;
+  var polling = false;
+
+  function poll() {
+    if (exiting) { return; }
+    var sender = state.sender;
+    if (!sender || polling) { window.setTimeout(poll, POLL_MS); return; }
+    polling = true;
+    var after = state.outboxAfter || 0;
+    fetch("/api/outbox?sender=" + encodeURIComponent(sender) + "&after=" + after, {
+      credentials: "omit",
+      cache: "no-store"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (exiting || !data || state.sender !== sender || !Array.isArray(data.messages)) {
+        return;
+      }
+      var last = state.outboxAfter || 0;
+      var fresh = data.messages.filter(function (m) {
+        return m && typeof m.id === "number" && m.id > last;
+      });
+      if (!fresh.length) { return; }
+      state.outboxAfter = fresh[fresh.length - 1].id;
+      addMessages(botMessages(fresh));
+    }).catch(function () { /* try again on the next tick */ }).then(function () {
+      polling = false;
+      window.setTimeout(poll, POLL_MS);
+    });
+  }
+
   function start() {
     shiftStatus = document.getElementById("shift-status");
     log = document.getElementById("log");
@@ -287,6 +323,7 @@
       }
     });
     renderAll();
+    window.setTimeout(poll, POLL_MS);
   }
 
   window.helplineQuickExit = quickExit;

@@ -1,0 +1,132 @@
+"""Messages waiting for a web chat to fetch them: advisor replies and other proactive messages.
+
+The REST channel answers each request with the bot's replies to it. A message that starts
+elsewhere (an advisor's reply, sent through Rasa's HTTP API with ``output_channel=latest``)
+has no request to ride on, so ``OutboxOutput`` stores it here, keyed by the pseudonymous
+conversation id, and the web chat fetches it with ``GET /webhooks/rest/outbox``.
+
+- A fetch names the last id the page has shown (``after``); rows up to it are deleted then,
+  so a reply lost on the way is sent again, and a delivered message does not stay.
+- The table is in ``privacy.CONVERSATION_TABLES``: a safety word, quick exit or retention
+  erases it with the conversation. Rows nobody fetched are pruned after ``KEEP_SECONDS``.
+
+All functions block; call them with ``asyncio.to_thread`` from async code.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from functools import lru_cache
+from typing import Any, Optional
+
+from rasa.core.channels.channel import OutputChannel
+from sqlalchemy import Column, Float, Integer, String, Text, and_, delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from helpline import privacy, settings
+from helpline.db import Base
+
+logger = logging.getLogger(__name__)
+
+KEEP_SECONDS = 24 * 3600  # a message nobody fetched in a day is dropped
+MAX_BATCH = 50
+# What a web chat can show; anything else a message carries (timestamps ...) is dropped.
+FIELDS = ("text", "buttons", "image", "advisor")
+
+
+class OutboxMessage(Base):
+    """One message waiting for the web chat of a conversation."""
+
+    __tablename__ = "rest_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids only grow: "after" stays valid
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    body = Column(Text, nullable=False)  # JSON of the message's FIELDS
+    created_at = Column(Float, nullable=False)
+
+
+TABLES = [OutboxMessage.__table__]
+privacy.register_table(OutboxMessage.__tablename__, "conversation_id", "created_at")
+
+
+@lru_cache(maxsize=None)
+def _ready_engine(url: str) -> Engine:
+    engine = privacy.engine_for(url, settings.database_url)
+    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
+    return engine
+
+
+def engine(db_url: Optional[str] = None) -> Engine:
+    return _ready_engine(db_url or settings.database_url())
+
+
+def _clean(message: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(message.get("text"), str):
+        out["text"] = message["text"]
+    if isinstance(message.get("buttons"), list):
+        out["buttons"] = [
+            {"title": b["title"], "payload": str(b.get("payload") or b["title"])}
+            for b in message["buttons"] if isinstance(b, dict) and isinstance(b.get("title"), str)
+        ]
+    if isinstance(message.get("image"), str):
+        out["image"] = message["image"]
+    if message.get("advisor"):
+        out["advisor"] = True
+    return out
+
+
+def put(conversation_id: str, message: dict[str, Any], db_url: Optional[str] = None,
+        now: Optional[float] = None) -> Optional[int]:
+    """Store a message for the conversation's web chat; returns its id (None if empty)."""
+    body = _clean(message)
+    if not body.get("text") and not body.get("buttons") and not body.get("image"):
+        return None
+    now = now if now is not None else time.time()
+    with Session(engine(db_url)) as session, session.begin():
+        row = OutboxMessage(conversation_id=conversation_id, body=json.dumps(body),
+                            created_at=now)
+        session.add(row)
+        session.flush()
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.created_at < now - KEEP_SECONDS))
+        return int(row.id)
+
+
+def fetch(conversation_id: str, after: int = 0, db_url: Optional[str] = None
+          ) -> list[dict[str, Any]]:
+    """Delete the conversation's messages up to ``after`` (shown); return the newer ones."""
+    with Session(engine(db_url)) as session:
+        if after > 0:
+            with session.begin():
+                session.execute(delete(OutboxMessage).where(and_(
+                    OutboxMessage.conversation_id == conversation_id,
+                    OutboxMessage.id <= after)))
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.body)
+            .where(and_(OutboxMessage.conversation_id == conversation_id,
+                        OutboxMessage.id > after))
+            .order_by(OutboxMessage.id).limit(MAX_BATCH)
+        ).all()
+    return [{"id": row_id, **json.loads(body)} for row_id, body in rows]
+
+
+class OutboxOutput(OutputChannel):
+    """Rasa's output channel for the REST channel: stores messages for the web chat."""
+
+    def __init__(self, db_url: Optional[str] = None) -> None:
+        self.db_url = db_url
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        await asyncio.to_thread(put, recipient_id, message, self.db_url)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await asyncio.to_thread(put, recipient_id, {"text": text}, self.db_url)
