@@ -16,6 +16,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from sqlalchemy.engine import make_url
@@ -41,12 +42,44 @@ def tracker_store_config(url: str) -> dict:
     return config
 
 
-def write_endpoints(path: Path, action_url: str, tracker_url: str) -> Path:
-    """Write an endpoints file for one Rasa server."""
-    endpoints = {
+def lock_store_config(url: str, key_prefix: str | None = None) -> dict:
+    """Rasa's Redis lock store settings for a redis:// URL (db number from the path)."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in {"redis", "rediss"}:
+        raise ValueError("HELPLINE_REDIS_URL must start with redis:// or rediss://")
+    config: dict = {"type": "redis", "url": parsed.hostname or "localhost",
+                    "port": parsed.port or 6379}
+    database = parsed.path.strip("/")
+    if database:
+        config["db"] = int(database)
+    if parsed.username:
+        config["username"] = unquote(parsed.username)
+    if parsed.password:
+        config["password"] = unquote(parsed.password)
+    if parsed.scheme == "rediss":
+        config["use_ssl"] = True
+    if key_prefix:
+        config["key_prefix"] = key_prefix
+    return config
+
+
+def write_endpoints(path: Path, action_url: str, tracker_url: str,
+                    lock_url: str | None = None) -> Path:
+    """Write an endpoints file for one Rasa server.
+
+    ``lock_url`` (default: env HELPLINE_REDIS_URL) selects Redis as the lock store, which
+    several Rasa servers sharing one tracker store need; without it Rasa keeps its
+    in-memory lock store, which is right for a single server.
+    """
+    endpoints: dict = {
         "action_endpoint": {"url": action_url},
         "tracker_store": tracker_store_config(tracker_url),
     }
+    if lock_url is None:
+        lock_url = os.environ.get("HELPLINE_REDIS_URL", "").strip()
+    if lock_url:
+        prefix = os.environ.get("HELPLINE_REDIS_KEY_PREFIX", "").strip()
+        endpoints["lock_store"] = lock_store_config(lock_url, prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
     return path
@@ -76,6 +109,8 @@ class Stack:
     bind: str = "127.0.0.1"
     log_dir: Path = field(default_factory=settings.data_dir)
     action_url: str | None = None  # default: our own action server
+    lock_url: str | None = None  # default: env HELPLINE_REDIS_URL, else in-memory
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. TICKET_LOCK_LIFETIME
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -85,24 +120,26 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(
-            args, cwd=settings.ROOT, env=_env(self.db_url), stdout=log, stderr=subprocess.STDOUT
+            args, cwd=settings.ROOT, env={**_env(self.db_url), **self.extra_env},
+            stdout=log, stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
         return process
 
-    def start_actions(self) -> None:
-        self._spawn(
+    def start_actions(self) -> subprocess.Popen:
+        return self._spawn(
             f"actions-{self.action_port}",
             [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
              "--port", str(self.action_port)],
         )
 
-    def start_rasa(self) -> None:
+    def start_rasa(self) -> subprocess.Popen:
         action_url = self.action_url or f"http://127.0.0.1:{self.action_port}/webhook"
         endpoints = write_endpoints(
-            self.log_dir / f"endpoints-{self.rasa_port}.yml", action_url, self.tracker_url
+            self.log_dir / f"endpoints-{self.rasa_port}.yml", action_url, self.tracker_url,
+            self.lock_url,
         )
-        self._spawn(
+        return self._spawn(
             f"rasa-{self.rasa_port}",
             [str(BIN / "rasa"), "run", "--enable-api", "--model", str(self.model),
              "--endpoints", str(endpoints), "--credentials", "credentials.yml",
@@ -116,11 +153,12 @@ class Stack:
              "--port", str(port), "--rasa-url", self.rasa_url],
         )
 
-    def start_console(self, port: int) -> None:
-        self._spawn(
+    def start_console(self, port: int, rasa_url: str | None = None) -> subprocess.Popen:
+        """The advisor console; ``rasa_url`` defaults to this stack's Rasa server."""
+        return self._spawn(
             f"console-{port}",
             [str(BIN / "python"), "-m", "helpline.console", "--host", self.bind,
-             "--port", str(port), "--rasa-url", self.rasa_url],
+             "--port", str(port), "--rasa-url", rasa_url or self.rasa_url],
         )
 
     def wait_ready(self, timeout: float = 120) -> float:
