@@ -123,3 +123,53 @@ def console_db(tmp_path_factory) -> str:
     auth.create_user("bob", PASSWORD, "advisor", url)
     auth.create_user("sue", PASSWORD, "supervisor", url)
     return url
+
+
+STACK_ENV = {"HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-23:59",
+             "HELPLINE_BANK_HOLIDAYS_FILE": "/nonexistent", "HELPLINE_BANK_HOLIDAYS": ""}
+
+
+@pytest.fixture(scope="session")
+def handoff_stack(tmp_path_factory):
+    """The real action server, Rasa server (our REST channel), web chat and console on
+    loopback, sharing one throwaway SQLite database; advisors ann and bob exist.
+
+    Attributes beyond helpline.run.Stack: ``console`` (a Console) and ``webchat_url``.
+    """
+    import os
+
+    from helpline.console import auth
+    from helpline.run import Stack
+    from tests.conftest import ensure_model
+
+    ensure_model()
+    workdir = tmp_path_factory.mktemp("handoff-stack")
+    db_url = f"sqlite:///{workdir / 'helpline.db'}"
+    env = {"HELPLINE_DB_URL": db_url, **STACK_ENV}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the child processes inherit these
+    stack = Stack(rasa_port=free_port(), action_port=free_port(), db_url=db_url,
+                  tracker_url=f"sqlite:///{workdir / 'tracker.db'}", log_dir=workdir)
+    auth.create_user("ann", PASSWORD, "advisor", db_url)
+    auth.create_user("bob", PASSWORD, "advisor", db_url)
+    console = None
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        webchat_port = free_port()
+        stack.start_webchat(webchat_port)
+        stack.webchat_url = f"http://127.0.0.1:{webchat_port}"
+        console = Console(db_url, stack.rasa_url, workdir / "console.log")
+        stack.wait_ready(timeout=600)
+        console.wait()
+        stack.console = console
+        yield stack
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        if console:
+            console.stop()
+        stack.stop()

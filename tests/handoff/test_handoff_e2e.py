@@ -7,54 +7,23 @@ conversation's real tracker, and delivers its replies through Rasa's HTTP API, a
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from typing import Iterator
 
 import pytest
 import requests
 
 from helpline import privacy, queue
-from helpline.console import auth
 from helpline.run import Stack
-from tests.conftest import RestClient, ensure_model
+from tests.conftest import RestClient
 
-from .conftest import PASSWORD, Console, free_port, login
+from .conftest import PASSWORD, login
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[Stack]:
-    ensure_model()
-    workdir = tmp_path_factory.mktemp("handoff-stack")
-    db_url = f"sqlite:///{workdir / 'helpline.db'}"
-    env = {"HELPLINE_DB_URL": db_url, "HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-23:59",
-           "HELPLINE_BANK_HOLIDAYS_FILE": "/nonexistent", "HELPLINE_BANK_HOLIDAYS": ""}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the child processes inherit these
-    stack = Stack(rasa_port=free_port(), action_port=free_port(),
-                  tracker_url=f"sqlite:///{workdir / 'tracker.db'}", log_dir=workdir)
-    stack.db_url = db_url
-    auth.create_user("ann", PASSWORD, "advisor", db_url)
-    auth.create_user("bob", PASSWORD, "advisor", db_url)
-    console = None
-    try:
-        stack.start_actions()
-        stack.start_rasa()
-        console = Console(db_url, stack.rasa_url, workdir / "console.log")
-        stack.wait_ready()
-        console.wait()
-        stack.console = console
-        yield stack
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        if console:
-            console.stop()
-        stack.stop()
+def stack(handoff_stack: Stack) -> Stack:
+    """The shared stack (tests/handoff/conftest.py): Rasa, actions, web chat, console."""
+    return handoff_stack
 
 
 def tracker(stack: Stack, cid: str) -> dict:

@@ -1,0 +1,146 @@
+"""Headless Chromium, the whole handoff through the real servers (no stand-ins):
+
+a person uses the web chat and asks for a real person (the trained model runs
+action_handoff_escalate); an advisor logged in to the console sees the queue update live,
+claims, and replies; the reply reaches the person's web chat page over the REST channel's
+outbox; the bot says nothing meanwhile; and a ``<script>`` the person sends stays inert text
+in the console.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from bot.channels import outbox
+from helpline import privacy, queue
+from helpline.run import Stack
+
+from .conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+SCRIPT_LINE = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'> hello?"
+ADVISOR_REPLY = "Hi, I'm Ann, an advisor. Are you safe to talk right now?"
+
+
+@pytest.fixture(scope="module")
+def browser(handoff_stack: Stack) -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def chat(page, text: str) -> None:
+    page.fill("#message", text)
+    page.press("#message", "Enter")
+
+
+def wait_more(page, selector: str, than: int, timeout: float) -> None:
+    """Wait until more than ``than`` elements match (the pages' CSP forbids eval'd waits)."""
+    deadline = time.monotonic() + timeout
+    while page.locator(selector).count() <= than:
+        assert time.monotonic() < deadline, f"no new {selector} in {timeout} s"
+        page.wait_for_timeout(100)
+
+
+def bot_messages(page) -> list[str]:
+    return page.locator(".msg-bot:not(.msg-advisor) p").all_inner_texts()
+
+
+def test_web_chat_person_reaches_an_advisor_and_back(handoff_stack: Stack, browser) -> None:
+    stack, console = handoff_stack, handoff_stack.console
+    advisor = browser.new_context().new_page()
+    person = browser.new_context().new_page()
+    errors: list[str] = []
+    advisor.on("pageerror", lambda e: errors.append(str(e)))
+
+    # 1. The advisor logs in and the queue view goes live.
+    advisor.goto(console.url + "/")
+    assert advisor.url.endswith("/login")
+    advisor.fill("input[name=username]", "ann")
+    advisor.fill("input[name=password]", PASSWORD)
+    advisor.click("button[type=submit]")
+    advisor.wait_for_url(console.url + "/")
+    advisor.wait_for_selector("#live-status:text('Live')", timeout=5000)
+
+    # 2. A person on the web chat talks to the bot, then asks for a real person.
+    person.goto(stack.webchat_url + "/")
+    chat(person, "hello")
+    person.wait_for_selector(".msg-bot", timeout=30000)
+    sender = person.evaluate("JSON.parse(sessionStorage.getItem('chat')).sender")
+    cid = privacy.pseudonymise("rest", sender)
+    before = len(bot_messages(person))
+    chat(person, "can I talk to a real person")
+    wait_more(person, ".msg-bot", before, 30)
+    person.wait_for_selector(".msg-bot p:has-text('in the queue')", timeout=10000)
+    entry = queue.active_for(cid, db_url=stack.db_url)
+    assert entry is not None and entry.channel == "rest"
+
+    # The queue row appears without a reload (server-sent events).
+    row = advisor.locator(f"#queue tr[data-entry='{entry.id}']")
+    row.wait_for(timeout=2000)
+    assert "rest" in row.inner_text()
+
+    # 3. The advisor opens the conversation and claims it.
+    row.locator("a").click()
+    advisor.wait_for_url(f"{console.url}/c/{entry.id}")
+    advisor.click("#claim")
+    advisor.wait_for_selector("#message:has-text('You have this conversation')", timeout=10000)
+    assert queue.get(entry.id, stack.db_url).claimed_by == "ann"
+    silent_from = len(bot_messages(person))
+
+    # The person writes a <script>: it reaches the console as inert text.
+    chat(person, SCRIPT_LINE)
+    line = advisor.locator("#transcript li.person span.text", has_text="window.__pwned = 1")
+    line.wait_for(timeout=3000)
+    assert line.inner_text() == SCRIPT_LINE
+    assert advisor.locator("#transcript script, #transcript img").count() == 0
+    assert advisor.evaluate("window.__pwned === undefined")
+
+    # 4. The advisor replies; the person's web chat page shows it, marked as the advisor.
+    advisor.fill("#reply textarea", ADVISOR_REPLY)
+    sent = time.monotonic()
+    advisor.click("#reply button[type=submit]")
+    shown = person.locator(".msg-advisor p", has_text="Hi, I'm Ann")
+    shown.wait_for(timeout=5000)
+    assert time.monotonic() - sent < 3.0  # polled about every second
+    assert shown.inner_text() == ADVISOR_REPLY
+    assert person.locator(".msg-advisor .who").first.inner_text() == "Advisor:"
+
+    # The page acknowledged it, so it is no longer stored.
+    deadline = time.monotonic() + 5
+    while outbox.fetch(cid, 0, db_url=stack.db_url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert outbox.fetch(cid, 0, db_url=stack.db_url) == []
+
+    # 5. The bot stayed silent while the advisor held the conversation.
+    chat(person, "yes I can talk")
+    advisor.locator("#transcript li.person", has_text="yes I can talk").wait_for(timeout=3000)
+    time.sleep(1.5)  # a bot reply, if there were one, would have arrived by now
+    assert len(bot_messages(person)) == silent_from
+    events = requests.get(f"{stack.rasa_url}/conversations/{cid}/tracker",
+                          timeout=10).json()["events"]
+    paused_at = max(i for i, e in enumerate(events) if e["event"] == "pause")
+    said = [e for e in events[paused_at:] if e["event"] == "bot"]
+    assert [e["text"] for e in said] == [ADVISOR_REPLY]
+    assert said[0]["metadata"].get("advisor") is True
+
+    # Handing back: the bot answers the web chat again.
+    advisor.click("#handback")
+    advisor.wait_for_selector("#message:has-text('Handed back')", timeout=10000)
+    chat(person, "hello")
+    wait_more(person, ".msg-bot:not(.msg-advisor)", silent_from, 30)
+    assert errors == []
