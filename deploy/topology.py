@@ -84,7 +84,7 @@ def render_nginx(template: Path, values: dict[str, str]) -> str:
     return string.Template(template.read_text()).safe_substitute(values)
 
 
-def nginx_config(workdir: Path, listen: str, upstreams: list[str],
+def nginx_config(workdir: Path, listen: str, api_listen: str, upstreams: list[str],
                  read_timeout: int = LOCK_LIFETIME + 40) -> Path:
     """A complete nginx.conf for an unprivileged nginx in ``workdir``.
 
@@ -95,6 +95,7 @@ def nginx_config(workdir: Path, listen: str, upstreams: list[str],
     site.write_text(render_nginx(NGINX_TEMPLATE, {
         "HELPLINE_RASA_UPSTREAM": "\n    ".join(f"server {u};" for u in upstreams),
         "HELPLINE_NGINX_PORT": listen,
+        "HELPLINE_NGINX_API_PORT": api_listen,
         "HELPLINE_PROXY_READ_TIMEOUT": f"{read_timeout}s",
     }))
     temp = workdir / "nginx-temp"
@@ -148,6 +149,7 @@ class Topology:
     rasa_ports: list[int]
     action_port: int
     nginx_port: int
+    api_port: int  # nginx's internal listener for Rasa's HTTP API
     console_port: int | None = None
     lock_lifetime: int = LOCK_LIFETIME
     stacks: list[Stack] = field(default_factory=list)
@@ -158,8 +160,13 @@ class Topology:
 
     @property
     def url(self) -> str:
-        """The public entry point (nginx)."""
+        """The public entry point (nginx): the channels' webhooks."""
         return f"http://127.0.0.1:{self.nginx_port}"
+
+    @property
+    def api_url(self) -> str:
+        """Rasa's HTTP API through nginx (internal: the console, tests)."""
+        return f"http://127.0.0.1:{self.api_port}"
 
     def rasa_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"
@@ -187,13 +194,13 @@ class Topology:
         wait_http(f"http://127.0.0.1:{self.action_port}/health", process=self.actions)
         self.start_nginx()
         if self.console_port:
-            self.console = self.stacks[0].start_console(self.console_port, self.url)
+            self.console = self.stacks[0].start_console(self.console_port, self.api_url)
             wait_http(f"http://127.0.0.1:{self.console_port}/login", process=self.console)
 
     def start_nginx(self) -> None:
         upstreams = [f"127.0.0.1:{port}" for port in self.rasa_ports]
-        config = nginx_config(self.workdir, f"127.0.0.1:{self.nginx_port}", upstreams,
-                              self.lock_lifetime + 40)
+        config = nginx_config(self.workdir, f"127.0.0.1:{self.nginx_port}",
+                              f"127.0.0.1:{self.api_port}", upstreams, self.lock_lifetime + 40)
         log = open(self.workdir / "nginx.log", "ab")
         self.nginx = subprocess.Popen(
             [nginx_binary(), "-p", str(self.workdir), "-e", str(self.workdir / "nginx-error.log"),
@@ -228,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-rasa-port", type=int, default=5005)
     parser.add_argument("--action-port", type=int, default=5055)
     parser.add_argument("--nginx-port", type=int, default=8080)
+    parser.add_argument("--api-port", type=int, default=8081)
     parser.add_argument("--console-port", type=int, default=8001)
     args = parser.parse_args(argv)
     pg = "postgresql://postgres@127.0.0.1:5432"
@@ -237,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         db_url=os.environ.get("HELPLINE_DB_URL") or f"{pg}/helpline",
         redis_url=os.environ.get("HELPLINE_REDIS_URL") or "redis://127.0.0.1:6379/0",
         rasa_ports=[args.first_rasa_port + i for i in range(args.rasa_servers)],
-        action_port=args.action_port, nginx_port=args.nginx_port,
+        action_port=args.action_port, nginx_port=args.nginx_port, api_port=args.api_port,
         console_port=args.console_port,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -188,10 +188,36 @@ class Stack:
         self.processes.clear()
 
 
+def serve(process: str) -> int:
+    """Run one process in the foreground, settings from the environment (a container's
+    command): ``rasa`` (endpoints generated from env) or ``actions``."""
+    port = os.environ.get("HELPLINE_PORT", "5055" if process == "actions" else "5005")
+    bind = os.environ.get("HELPLINE_BIND", "127.0.0.1")
+    if process == "actions":
+        args = [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", port]
+    else:
+        action_url = os.environ.get("HELPLINE_ACTION_URL", "http://127.0.0.1:5055/webhook")
+        endpoints = write_endpoints(settings.data_dir() / f"endpoints-{port}.yml",
+                                    action_url, settings.tracker_db_url())
+        args = [str(BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL),
+                "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+                "--interface", bind, "--port", port]
+        token = os.environ.get("HELPLINE_RASA_TOKEN", "").strip()
+        if token:
+            args += ["--auth-token", token]
+    os.chdir(settings.ROOT)
+    os.execve(args[0], args, _env())
+    return 1  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    parser.add_argument("--serve", choices=("rasa", "actions"),
+                        help="run only this process, in the foreground (containers)")
     args = parser.parse_args(argv)
+    if args.serve:
+        return serve(args.serve)
     stack = Stack(
         rasa_port=int(os.environ.get("HELPLINE_RASA_PORT", "5005")),
         action_port=int(os.environ.get("HELPLINE_ACTION_PORT", "5055")),

@@ -27,6 +27,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         rasa_ports=[free_port(), free_port()],
         action_port=free_port(),
         nginx_port=free_port(),
+        api_port=free_port(),
         console_port=free_port(),
     )
     patch = pytest.MonkeyPatch()

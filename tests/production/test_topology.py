@@ -22,18 +22,26 @@ TURNS = 20
 def _check_all(topology: Topology, conversations: list) -> list[str]:
     problems = []
     for conversation in conversations:
-        events = tracker_events(topology.url, conversation.conversation_id)
+        events = tracker_events(topology.api_url, conversation.conversation_id)
         problems += [f"{conversation.sender}: {p}"
                      for p in check_tracker(events, conversation)]
     return problems
 
 
 def test_every_process_is_healthy(topology: Topology) -> None:
-    for url in [f"{topology.url}/nginx-health", f"{topology.url}/",
+    for url in [f"{topology.url}/nginx-health", f"{topology.url}/webhooks/rest/",
+                f"{topology.api_url}/",
                 *(f"{topology.rasa_url(i)}/status" for i in range(2)),
                 f"http://127.0.0.1:{topology.action_port}/health",
                 f"http://127.0.0.1:{topology.console_port}/login"]:
         assert requests.get(url, timeout=10).status_code == 200, url
+
+
+def test_public_nginx_serves_only_webhooks(topology: Topology) -> None:
+    """Rasa's HTTP API (trackers, sending as the bot) is not on the public listener."""
+    assert requests.get(f"{topology.url}/status", timeout=10).status_code == 404
+    assert requests.get(f"{topology.url}/conversations/x/tracker",
+                        timeout=10).status_code == 404
 
 
 def test_nginx_spreads_one_conversation_over_both_servers(topology: Topology) -> None:
