@@ -6,8 +6,9 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
 - ``POST /api/message``: ``{"sender", "message"}`` to Rasa's REST webhook; answers
   ``{"messages": [...], "ended": bool}`` (ended: a safety word erased the conversation).
 - ``POST /api/erase``: ``{"sender"}`` to the REST channel's erase route (quick exit's beacon).
-- ``GET /api/outbox?sender=...&after=N``: messages that arrived outside a request (an
-  advisor's replies), from the REST channel's outbox; the page polls it about every second.
+- ``GET /api/outbox?sender=...&after=N&wait=S``: messages that arrived outside a request (an
+  advisor's replies), from the REST channel's outbox. The page long-polls it (wait=20): a
+  reply shows as soon as it is sent; after an error the page retries about every second.
 
 Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
 HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would hold IPs.
@@ -178,14 +179,18 @@ async def erase(request: web.Request) -> web.Response:
 async def fetch_outbox(request: web.Request) -> web.Response:
     sender = request.query.get("sender", "")
     after = request.query.get("after", "0") or "0"
+    wait = request.query.get("wait", "0") or "0"
     if not sender.strip() or len(sender) > 128:
         return error('"sender" is missing.')
     if not after.isdigit() or len(after) > 18:
         return error('"after" must be a whole number.')
+    if not wait.isdigit() or int(wait) > 25:
+        return error('"wait" must be a whole number of seconds from 0 to 25.')
     url = request.app[RASA_URL].rstrip("/") + "/webhooks/rest/outbox"
+    params = {"sender": sender, "after": after, "wait": wait}
     try:
-        async with request.app[SESSION].get(url, params={"sender": sender, "after": after},
-                                            timeout=aiohttp.ClientTimeout(total=10)) as upstream:
+        async with request.app[SESSION].get(url, params=params, timeout=aiohttp.ClientTimeout(
+                total=int(wait) + 10)) as upstream:
             try:
                 data = await upstream.json(content_type=None)
             except ValueError:

@@ -7,10 +7,13 @@ conversation id, and the web chat fetches it with ``GET /webhooks/rest/outbox``.
 
 - A fetch names the last id the page has shown (``after``); rows up to it are deleted then,
   so a reply lost on the way is sent again, and a delivered message does not stay.
+- A fetch may wait (long poll, up to ``MAX_WAIT`` s): ``OutboxOutput`` wakes the waiting
+  fetches of its conversation in this process at once; a re-check every ``RECHECK`` s covers
+  messages stored by another process (several Rasa workers).
 - The table is in ``privacy.CONVERSATION_TABLES``: a safety word, quick exit or retention
   erases it with the conversation. Rows nobody fetched are pruned after ``KEEP_SECONDS``.
 
-All functions block; call them with ``asyncio.to_thread`` from async code.
+All functions but ``wait_fetch`` block; call them with ``asyncio.to_thread`` from async code.
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 24 * 3600  # a message nobody fetched in a day is dropped
 MAX_BATCH = 50
+MAX_WAIT = 25.0  # under Sanic's 60 s response timeout and most proxies' idle timeouts
+RECHECK = 1.0
 # What a web chat can show; anything else a message carries (timestamps ...) is dropped.
 FIELDS = ("text", "buttons", "image", "advisor")
 
@@ -115,6 +120,41 @@ def fetch(conversation_id: str, after: int = 0, db_url: Optional[str] = None
     return [{"id": row_id, **json.loads(body)} for row_id, body in rows]
 
 
+# Long polls waiting in this process, per conversation id (this process's event loop only).
+_waiters: dict[str, set[asyncio.Event]] = {}
+
+
+def notify(conversation_id: str) -> None:
+    """Wake this process's long polls of a conversation (call from the event loop)."""
+    for event in _waiters.get(conversation_id, ()):
+        event.set()
+
+
+async def wait_fetch(conversation_id: str, after: int = 0, wait: float = 0.0,
+                     db_url: Optional[str] = None) -> list[dict[str, Any]]:
+    """``fetch``, but if nothing is there wait up to ``wait`` seconds for a message."""
+    deadline = time.monotonic() + min(max(wait, 0.0), MAX_WAIT)
+    event = asyncio.Event()
+    _waiters.setdefault(conversation_id, set()).add(event)
+    try:
+        while True:
+            event.clear()  # registered before the fetch: a message stored after it wakes us
+            messages = await asyncio.to_thread(fetch, conversation_id, after, db_url)
+            left = deadline - time.monotonic()
+            if messages or left <= 0:
+                return messages
+            try:
+                await asyncio.wait_for(event.wait(), min(left, RECHECK))
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        waiting = _waiters.get(conversation_id)
+        if waiting is not None:
+            waiting.discard(event)
+            if not waiting:
+                _waiters.pop(conversation_id, None)
+
+
 class OutboxOutput(OutputChannel):
     """Rasa's output channel for the REST channel: stores messages for the web chat."""
 
@@ -127,6 +167,7 @@ class OutboxOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         await asyncio.to_thread(put, recipient_id, message, self.db_url)
+        notify(recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await asyncio.to_thread(put, recipient_id, {"text": text}, self.db_url)
+        await self.send_response(recipient_id, {"text": text})

@@ -17,12 +17,12 @@ chat's quick exit calls it with navigator.sendBeacon, so any content type is acc
 conversation outside a request (an advisor's reply, sent through Rasa's HTTP API with
 ``output_channel=latest``; see ``get_output_channel``), as a JSON list like the webhook's,
 each with an ``id``. ``after`` is the last id the caller has shown: those rows are deleted.
+``wait`` (seconds, up to 25) makes it a long poll: it answers as soon as a message arrives.
 
 Register in credentials.yml as ``bot.channels.rest.HelplineRestInput:``.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Optional
@@ -106,6 +106,19 @@ def parse_after(value: Optional[str]) -> int:
     return int(value)
 
 
+def parse_wait(value: Optional[str]) -> float:
+    """The ``wait`` query argument: seconds to hold a fetch open for a message (0 to 25)."""
+    if value is None or value == "":
+        return 0.0
+    try:
+        wait = float(value)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait <= outbox.MAX_WAIT:
+        raise BadRequest(f'"wait" must be a number of seconds from 0 to {outbox.MAX_WAIT:.0f}.')
+    return wait
+
+
 class HelplineRestInput(RestInput):
     """Rasa's REST channel with pseudonymous ids and the safety gate in front."""
 
@@ -146,11 +159,12 @@ class HelplineRestInput(RestInput):
             try:
                 sender = parse_sender({"sender": request.args.get("sender")})
                 after = parse_after(request.args.get("after"))
+                wait = parse_wait(request.args.get("wait"))
             except BadRequest as error:
                 return _error(error)
             conversation_id = privacy.pseudonymise(self.name(), sender)
             try:
-                messages = await asyncio.to_thread(outbox.fetch, conversation_id, after)
+                messages = await outbox.wait_fetch(conversation_id, after, wait)
             except Exception as error:  # noqa: BLE001 - log no content, answer plainly
                 logger.error("Reading the outbox failed (%s).", type(error).__name__)
                 return response.json({"error": "Messages can't be fetched right now."},

@@ -258,8 +258,10 @@
 
   /* ---------------------------------------------- messages sent outside a request */
 
-  // An advisor's replies are not answers to a request: poll for them about every second.
+  // An advisor's replies are not answers to a request: long-poll for them (the server
+  // answers as soon as one arrives, or after WAIT_S); retry about every second otherwise.
   var POLL_MS = 1000;
+  var WAIT_S = 20;
   var polling = false;
 
   function poll() {
@@ -268,11 +270,14 @@
     if (!sender || polling) { window.setTimeout(poll, POLL_MS); return; }
     polling = true;
     var after = state.outboxAfter || 0;
-    fetch("/api/outbox?sender=" + encodeURIComponent(sender) + "&after=" + after, {
+    var ok = false;
+    fetch("/api/outbox?sender=" + encodeURIComponent(sender) + "&after=" + after +
+          "&wait=" + WAIT_S, {
       credentials: "omit",
       cache: "no-store"
     }).then(function (response) {
-      return response.ok ? response.json() : null;
+      ok = response.ok;
+      return ok ? response.json() : null;
     }).then(function (data) {
       if (exiting || !data || state.sender !== sender || !Array.isArray(data.messages)) {
         return;
@@ -284,9 +289,9 @@
       if (!fresh.length) { return; }
       state.outboxAfter = fresh[fresh.length - 1].id;
       addMessages(botMessages(fresh));
-    }).catch(function () { /* try again on the next tick */ }).then(function () {
+    }).catch(function () { ok = false; }).then(function () {
       polling = false;
-      window.setTimeout(poll, POLL_MS);
+      window.setTimeout(poll, ok ? 0 : POLL_MS);
     });
   }
 

@@ -60,3 +60,23 @@ def test_rest_channel_output_channel_writes_to_the_outbox(sqlite_url: str,
                                                  "advisor": True, "timestamp": 5.0}))
     assert outbox.fetch("conv-z", 0, db_url=sqlite_url)[0]["text"] == (
         "Hello from Ann\n\nsecond paragraph")
+
+
+def test_long_poll_wakes_when_a_message_is_sent(sqlite_url: str, monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_DB_URL", sqlite_url)
+    channel = HelplineRestInput().get_output_channel()
+
+    async def scenario() -> tuple[list, float, list]:
+        start = time.monotonic()
+        waiting = asyncio.create_task(outbox.wait_fetch("conv-w", 0, 10))
+        await asyncio.sleep(0.3)
+        await channel.send_response("conv-w", {"text": "from the advisor", "advisor": True})
+        got = await waiting
+        elapsed = time.monotonic() - start
+        empty = await outbox.wait_fetch("conv-w", got[0]["id"], 0.2)
+        return got, elapsed, empty
+
+    got, elapsed, empty = asyncio.run(scenario())
+    assert [m["text"] for m in got] == ["from the advisor"]
+    assert elapsed < 0.6  # woken at once, not at the next re-check or the timeout
+    assert empty == [] and not outbox._waiters
