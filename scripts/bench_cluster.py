@@ -1,0 +1,135 @@
+"""Throughput through nginx with 2 Rasa servers vs 1, and p95 turn latency on PostgreSQL vs
+SQLite, measured in the same run: `.venv/bin/python scripts/bench_cluster.py`.
+
+Writes the figures into the "## Production" section of docs/benchmarks.md (only that section).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+from deploy.topology import Topology, drop_database, nginx_binary, nginx_config, wait_http
+from helpline import settings
+from helpline.run import Stack
+from tests.conftest import free_port
+from tests.production.load import message
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+CONVERSATIONS = 20
+TURNS = 10
+DOC = settings.ROOT / "docs" / "benchmarks.md"
+
+
+def load(url: str, conversations: int = CONVERSATIONS, turns: int = TURNS) -> dict:
+    """Conversations at once, each sending its turns in sequence: turns/s and p95 latency."""
+    latencies: list[float] = []
+
+    def talk(index: int) -> None:
+        sender = f"bench-{uuid.uuid4().hex[:12]}"
+        with requests.Session() as session:
+            for turn in range(turns):
+                start = time.perf_counter()
+                reply = session.post(f"{url}/webhooks/rest/webhook", timeout=120,
+                                     json={"sender": sender, "message": message(index, turn)})
+                reply.raise_for_status()
+                latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(conversations) as pool:
+        list(pool.map(talk, range(conversations)))
+    seconds = time.perf_counter() - start
+    latencies.sort()
+    return {"turns_per_s": len(latencies) / seconds,
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+            "median_ms": 1000 * statistics.median(latencies)}
+
+
+def one_server_nginx(workdir: Path, port: int, api_port: int, rasa_port: int
+                     ) -> subprocess.Popen:
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = nginx_config(workdir, f"127.0.0.1:{port}", f"127.0.0.1:{api_port}",
+                          [f"127.0.0.1:{rasa_port}"])
+    process = subprocess.Popen([nginx_binary(), "-p", str(workdir), "-e",
+                                str(workdir / "nginx-error.log"), "-c", str(config)])
+    wait_http(f"http://127.0.0.1:{port}/nginx-health", 30, process)
+    return process
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+    name = f"helpline_bench_{secrets.token_hex(4)}"
+    topo = Topology(workdir=work, tracker_url=f"{PG}/{name}_tracker",
+                    db_url=f"{PG}/{name}_app", redis_url="redis://127.0.0.1:6379/8",
+                    rasa_ports=[free_port(), free_port()], action_port=free_port(),
+                    nginx_port=free_port(), api_port=free_port())
+    single = None
+    sqlite = None
+    try:
+        topo.start()
+        load(topo.url, 4, 3)  # warm up both servers
+        single = one_server_nginx(work / "one", free_port(), free_port(), topo.rasa_ports[0])
+        one_url = "http://" + re.search(r"listen (\S+);",
+                                        (work / "one" / "helpline.conf").read_text()).group(1)
+        results = {}
+        results["pg_1"] = load(one_url)
+        results["pg_2"] = load(topo.url)
+        results["pg_1_again"] = load(one_url)
+        topo.stop()
+        sqlite = Stack(rasa_port=free_port(), action_port=free_port(),
+                       tracker_url=f"sqlite:///{work / 'tracker.db'}",
+                       db_url=f"sqlite:///{work / 'helpline.db'}", log_dir=work, lock_url="")
+        sqlite.start_actions()
+        sqlite.start_rasa()
+        sqlite.wait_ready(300)
+        load(sqlite.rasa_url, 4, 3)
+        results["sqlite_1"] = load(sqlite.rasa_url)
+    finally:
+        if single is not None:
+            single.terminate()
+        if sqlite is not None:
+            sqlite.stop()
+        topo.stop()
+        for url in (topo.tracker_url, topo.db_url):
+            drop_database(url)
+    one = (results["pg_1"]["turns_per_s"] + results["pg_1_again"]["turns_per_s"]) / 2
+    two = results["pg_2"]["turns_per_s"]
+    section = (
+        "## Production\n\n"
+        f"`scripts/bench_cluster.py`, {CONVERSATIONS} concurrent conversations x {TURNS} "
+        "turns, REST channel, PostgreSQL tracker store + Redis lock store, one action "
+        "server, on this 2-core machine (load generator on the same cores).\n\n"
+        "| setup | turns/s | median ms | p95 ms |\n| --- | --- | --- | --- |\n"
+        + "".join(f"| {label} | {r['turns_per_s']:.1f} | {r['median_ms']:.0f} | "
+                  f"{r['p95_ms']:.0f} |\n" for label, r in [
+                      ("nginx -> 1 Rasa server, PostgreSQL (before)", results["pg_1"]),
+                      ("nginx -> 2 Rasa servers, PostgreSQL", results["pg_2"]),
+                      ("nginx -> 1 Rasa server, PostgreSQL (after)", results["pg_1_again"]),
+                      ("1 Rasa server direct, SQLite, in-memory lock", results["sqlite_1"])])
+        + f"\nScaling 2 vs 1 server: **{two / one:.2f}x** (target 1.7x). p95 at "
+        f"{CONVERSATIONS} conversations: PostgreSQL {results['pg_1']['p95_ms']:.0f} ms vs "
+        f"SQLite {results['sqlite_1']['p95_ms']:.0f} ms.\n"
+    )
+    print(section)
+    write_section(section)
+    return 0
+
+
+def write_section(section: str) -> None:
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## Production\n.*?(?=^## |\Z)", re.M | re.S)
+    text = pattern.sub(section + "\n", text) if pattern.search(text) else (
+        text.rstrip("\n") + "\n\n" + section)
+    DOC.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
