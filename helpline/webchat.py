@@ -16,6 +16,7 @@ HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would h
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
 import json
 import logging
@@ -144,7 +145,7 @@ async def message(request: web.Request) -> web.Response:
     try:
         status, reply = await _forward(request, "/webhooks/rest/webhook",
                                        {"sender": sender, "message": text})
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.error("The Rasa server is unreachable (%s).", type(exc).__name__)
         return error("Sorry, we couldn't reach the assistant. If you are in danger, call 999.",
                      503)
@@ -168,7 +169,7 @@ async def erase(request: web.Request) -> web.Response:
         return error('"sender" is missing.')
     try:
         status, _ = await _forward(request, "/webhooks/rest/erase", {"sender": sender})
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.error("Erase could not reach the Rasa server (%s).", type(exc).__name__)
         return error("The conversation could not be erased right now.", 503)
     if status >= 400:
@@ -196,7 +197,7 @@ async def fetch_outbox(request: web.Request) -> web.Response:
             except ValueError:
                 data = None
             status = upstream.status
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.error("Outbox: the Rasa server is unreachable (%s).", type(exc).__name__)
         return error("Sorry, we couldn't reach the service.", 503)
     if status >= 400:
@@ -220,7 +221,10 @@ def make_app(rasa_url: str) -> web.Application:
 
     async def session_context(app: web.Application):  # type: ignore[no-untyped-def]
         timeout = aiohttp.ClientTimeout(total=60)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        # No cap on connections to Rasa: each waiting page holds one long poll open, and
+        # aiohttp's default cap (100) would queue people's messages behind them.
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             app[SESSION] = session
             yield
 

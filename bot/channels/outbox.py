@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 KEEP_SECONDS = 24 * 3600  # a message nobody fetched in a day is dropped
 MAX_BATCH = 50
 MAX_WAIT = 25.0  # under Sanic's 60 s response timeout and most proxies' idle timeouts
-RECHECK = 1.0
+RECHECK = 3.0
 # What a web chat can show; anything else a message carries (timestamps ...) is dropped.
 FIELDS = ("text", "buttons", "image", "advisor")
 
