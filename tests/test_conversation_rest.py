@@ -93,9 +93,9 @@ def test_each_route_gives_its_helpline(rest: RestClient, message: str, number: s
 
 def test_two_misunderstandings_offer_helpline_and_person(rest: RestClient) -> None:
     person = sender()
-    first = rest.texts(person, "qwxz vbnm")
+    first = rest.texts(person, "🙂🙂")
     assert "didn't understand" in first[0]
-    second = " ".join(rest.texts(person, "zzkq pplx"))
+    second = " ".join(rest.texts(person, "🤷‍♀️"))
     assert "talk to a person" in second and "08082000247" in digits([second])
 
 
