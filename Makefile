@@ -16,7 +16,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat test validate stories unit crossval bench lint clean
+.PHONY: help setup train run chat test validate stories unit crossval bench topology \
+	bench-cluster lint clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,7 +55,7 @@ stories: $(MODEL) ## Run the Rasa test stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
 		--out results/stories
 
-unit: $(MODEL) ## Run pytest (unit and end-to-end tests)
+unit: $(MODEL) ## Run pytest (unit, end-to-end, browser and topology tests)
 	$(BIN)/pytest -q
 
 test: validate train stories unit crossval ## Run all the tests
@@ -64,6 +65,12 @@ crossval: $(BIN)/activate ## 5-fold NLU cross-validation (report in results/cros
 
 bench: setup ## Benchmark against rasa init's default bot (writes docs/benchmarks.md)
 	$(BIN)/python scripts/benchmark.py
+
+topology: setup ## Production topology here: 2 Rasa servers behind nginx, PostgreSQL, Redis
+	$(BIN)/python -m deploy.topology
+
+bench-cluster: setup ## Benchmark 2 Rasa servers against 1 through nginx (docs/benchmarks.md)
+	$(BIN)/python scripts/bench_cluster.py
 
 lint: $(BIN)/activate ## ruff
 	$(BIN)/ruff check helpline bot tests scripts

@@ -6,7 +6,12 @@ import importlib
 import sys
 
 # Each module here exposes register(subparsers); its sub-command sets `func` on the parser.
-COMMAND_MODULES = ("helpline.directory.cli", "helpline.cli_privacy", "helpline.console.cli")
+COMMAND_MODULES = (
+    "helpline.directory.cli",
+    "helpline.cli_privacy",
+    "helpline.console.cli",
+    "helpline.cli_db",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
