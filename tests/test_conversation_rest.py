@@ -148,3 +148,11 @@ def test_malformed_bodies_never_get_a_5xx(rasa_stack) -> None:
         reply = requests.post(url, data=body, headers={"Content-Type": "application/json"},
                               timeout=30)
         assert reply.status_code < 500, (body, reply.status_code)
+
+
+def test_with_the_action_server_down_local_lookups_say_so_and_give_the_helpline(
+        rasa_without_actions) -> None:
+    client = RestClient(rasa_without_actions.rasa_url)
+    text = " ".join(client.texts(sender(), "I'm in Tamworth and need help"))
+    assert "can't look up local services" in text
+    assert "999" in text and "0808 2000 247" in text

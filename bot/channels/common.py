@@ -1,7 +1,6 @@
-"""The part every messaging channel shares: safety gate first, then Rasa, replies collected.
+"""The part every channel shares: safety gate first, then Rasa, replies collected.
 
-The REST channel (rest.py) does the same inline; this is the reusable form for SMS and
-Telegram. Nothing here logs message text or ids.
+REST, SMS and Telegram all call `converse`. Nothing here logs message text or ids.
 """
 from __future__ import annotations
 
@@ -13,12 +12,22 @@ from typing import Any, Awaitable, Callable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic.request import Request
 
-from bot.channels.rest import FAILURE_REPLY
 from helpline import privacy, safety_words
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+FAILURE_REPLY = (
+    "Sorry, something went wrong on our side. If you are in danger now, call 999. "
+    "On a mobile, if you can't speak, dial 999 and then press 55 when asked."
+)
+# When Rasa answers nothing and no advisor holds the conversation, an action failed (the
+# action server is down or slow): the person still gets the emergency route and the helpline.
+NO_REPLY = (
+    "Sorry, I can't look up local services or reach an advisor right now. If you are in "
+    "danger now, call 999 (on a mobile, if you can't speak, press 55 when asked). The "
+    "National Domestic Abuse Helpline is free and open 24 hours: 0808 2000 247."
+)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -49,8 +58,12 @@ class Outcome:
 
 async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
                    conversation_id: str, text: str,
-                   metadata: Optional[dict[str, Any]] = None) -> Outcome:
-    """Screen a message (safety words) and, unless screened out, pass it to Rasa."""
+                   metadata: Optional[dict[str, Any]] = None,
+                   collector: Optional[CollectingOutputChannel] = None) -> Outcome:
+    """Screen a message (safety words) and, unless screened out, pass it to Rasa.
+
+    `collector` gathers Rasa's replies; by default whole messages (SMS and Telegram).
+    """
     tracker_store, lock_store = stores(app)
     try:
         erasing = await asyncio.to_thread(
@@ -63,7 +76,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     if screened is not None:
         return Outcome(list(screened), erased=erasing)
 
-    collector = WholeMessages()
+    collector = collector or WholeMessages()
     try:
         await on_new_message(UserMessage(
             text, collector, conversation_id, input_channel=channel,
@@ -73,7 +86,17 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
         logger.error("Handling a %s message failed (%s).", channel, type(error).__name__)
         if not collector.messages:
             return Outcome([{"text": FAILURE_REPLY}])
+    if not collector.messages and not await held_by_advisor(tracker_store, conversation_id):
+        return Outcome([{"text": NO_REPLY}])
     return Outcome([dict(message) for message in collector.messages])
+
+
+async def held_by_advisor(tracker_store: Any, conversation_id: str) -> bool:
+    """True while the conversation is paused for an advisor (the bot stays silent)."""
+    if tracker_store is None:
+        return False
+    tracker = await tracker_store.retrieve(conversation_id)
+    return bool(tracker and tracker.is_paused())
 
 
 async def erase(app: Any, conversation_id: str) -> None:

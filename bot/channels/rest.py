@@ -34,7 +34,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import outbox
-from helpline import privacy, safety_words
+from bot.channels import common
+from helpline import privacy
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,6 @@ logger = logging.getLogger(__name__)
 # pipeline's first component caps what the model sees (helpline.nlu.components.SafetyGate).
 MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 128
-FAILURE_REPLY = (
-    "Sorry, something went wrong on our side. If you are in danger now, call 999. "
-    "On a mobile, if you can't speak, dial 999 and then press 55 when asked."
-)
 
 
 class BadRequest(Exception):
@@ -179,11 +176,6 @@ class HelplineRestInput(RestInput):
         the outbox, which the web chat polls."""
         return outbox.OutboxOutput()
 
-    @staticmethod
-    def _stores(request: Request) -> tuple[Any, Any]:
-        agent = getattr(request.app.ctx, "agent", None)
-        return getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
-
     async def handle(
         self,
         request: Request,
@@ -193,32 +185,12 @@ class HelplineRestInput(RestInput):
     ) -> list[dict[str, Any]]:
         """Screen the message, then (unless screened out) pass it to Rasa."""
         conversation_id = privacy.pseudonymise(self.name(), sender)
-        tracker_store, lock_store = self._stores(request)
-        try:
-            screened = await safety_words.screen(
-                self.name(), conversation_id, text,
-                tracker_store=tracker_store, lock_store=lock_store,
-            )
-        except Exception as error:  # noqa: BLE001 - answer politely, log no content
-            logger.error("Safety screen failed (%s).", type(error).__name__)
-            return [{"recipient_id": sender, "text": FAILURE_REPLY}]
-        if screened is not None:
-            return [{"recipient_id": sender, **message} for message in screened]
-
-        collector = CollectingOutputChannel()
-        try:
-            await on_new_message(UserMessage(
-                text, collector, conversation_id, input_channel=self.name(), metadata=None,
-            ))
-        except Exception as error:  # noqa: BLE001 - includes CancelledError timeouts' kin
-            logger.error("Handling a REST message failed (%s).", type(error).__name__)
-            if not collector.messages:
-                return [{"recipient_id": sender, "text": FAILURE_REPLY}]
-        return [{**message, "recipient_id": sender} for message in collector.messages]
+        # Rasa's own collector splits texts at blank lines, as its REST channel always has.
+        outcome = await common.converse(request.app, on_new_message, self.name(), conversation_id,
+                                 text, collector=CollectingOutputChannel())
+        return [{**message, "recipient_id": sender} for message in outcome.messages]
 
     async def erase(self, request: Request, sender: str) -> None:
         """Erase the conversation of this raw sender id, as a safety word would."""
-        conversation_id = privacy.pseudonymise(self.name(), sender)
-        tracker_store, lock_store = self._stores(request)
-        await privacy.erase_async(conversation_id, tracker_store, lock_store)
+        await common.erase(request.app, privacy.pseudonymise(self.name(), sender))
 
