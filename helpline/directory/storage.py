@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from helpline.db import Base
 from helpline.directory.export import service_record
 from helpline.directory.model import Directory
+from helpline.directory.yamlio import paused_gc
 
 
 class DirOrganization(Base):
@@ -87,7 +88,7 @@ def stored_fingerprint(session: Session) -> str | None:
 def import_directory(engine: Engine, directory: Directory) -> bool:
     """Replace the stored directory in one transaction. Returns False if it was already current."""
     create_tables(engine)
-    with Session(engine, future=True) as session, session.begin():
+    with paused_gc(), Session(engine, future=True) as session, session.begin():
         if stored_fingerprint(session) == directory.fingerprint:
             return False
         for table in reversed(TABLES):

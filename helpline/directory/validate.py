@@ -23,7 +23,7 @@ from helpline.directory.model import (
     Schedule,
     Service,
 )
-from helpline.directory.yamlio import LineDict, LineList, YamlProblem, load_yaml
+from helpline.directory.yamlio import LineDict, LineList, YamlProblem, load_yaml, paused_gc
 
 AREAS_FILE = "areas.yml"
 NEEDS_FILE = "needs.yml"
@@ -431,6 +431,11 @@ def _load_areas(check: Checker, data: LineDict) -> tuple[dict[str, Area], dict[s
 
 def load_directory(folder: Path, today: date | None = None) -> Result:
     """Validate every file in `folder`; return a Directory only when there are no errors."""
+    with paused_gc():
+        return _load_directory(folder, today)
+
+
+def _load_directory(folder: Path, today: date | None) -> Result:
     today = today or date.today()
     problems: list[Problem] = []
     if not folder.is_dir():

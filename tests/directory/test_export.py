@@ -80,3 +80,12 @@ def test_committed_lookup_table_matches_the_gazetteer(loaded):
     assert committed == places_lookup(loaded.directory), \
         "run: python -m helpline.cli directory lookups"
     assert "    - Leek\n" in committed and "    - ST13\n" in committed
+
+
+def test_stable_uuid_is_uuid5():
+    import uuid
+
+    from helpline.directory.export import NAMESPACE, stable_uuid
+
+    for key in ("svc-1", "", "café:£", "pathway-project-helpline:0"):
+        assert stable_uuid("service", key) == str(uuid.uuid5(NAMESPACE, f"service:{key}"))

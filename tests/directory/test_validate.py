@@ -146,3 +146,30 @@ def test_missing_areas_file(folder, capsys):
     (folder / "areas.yml").unlink()
     code, out = run_validate(folder, capsys)
     assert code == 1 and "areas.yml:0: this file is missing" in out
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("services:\n  - &entry\n    id: a\n    again: *entry\n", 2,
+     "an alias (*name) refers to the entry it is inside"),
+    ("services:\n  - id: a\n    ? [x, y]\n    : z\n", 3, "a field name must be plain text"),
+    ("services:\n  - id: a\n    status: !custom x\n", 3, "cannot read this line"),
+])
+def test_odd_yaml_is_a_file_line_problem(folder, capsys, text, line, words):
+    path = write(folder, text)
+    code, out = run_validate(folder, capsys)
+    assert code == 1 and f"{path}:{line}: {words}" in out, out
+
+
+def test_values_keep_their_lines_and_types(tmp_path):
+    from helpline.directory.yamlio import LineDict, LineList, load_yaml
+
+    path = tmp_path / "x.yml"
+    path.write_text("a: 1\nb:\n  - on: yes\n    d: 2025-03-31\n  - '09:00'\nbase: &b {k: v}\n"
+                    "c:\n  <<: *b\n  n: ~\n")
+    data = load_yaml(path)
+    assert isinstance(data, LineDict) and data == {
+        "a": 1, "b": [{True: True, "d": date(2025, 3, 31)}, "09:00"], "base": {"k": "v"},
+        "c": {"k": "v", "n": None}}
+    assert [data.line_of(k) for k in ("a", "b", "c")] == [1, 2, 7]
+    assert isinstance(data["b"], LineList) and data["b"].lines == [3, 5]
+    assert data["b"][0].line == 3 and data["b"][0].line_of("d") == 4
