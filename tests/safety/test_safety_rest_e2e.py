@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import json
 import uuid
 
 import pytest
@@ -73,7 +74,11 @@ def test_safety_word_erases_everything(safety_stack: SafetyStack,
     assert post(stack, sender, TEXTS["more"]).status_code == 200
     stored = " ".join(data for _, data in tracker_rows(stack, cid))
     assert TEXTS["chat"] in stored
-    assert "marmalade" not in stored.lower() and "set a safety word" not in stored
+    # Neither the request nor the word reached Rasa as something the person wrote.
+    written = [json.loads(data).get("text") or "" for type_name, data
+               in tracker_rows(stack, cid) if type_name == "user"]
+    assert not [text for text in written
+                if "marmalade" in text.lower() or "set a safety word" in text.lower()]
     assert our_rows(stack, cid), "the safety word's hash is held for this conversation"
 
     final = post(stack, sender, "  marmalade SKY ")
