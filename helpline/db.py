@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional, Sequence
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from helpline import settings
 
@@ -22,7 +24,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str | None = None) -> Engine:
     url = url or settings.database_url()
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    options: dict = {}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # SQLAlchemy 1.4 opens a new connection per use for SQLite files; pool them instead.
+        options = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+    engine = create_engine(url, future=True, pool_pre_ping=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -31,6 +38,30 @@ def make_engine(url: str | None = None) -> Engine:
 @lru_cache(maxsize=None)
 def engine() -> Engine:
     return make_engine()
+
+
+@lru_cache(maxsize=None)
+def engine_for(url: str) -> Engine:
+    """One engine per database URL in this process."""
+    return make_engine(url)
+
+
+def engine_with(tables: Sequence[Table], url: Optional[str] = None) -> Engine:
+    """Our database (or the one at `url`), with these tables created if they are missing."""
+    engine = engine_for(url or settings.database_url())
+    _create_tables(engine, tuple(tables))
+    return engine
+
+
+@lru_cache(maxsize=None)
+def _create_tables(engine: Engine, tables: tuple[Table, ...]) -> None:
+    Base.metadata.create_all(engine, tables=list(tables), checkfirst=True)
+
+
+def forget_engines() -> None:
+    """Forget the cached engines (for tests that drop a database)."""
+    for cached in (engine_for, _create_tables):
+        cached.cache_clear()
 
 
 def session_factory(bind: Engine | None = None) -> sessionmaker:

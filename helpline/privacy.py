@@ -27,8 +27,7 @@ from typing import Any, Callable, Iterable, Optional
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from helpline import settings
-from helpline.db import make_engine
+from helpline import db, settings
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +114,9 @@ def pseudonymise(channel: str, raw_id: str) -> str:
 
 # ------------------------------------------------------------------------------------ engines
 
-@lru_cache(maxsize=None)
-def _engine(url: str) -> Engine:
-    # make_engine turns PRAGMA secure_delete on for every SQLite connection.
-    return make_engine(url)
-
-
 def engine_for(url: Optional[str], default: Callable[[], str]) -> Engine:
-    return _engine(url or default())
+    # make_engine turns PRAGMA secure_delete on for every SQLite connection.
+    return db.engine_for(url or default())
 
 
 def tracker_url_from_store(store: Any) -> Optional[str]:

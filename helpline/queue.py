@@ -18,7 +18,6 @@ import os
 import time as clock
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
@@ -27,7 +26,7 @@ from sqlalchemy import Column, Float, Integer, String, and_, delete, func, or_, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import privacy, risk, settings
+from helpline import db, privacy, risk
 from helpline.db import Base
 
 LONDON = ZoneInfo("Europe/London")
@@ -92,16 +91,9 @@ TABLES = [QueueEntry.__table__, AuditEntry.__table__]
 
 # ----------------------------------------------------------------------------- engine, erasure
 
-@lru_cache(maxsize=None)
-def _ready_engine(url: str) -> Engine:
-    engine = privacy.engine_for(url, settings.database_url)
-    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
-    return engine
-
-
 def engine(db_url: Optional[str] = None) -> Engine:
     """Our database with the queue tables created."""
-    return _ready_engine(db_url or settings.database_url())
+    return db.engine_with(TABLES, db_url)
 
 
 def _session(db_url: Optional[str]) -> Session:

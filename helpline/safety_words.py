@@ -19,14 +19,13 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Optional
 
 from sqlalchemy import Boolean, Column, Float, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import privacy, settings
+from helpline import db, privacy
 from helpline.db import Base
 
 DEFAULT_EXIT_WORDS = ("exit", "quick exit")
@@ -141,15 +140,8 @@ def word_hash(conversation_id: str, text: Any) -> str:
 
 # -------------------------------------------------------------------------------- persistence
 
-@lru_cache(maxsize=None)
-def _ready_engine(url: str) -> Engine:
-    engine = privacy.engine_for(url, settings.database_url)
-    Base.metadata.create_all(engine, tables=[SafetyWord.__table__], checkfirst=True)
-    return engine
-
-
 def _engine(db_url: Optional[str]) -> Engine:
-    return _ready_engine(db_url or settings.database_url())
+    return db.engine_with([SafetyWord.__table__], db_url)
 
 
 def _get(session: Session, conversation_id: str) -> Optional[SafetyWord]:

@@ -3,9 +3,10 @@
 Rasa rebuilds the whole conversation from the database on every message. Its stock
 `SQLTrackerStore` loads full ORM rows and finds each event's class by walking all `Event`
 subclasses, once per event: that was a third of a turn's time. This subclass reads only the
-`data` column and looks event classes up in a table built once. On SQLite it also uses the
-write-ahead log with `synchronous=NORMAL` (no fsync per turn) and `secure_delete`, so
-erased rows are overwritten (helpline.privacy checkpoints the log when it erases).
+`data` column and looks event classes up in a table built once. On SQLite it keeps pooled
+connections, uses the write-ahead log with `synchronous=NORMAL` (no fsync per turn) and
+`secure_delete`, so erased rows are overwritten (helpline.privacy checkpoints the log when
+it erases).
 
 Configure it in endpoints.yml with `type: helpline.tracker_store.TrackerStore` and the same
 keys as Rasa's `SQL` type.
@@ -19,7 +20,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+from sqlalchemy import create_engine
 from sqlalchemy import event as sa_event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 _EVENT_TYPES = {cls.type_name: cls for cls in all_subclasses(Event)}
 
@@ -45,7 +49,16 @@ class TrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool); keep a
+            # small pool instead, each connection set up once.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(
+                url, poolclass=QueuePool, pool_size=2,
+                connect_args={"check_same_thread": False},
+            )
             sa_event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool

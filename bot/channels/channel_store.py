@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import lru_cache
 from typing import Any, Optional
 
 from sqlalchemy import BigInteger, Column, Float, String, Text, delete, select
@@ -23,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpline import privacy, settings
+from helpline import db, privacy
 from helpline.db import Base
 
 DELIVERY_KEEP_SECONDS = 3 * 86400  # Twilio and Telegram stop retrying long before this
@@ -68,15 +67,8 @@ privacy.register_table("channel_contacts", "conversation_id", "updated_at")
 privacy.register_table("telegram_messages", "conversation_id", "sent_at")
 
 
-@lru_cache(maxsize=None)
-def _ready_engine(url: str) -> Engine:
-    engine = privacy.engine_for(url, settings.database_url)
-    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
-    return engine
-
-
 def engine(db_url: Optional[str] = None) -> Engine:
-    return _ready_engine(db_url or settings.database_url())
+    return db.engine_with(TABLES, db_url)
 
 
 # ---------------------------------------------------------------------------------- deliveries

@@ -21,7 +21,6 @@ import asyncio
 import json
 import logging
 import time
-from functools import lru_cache
 from typing import Any, Optional
 
 from rasa.core.channels.channel import OutputChannel
@@ -29,7 +28,7 @@ from sqlalchemy import Column, Float, Integer, String, Text, and_, delete, selec
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import privacy, settings
+from helpline import db, privacy
 from helpline.db import Base
 
 logger = logging.getLogger(__name__)
@@ -58,15 +57,8 @@ TABLES = [OutboxMessage.__table__]
 privacy.register_table(OutboxMessage.__tablename__, "conversation_id", "created_at")
 
 
-@lru_cache(maxsize=None)
-def _ready_engine(url: str) -> Engine:
-    engine = privacy.engine_for(url, settings.database_url)
-    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
-    return engine
-
-
 def engine(db_url: Optional[str] = None) -> Engine:
-    return _ready_engine(db_url or settings.database_url())
+    return db.engine_with(TABLES, db_url)
 
 
 def _clean(message: dict[str, Any]) -> dict[str, Any]:

@@ -542,7 +542,7 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     app[IP_LIMITER] = auth.RateLimiter(limit=30)
     app[STATE] = {}
     queue.engine(app[DB])
-    auth._ready_engine(app[DB])
+    auth.engine(app[DB])
     entry = r"/{id:\d{1,12}}"
     app.add_routes([
         web.get("/login", login_page), web.post("/login", login),

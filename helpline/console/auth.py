@@ -7,7 +7,6 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional
 
 from argon2 import PasswordHasher
@@ -16,7 +15,7 @@ from sqlalchemy import Column, Float, String, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import privacy, settings
+from helpline import db
 from helpline.db import Base
 
 ROLES = ("advisor", "supervisor")
@@ -47,16 +46,12 @@ class ConsoleSession(Base):
     created_at = Column(Float, nullable=False)
 
 
-@lru_cache(maxsize=None)
-def _ready_engine(url: str) -> Engine:
-    engine = privacy.engine_for(url, settings.database_url)
-    Base.metadata.create_all(
-        engine, tables=[ConsoleUser.__table__, ConsoleSession.__table__], checkfirst=True)
-    return engine
+def engine(db_url: Optional[str] = None) -> Engine:
+    return db.engine_with([ConsoleUser.__table__, ConsoleSession.__table__], db_url)
 
 
 def _session(db_url: Optional[str]) -> Session:
-    return Session(_ready_engine(db_url or settings.database_url()), expire_on_commit=False)
+    return Session(engine(db_url), expire_on_commit=False)
 
 
 def create_user(username: str, password: str, role: str = "advisor",

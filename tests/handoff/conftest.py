@@ -29,10 +29,9 @@ def pg_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from helpline import privacy, queue
+        from helpline import db
 
-        for cache in (queue._ready_engine, privacy._engine):
-            cache.cache_clear()
+        db.forget_engines()
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()

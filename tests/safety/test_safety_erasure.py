@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from helpline import privacy
+from helpline import db, privacy
 from helpline import safety_words as sw
 
 SECRET_TEXT = "my-partner-took-my-phone-zq81"
@@ -71,8 +71,7 @@ def postgres_store() -> Iterator[tuple[SQLTrackerStore, str]]:
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     yield store, url
     store.engine.dispose()
-    privacy._engine.cache_clear()
-    sw._ready_engine.cache_clear()
+    db.forget_engines()
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
