@@ -16,7 +16,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat test validate stories unit crossval bench topology \
+.PHONY: help setup train run chat test validate stories unit production crossval bench topology \
 	bench-cluster lint clean
 
 help: ## List the targets
@@ -55,10 +55,13 @@ stories: $(MODEL) ## Run the Rasa test stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
 		--out results/stories
 
-unit: $(MODEL) ## Run pytest (unit, end-to-end, browser and topology tests)
-	$(BIN)/pytest -q
+unit: $(MODEL) ## Run pytest: unit, end-to-end and browser tests
+	$(BIN)/pytest -q --ignore=tests/production
 
-test: validate train stories unit crossval ## Run all the tests
+production: $(MODEL) ## Run the production topology tests (nginx, 2 Rasa servers, PostgreSQL, Redis)
+	$(BIN)/pytest -q tests/production
+
+test: validate train stories unit production crossval ## Run all the tests
 
 crossval: $(BIN)/activate ## 5-fold NLU cross-validation (report in results/crossval)
 	$(BIN)/python scripts/crossval.py

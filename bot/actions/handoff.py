@@ -1,7 +1,7 @@
 """Handoff to a human advisor: offer, escalate (queue), out-of-hours callback requests.
 
-- ``action_handoff_offer`` offers a person (never forces): after risk signals, two
-  misunderstandings, or "not safe". Its button sends ``/ask_human``.
+- The offer of a person (never forced) is the domain response ``utter_offer_person``, after
+  danger, two misunderstandings or "not safe". Its button sends ``/ask_human``.
 - ``action_handoff_escalate`` runs when the person asks for a person: in hours it queues the
   conversation (priority from helpline.risk over what they wrote) and tells them their place,
   an honest wait estimate and what to do meanwhile; out of hours it says when advisors are
@@ -32,10 +32,6 @@ MEANWHILE = (
     f"dial 999 then press 55). The National Domestic Abuse Helpline is free, 24 hours: "
     f"{HELPLINE}. You can keep writing here, and your safety word still ends this chat at once."
 )
-OFFER_BUTTONS = [
-    {"title": "Yes, talk to a person", "payload": "/ask_human"},
-    {"title": "No, thanks", "payload": "/deny"},
-]
 CALLBACK_CHANNELS = {"sms": ("call", "text"), "twilio": ("call", "text"),
                      "telegram": ("text",)}
 FAILURE = (f"Sorry, I couldn't reach the advisor queue just now. Please call the National "
@@ -62,24 +58,6 @@ def wait_text(place: int, estimate: Optional[tuple[int, int]]) -> str:
 
 def channel_of(tracker: Tracker) -> Optional[str]:
     return tracker.get_latest_input_channel()
-
-
-class ActionHandoffOffer(Action):
-    """Offer a person; the person chooses."""
-
-    def name(self) -> str:
-        return "action_handoff_offer"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
-        latest = risk.detect(tracker.latest_message.get("text"))
-        if risk.priority(latest) == risk.URGENT:
-            text = ("What you've told me sounds serious. If you are in danger now, call 999. "
-                    "Would you like to talk to a trained advisor?")
-        else:
-            text = "Would you like to talk to a trained advisor? It's your choice."
-        dispatcher.utter_message(text=text, buttons=OFFER_BUTTONS)
-        return []
 
 
 class ActionHandoffEscalate(Action):

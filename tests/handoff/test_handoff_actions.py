@@ -7,7 +7,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import (ActionHandoffCallback, ActionHandoffCancel,
-                                 ActionHandoffEscalate, ActionHandoffOffer)
+                                 ActionHandoffEscalate)
 from helpline import queue
 
 
@@ -97,14 +97,6 @@ def test_callback_not_safe_stores_nothing(db) -> None:
     t = tracker("c5", "no", channel="sms", slots={"callback_safe": False})
     run(ActionHandoffCallback(), t)
     assert queue.waiting(kind=queue.CALLBACK, db_url=db) == []
-
-
-def test_offer_never_forces(db) -> None:
-    texts, messages, events = run(ActionHandoffOffer(), tracker(
-        "c6", "he said he will kill me", intent="danger"))
-    assert events == [] and queue.waiting(db_url=db) == []
-    assert "999" in texts[0]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_human", "/deny"]
 
 
 def test_cancel_leaves_queue(db, monkeypatch) -> None:
