@@ -9,6 +9,7 @@ import re
 import secrets
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -17,11 +18,15 @@ from pathlib import Path
 
 import requests
 
-from deploy.topology import Topology, drop_database, nginx_binary, nginx_config, wait_http
-from helpline import settings
-from helpline.run import Stack
-from tests.conftest import free_port
-from tests.production.load import message
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy.topology import (  # noqa: E402
+    Topology, drop_database, nginx_binary, nginx_config, wait_http,
+)
+from helpline import settings  # noqa: E402
+from helpline.run import Stack  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+from tests.production.load import message  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 CONVERSATIONS = 20
