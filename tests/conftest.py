@@ -26,11 +26,8 @@ def ensure_model() -> Path:
     return MODEL
 
 
-@pytest.fixture(scope="session")
-def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Action server + Rasa server on loopback, with throwaway SQLite databases."""
+def _start_stack(workdir: Path, with_actions: bool) -> Stack:
     ensure_model()
-    workdir = tmp_path_factory.mktemp("stack")
     stack = Stack(
         rasa_port=free_port(),
         action_port=free_port(),
@@ -39,31 +36,30 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         log_dir=workdir,
     )
     try:
-        stack.start_actions()
+        if with_actions:
+            stack.start_actions()
         stack.start_rasa()
         stack.wait_ready()
-        yield stack
-    finally:
+    except BaseException:
         stack.stop()
+        raise
+    return stack
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server + Rasa server on loopback, with throwaway SQLite databases."""
+    stack = _start_stack(tmp_path_factory.mktemp("stack"), with_actions=True)
+    yield stack
+    stack.stop()
 
 
 @pytest.fixture(scope="session")
 def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A Rasa server whose action server is down (nothing listens on its port)."""
-    ensure_model()
-    workdir = tmp_path_factory.mktemp("no-actions")
-    stack = Stack(
-        rasa_port=free_port(),
-        action_port=free_port(),
-        tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
-        log_dir=workdir,
-    )
-    try:
-        stack.start_rasa()
-        stack.wait_ready()
-        yield stack
-    finally:
-        stack.stop()
+    stack = _start_stack(tmp_path_factory.mktemp("no-actions"), with_actions=False)
+    yield stack
+    stack.stop()
 
 
 class RestClient:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from tests.conftest import ensure_model
 import requests
 from twilio.request_validator import RequestValidator
 
@@ -96,8 +98,7 @@ class ChannelStack:
 
 @pytest.fixture(scope="session")
 def channel_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChannelStack]:
-    if not MODEL.exists():
-        pytest.skip("no trained model at models/helpline.tar.gz (run `make train`)")
+    ensure_model()  # trains once if `make train` has not
     base = tmp_path_factory.mktemp("channel-stack")
     api = FakeApi()
     rasa_port, action_port = free_port(), free_port()

@@ -60,7 +60,7 @@ def pg_engine():
         with probe.connect() as connection:
             connection.execute(text("select 1"))
     except Exception:
-        pytest.skip("PostgreSQL not reachable at " + PG_URL)
+        pytest.fail("PostgreSQL not reachable at " + PG_URL + " (.ci/run starts it)")
     schema = "dir_test_" + uuid.uuid4().hex[:8]
     with probe.begin() as connection:
         connection.execute(text(f"create schema {schema}"))

@@ -24,7 +24,7 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except Exception as error:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not available ({type(error).__name__})")
+        pytest.fail(f"PostgreSQL not available ({type(error).__name__}) (.ci/run starts it)")
     url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
     try:
         yield url

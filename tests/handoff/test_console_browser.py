@@ -18,7 +18,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-us
 @pytest.fixture(scope="module")
 def page(console_db: str, tmp_path_factory) -> Iterator[tuple]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     server = Console(console_db, f"http://127.0.0.1:{free_port()}",

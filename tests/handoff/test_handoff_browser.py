@@ -32,7 +32,7 @@ ADVISOR_REPLY = "Hi, I'm Ann, an advisor. Are you safe to talk right now?"
 @pytest.fixture(scope="module")
 def browser(handoff_stack: Stack) -> Iterator:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

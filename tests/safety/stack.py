@@ -8,7 +8,6 @@ explicitly, so these tests hold whatever credentials.yml says.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,8 @@ from typing import Iterator
 
 import pytest
 
+from tests.conftest import ensure_model, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "helpline.tar.gz"
@@ -32,10 +33,6 @@ NEUTRAL_PAGE = b"<!doctype html><html lang='en'><head><title>Weather</title></he
                b"<body><h1>Neutral weather page</h1></body></html>"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url: str, processes: list[subprocess.Popen], timeout: float, logs: Path) -> None:
@@ -95,8 +92,7 @@ class SafetyStack:
 
 @pytest.fixture(scope="session")
 def safety_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafetyStack]:
-    if not MODEL.exists():
-        pytest.skip("no trained model at models/helpline.tar.gz (run `make train`)")
+    ensure_model()  # trains once if `make train` has not
     base = tmp_path_factory.mktemp("safety-stack")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
 

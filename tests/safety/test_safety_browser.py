@@ -26,7 +26,7 @@ MESSAGE = "hello, I need to talk about home zx4410"
 @pytest.fixture(scope="module")
 def browser() -> Iterator["sync_api.Browser"]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

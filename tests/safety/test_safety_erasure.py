@@ -65,7 +65,7 @@ def postgres_store() -> Iterator[tuple[SQLTrackerStore, str]]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as error:  # pragma: no cover - no server here
-        pytest.skip(f"PostgreSQL not reachable: {error.__class__.__name__}")
+        pytest.fail(f"PostgreSQL not reachable: {error.__class__.__name__} (.ci/run starts it)")
     store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1",
                             port=5432, db=name, username="postgres")
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
