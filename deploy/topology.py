@@ -93,7 +93,10 @@ def nginx_config(workdir: Path, listen: str, api_listen: str, upstreams: list[st
     """
     site = workdir / "helpline.conf"
     site.write_text(render_nginx(NGINX_TEMPLATE, {
-        "HELPLINE_RASA_UPSTREAM": "\n    ".join(f"server {u};" for u in upstreams),
+        # max_fails=0: never mark a server down for a slow or reset request (under load that
+        # took the surviving server out too: "no live upstreams"); a dead server still costs
+        # only a refused connection, and proxy_next_upstream sends the request to the next.
+        "HELPLINE_RASA_UPSTREAM": "\n    ".join(f"server {u} max_fails=0;" for u in upstreams),
         "HELPLINE_NGINX_PORT": listen,
         "HELPLINE_NGINX_API_PORT": api_listen,
         "HELPLINE_PROXY_READ_TIMEOUT": f"{read_timeout}s",

@@ -125,7 +125,7 @@ def test_ports_agree() -> None:
     rasa_env = _environment(SERVICES["rasa"])
     rasa_port = rasa_env["HELPLINE_PORT"]
     assert SERVICES["rasa"]["expose"] == [rasa_port]
-    assert nginx_env["HELPLINE_RASA_UPSTREAM"] == f"server rasa:{rasa_port};"
+    assert nginx_env["HELPLINE_RASA_UPSTREAM"] == f"server rasa:{rasa_port} max_fails=0;"
     actions_port = _environment(SERVICES["actions"])["HELPLINE_PORT"]
     assert SERVICES["actions"]["expose"] == [actions_port]
     assert rasa_env["HELPLINE_ACTION_URL"] == f"http://actions:{actions_port}/webhook"
