@@ -24,12 +24,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str | None = None) -> Engine:
     url = url or settings.database_url()
-    options: dict = {}
     parsed = make_url(url)
+    # A server connection can drop between uses: test it first. A SQLite file can't.
+    options: dict = {"pool_pre_ping": parsed.get_backend_name() != "sqlite"}
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         # SQLAlchemy 1.4 opens a new connection per use for SQLite files; pool them instead.
-        options = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
-    engine = create_engine(url, future=True, pool_pre_ping=True, **options)
+        options.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

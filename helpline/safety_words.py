@@ -181,11 +181,15 @@ class WordState:
 
 
 def state(conversation_id: str, db_url: Optional[str] = None) -> WordState:
-    with Session(_engine(db_url)) as session:
-        row = _get(session, conversation_id)
-        if row is None:
-            return WordState()
-        return WordState(row.word_hash, bool(row.awaiting_word), float(row.updated_at or 0))
+    table = SafetyWord.__table__
+    with _engine(db_url).connect() as connection:
+        row = connection.execute(
+            select(table.c.word_hash, table.c.awaiting_word, table.c.updated_at)
+            .where(table.c.conversation_id == conversation_id)
+        ).first()
+    if row is None:
+        return WordState()
+    return WordState(row.word_hash, bool(row.awaiting_word), float(row.updated_at or 0))
 
 
 def is_safety_word(conversation_id: str, text: Any, db_url: Optional[str] = None,
@@ -203,20 +207,28 @@ def is_safety_word(conversation_id: str, text: Any, db_url: Optional[str] = None
 
 # ----------------------------------------------------------------------------------- the gate
 
-def _reply(text: str) -> list[dict[str, Any]]:
-    return [{"text": text}]
+@dataclass(frozen=True)
+class Screened:
+    """The replies to send instead of Rasa's; `erased` after a safety or exit word."""
+
+    replies: list[dict[str, Any]]
+    erased: bool = False
+
+
+def _reply(text: str, erased: bool = False) -> Screened:
+    return Screened([{"text": text}], erased)
 
 
 def screen_sync(channel: str, conversation_id: str, text: Any, *,
                 tracker_url: Optional[str] = None, db_url: Optional[str] = None,
-                in_memory: Optional[dict] = None) -> Optional[list[dict[str, Any]]]:
+                in_memory: Optional[dict] = None) -> Optional[Screened]:
     """The blocking part of ``screen()``; see there."""
     current = state(conversation_id, db_url) if normalise(text) else WordState()
     if is_safety_word(conversation_id, text, db_url, current):
         if in_memory is not None:
             in_memory.pop(conversation_id, None)
         privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
-        return _reply(neutral_reply())
+        return _reply(neutral_reply(), erased=True)
     if current.waiting_for_word():
         problem = word_problem(text)
         if problem:
@@ -234,8 +246,8 @@ def screen_sync(channel: str, conversation_id: str, text: Any, *,
 async def screen(channel: str, conversation_id: str, text: Any, *,
                  tracker_store: Any = None, lock_store: Any = None,
                  tracker_url: Optional[str] = None,
-                 db_url: Optional[str] = None) -> Optional[list[dict[str, Any]]]:
-    """Check a message before Rasa: a reply list to send instead of Rasa's, or None.
+                 db_url: Optional[str] = None) -> Optional[Screened]:
+    """Check a message before Rasa: the replies to send instead of Rasa's, or None.
 
     ``conversation_id`` is the pseudonymous sender id (privacy.pseudonymise). Pass the Rasa
     agent's ``tracker_store`` (or a ``tracker_url``) so erasure hits the store Rasa uses,

@@ -3,7 +3,9 @@
 Rasa rebuilds the whole conversation from the database on every message. Its stock
 `SQLTrackerStore` loads full ORM rows and finds each event's class by walking all `Event`
 subclasses, once per event: that was a third of a turn's time. This subclass reads only the
-`data` column and looks event classes up in a table built once. On SQLite it keeps pooled
+`data` column and looks event classes up in a table built once. Its `save` inserts the new
+events in one statement, and knows which events are new without counting the stored ones
+again when the tracker was read by this store. On SQLite it keeps pooled
 connections, uses the write-ahead log with `synchronous=NORMAL` (no fsync per turn) and
 `secure_delete`, so erased rows are overwritten (helpline.privacy checkpoints the log when
 it erases).
@@ -13,6 +15,7 @@ keys as Rasa's `SQL` type.
 """
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any, Dict, Optional, Text
 
@@ -26,6 +29,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 _EVENT_TYPES = {cls.type_name: cls for cls in all_subclasses(Event)}
+# Set on a tracker this store read or saved: how many of its events are stored already.
+_STORED = "_helpline_stored_events"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,6 +77,39 @@ class TrackerStore(SQLTrackerStore):
         if not self.domain or not rows:
             return None
         events = [deserialise(json.loads(row.data)) for row in rows]
-        return DialogueStateTracker.from_events(
-            sender_id, [e for e in events if e is not None], self.domain.slots
-        )
+        known = [event for event in events if event is not None]
+        tracker = DialogueStateTracker.from_events(sender_id, known, self.domain.slots)
+        if not fetch_events_from_all_sessions and len(known) == len(rows):
+            setattr(tracker, _STORED, len(rows))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events (Rasa's `save`, in one INSERT)."""
+        await self.stream_events(tracker)
+        stored = getattr(tracker, _STORED, None)
+        with self.session_scope() as session:
+            if stored is None:  # as Rasa does: count this session's stored events
+                stored = self._event_query(
+                    session, tracker.sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            new_events = list(itertools.islice(tracker.events, stored, None))
+            if new_events:
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [_row(tracker.sender_id, event) for event in new_events],
+                )
+            session.commit()
+        setattr(tracker, _STORED, stored + len(new_events))
+
+
+def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+    """The columns Rasa's SQL tracker store keeps for one event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }

@@ -4,7 +4,6 @@ REST, SMS and Telegram all call `converse`. Nothing here logs message text or id
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Optional
@@ -66,15 +65,13 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     """
     tracker_store, lock_store = stores(app)
     try:
-        erasing = await asyncio.to_thread(
-            safety_words.is_safety_word, conversation_id, text)
         screened = await safety_words.screen(
             channel, conversation_id, text, tracker_store=tracker_store, lock_store=lock_store)
     except Exception as error:  # noqa: BLE001 - answer politely, log no content
         logger.error("Safety screen failed on %s (%s).", channel, type(error).__name__)
         return Outcome([{"text": FAILURE_REPLY}])
     if screened is not None:
-        return Outcome(list(screened), erased=erasing)
+        return Outcome(list(screened.replies), erased=screened.erased)
 
     collector = collector or WholeMessages()
     try:

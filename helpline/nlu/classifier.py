@@ -3,15 +3,23 @@
 Rasa 3.6 fixes scikit-learn's default C=1.0, which on our sparse word and character n-gram
 counts gives timid confidences: too many clear messages fell under the fallback threshold.
 C is measured by `make crossval` (docs/nlu-crossvalidation.md).
+
+It also builds its input matrix more cheaply. Rasa's `_create_X` combines every featurizer's
+sparse sequence features too (which it then ignores) and deep-copies features on the way:
+about a tenth of a turn's time. Here the sentence features are joined in one `hstack`, in
+the same order, so the matrix and the predictions are the same.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix, hstack, vstack
 
 
 @DefaultV1Recipe.register(
@@ -33,3 +41,13 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        rows = []
+        for message in messages:
+            sentence = [f for f in message.features
+                        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+            if not sentence or not all(f.is_sparse() for f in sentence):
+                return super()._create_X(messages)  # dense features: Rasa's way
+            rows.append(hstack([f.features for f in sentence]))
+        return vstack(rows, format="csr")

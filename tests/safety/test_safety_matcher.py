@@ -72,22 +72,24 @@ def test_set_exchange_stores_only_a_hash(tmp_path) -> None:
     kwargs = {"db_url": db_url, "tracker_url": tracker_url}
 
     assert sw.screen_sync("rest", cid, "hello", **kwargs) is None
-    assert sw.screen_sync("rest", cid, "Set a safety word", **kwargs) == [{"text": sw.PROMPT}]
+    assert sw.screen_sync("rest", cid, "Set a safety word", **kwargs) == sw.Screened(
+        [{"text": sw.PROMPT}])
     reply = sw.screen_sync("rest", cid, "STOP", **kwargs)
-    assert reply and "reserve" in reply[0]["text"]
+    assert reply and "reserve" in reply.replies[0]["text"] and not reply.erased
     # A refusal ends the exchange: the next message goes to Rasa again.
     assert sw.screen_sync("rest", cid, "bluebell", **kwargs) is None
 
     sw.screen_sync("rest", cid, "set a safety word", **kwargs)
-    reply = sw.screen_sync("rest", cid, "Bluebell", **kwargs)
-    assert reply and reply[0]["text"].startswith("Your safety word is set")
+    reply = sw.screen_sync("rest", cid, "Bluebell", **kwargs).replies
+    assert reply[0]["text"].startswith("Your safety word is set")
     assert "bluebell" not in reply[0]["text"].lower()
     assert b"luebell" not in (tmp_path / "ours.db").read_bytes()
     assert sw.is_safety_word(cid, "  BLUEBELL ", db_url)
     assert not sw.is_safety_word(cid, "bluebells", db_url)
     assert not sw.is_safety_word("someone-else", "bluebell", db_url)
 
-    assert sw.screen_sync("rest", cid, "bluebell", **kwargs) == [{"text": sw.neutral_reply()}]
+    assert sw.screen_sync("rest", cid, "bluebell", **kwargs) == sw.Screened(
+        [{"text": sw.neutral_reply()}], erased=True)
     # Erased with the conversation: the word is gone and a fresh conversation starts.
     assert sw.state(cid, db_url) == sw.WordState()
     assert sw.screen_sync("rest", cid, "bluebell", **kwargs) is None
@@ -119,7 +121,7 @@ def test_screen_with_rasa_in_memory_stores(tmp_path) -> None:
     tracker = DialogueStateTracker("c2", slots=[])
     tracker.update(UserUttered("something private"))
 
-    async def scenario() -> list:
+    async def scenario() -> sw.Screened:
         await store.save(tracker)
         passed = await sw.screen("rest", "c2", "hello", tracker_store=store,
                                  lock_store=locks, db_url=db_url)
@@ -127,5 +129,5 @@ def test_screen_with_rasa_in_memory_stores(tmp_path) -> None:
         return await sw.screen("rest", "c2", "Exit", tracker_store=store,
                                lock_store=locks, db_url=db_url)
 
-    assert asyncio.run(scenario()) == [{"text": sw.neutral_reply()}]
+    assert asyncio.run(scenario()) == sw.Screened([{"text": sw.neutral_reply()}], erased=True)
     assert "c2" not in store.store

@@ -1,0 +1,1 @@
+"""Dialogue components of our Rasa model."""

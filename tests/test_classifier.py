@@ -1,0 +1,58 @@
+"""The tuned classifier builds the same input matrix as Rasa's, from the real pipeline."""
+from pathlib import Path
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
+from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+
+from helpline import settings
+from helpline.nlu.classifier import TunedLogisticRegressionClassifier
+
+
+def _component(cls, storage, name, **config):
+    context = ExecutionContext(GraphSchema({}), "test")
+    return cls.create({**cls.get_default_config(), **config}, storage, Resource(name), context)
+
+
+def test_matrix_equals_rasas_and_predictions_match(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    data = load_data(str(settings.ROOT / "bot" / "data" / "nlu"))
+    data = data.merge(load_data(str(settings.ROOT / "bot" / "data" / "lookups")))
+    tokenizer = _component(WhitespaceTokenizer, storage, "tokens")
+    featurizers = [
+        _component(RegexFeaturizer, storage, "regex", use_lookup_tables=True),
+        _component(CountVectorsFeaturizer, storage, "words"),
+        _component(CountVectorsFeaturizer, storage, "chars", analyzer="char_wb",
+                   min_ngram=2, max_ngram=4),
+    ]
+    tokenizer.process_training_data(data)
+    for featurizer in featurizers:
+        featurizer.train(data)
+        featurizer.process_training_data(data)
+    classifier = _component(TunedLogisticRegressionClassifier, storage, "classifier", C=10,
+                            max_iter=1000, random_state=42)
+
+    examples = data.intent_examples
+    ours = classifier._create_X(examples)
+    rasas = LogisticRegressionClassifier._create_X(classifier, examples)
+    assert ours.shape == rasas.shape == (len(examples), ours.shape[1])
+    assert ours.shape[1] > 1000
+    assert (ours != rasas).nnz == 0
+
+    classifier.train(data)
+    new = [Message(data={"text": text}) for text in
+           ["he takes all my money", "my mate is scared of her bf", "hiya"]]
+    tokenizer.process(new)
+    for featurizer in featurizers:
+        featurizer.process(new)
+    assert (classifier.clf.predict_proba(classifier._create_X(new)) ==
+            classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, new))
+            ).all()
