@@ -1,0 +1,90 @@
+"""Our SQL tracker store writes the same rows as Rasa's and never duplicates or loses events."""
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from helpline.tracker_store import TrackerStore
+
+DOMAIN = Domain.from_dict({"intents": ["greet"], "slots": {"place": {
+    "type": "text", "mappings": [{"type": "custom"}]}}})
+
+
+def _turn(text: str) -> list:
+    return [UserUttered(text, {"name": "greet", "confidence": 0.9}),
+            SlotSet("place", text), ActionExecuted("utter_greet"), BotUttered("Hello"),
+            ActionExecuted("action_listen")]
+
+
+async def _conversation(store) -> None:
+    """Saves as Rasa's processor does, including a tracker it did not read and a new session."""
+    tracker = DialogueStateTracker.from_events("p1", [ActionExecuted("action_listen")],
+                                               DOMAIN.slots)
+    await store.save(tracker)  # a new conversation
+    for text in ("one", "two"):
+        tracker = await store.retrieve("p1")
+        for event in _turn(text):
+            tracker.update(event)
+        await store.save(tracker)
+        await store.save(tracker)  # saving again adds nothing
+    rebuilt = DialogueStateTracker.from_events(  # not read through the store
+        "p1", [*tracker.events, *_turn("three")], DOMAIN.slots)
+    await store.save(rebuilt)
+    tracker = await store.retrieve("p1")
+    for event in [ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen"), *_turn("four")]:
+        tracker.update(event)
+    await store.save(tracker)
+    tracker = await store.retrieve("p1")
+    for event in _turn("five"):
+        tracker.update(event)
+    await store.save(tracker)
+
+
+def _rows(path: Path) -> list:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT sender_id, type_name, intent_name, action_name, data FROM events "
+            "ORDER BY id").fetchall()
+
+
+def _without_timestamps(rows: list) -> list:
+    import json
+
+    def clean(data: str) -> dict:
+        value = json.loads(data)
+        value.pop("timestamp", None)
+        value.get("parse_data", {}).pop("message_id", None)
+        value.pop("message_id", None)
+        return value
+
+    return [(*row[:4], clean(row[4])) for row in rows]
+
+
+def test_same_rows_as_rasas_store(tmp_path: Path) -> None:
+    ours = TrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "ours.db"))
+    rasas = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    asyncio.run(_conversation(ours))
+    asyncio.run(_conversation(rasas))
+
+    our_rows = _rows(tmp_path / "ours.db")
+    assert _without_timestamps(our_rows) == _without_timestamps(_rows(tmp_path / "rasa.db"))
+    user_texts = [row[4] for row in our_rows if row[1] == "user"]
+    assert len(user_texts) == 5  # one per turn: nothing duplicated, nothing lost
+
+    latest = asyncio.run(ours.retrieve("p1"))
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["four", "five"]
+    full = asyncio.run(ours.retrieve_full_tracker("p1"))
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "one", "two", "three", "four", "five"]
+    assert full.get_slot("place") == "five"
