@@ -20,13 +20,14 @@ import json
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
-from sqlalchemy import create_engine
+from sqlalchemy import Table, bindparam, create_engine, func, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql import Select
 
 _EVENT_TYPES = {cls.type_name: cls for cls in all_subclasses(Event)}
 # Set on a tracker this store read or saved: how many of its events are stored already.
@@ -64,19 +65,17 @@ class TrackerStore(SQLTrackerStore):
             )
             sa_event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sessionmaker(bind=self.engine)
+        self._queries = _event_queries(self.SQLEvent.__table__)
 
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
+        query = self._queries[fetch_events_from_all_sessions]
         with self.session_scope() as session:
-            rows = (
-                self._event_query(session, sender_id, fetch_events_from_all_sessions)
-                .with_entities(self.SQLEvent.data)
-                .all()
-            )
+            rows = session.execute(query, {"sender_id": sender_id}).scalars().all()
         if not self.domain or not rows:
             return None
-        events = [deserialise(json.loads(row.data)) for row in rows]
+        events = [deserialise(json.loads(data)) for data in rows]
         known = [event for event in events if event is not None]
         tracker = DialogueStateTracker.from_events(sender_id, known, self.domain.slots)
         if not fetch_events_from_all_sessions and len(known) == len(rows):
@@ -100,6 +99,24 @@ class TrackerStore(SQLTrackerStore):
                 )
             session.commit()
         setattr(tracker, _STORED, stored + len(new_events))
+
+
+def _event_queries(events: Table) -> Dict[bool, Select]:
+    """The `data` of a conversation's events, in order: {all sessions?: query}.
+
+    The same selection as Rasa's `SQLTrackerStore._event_query` (the latest session: events
+    from its `session_started` on), built once instead of per message.
+    """
+    sender = bindparam("sender_id")
+    session_start = (
+        select(func.max(events.c.timestamp))
+        .where(events.c.sender_id == sender,
+               events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    every = select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
+    latest = every.where(or_(events.c.timestamp >= session_start, session_start.is_(None)))
+    return {True: every, False: latest}
 
 
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
