@@ -8,7 +8,7 @@ events in one statement, and knows which events are new without counting the sto
 again when the tracker was read by this store. On SQLite it keeps pooled
 connections, uses the write-ahead log with `synchronous=NORMAL` (no fsync per turn) and
 `secure_delete`, so erased rows are overwritten (helpline.privacy checkpoints the log when
-it erases).
+it erases). On a database server it tests pooled connections before use.
 
 Configure it in endpoints.yml with `type: helpline.tracker_store.TrackerStore` and the same
 keys as Rasa's `SQL` type.
@@ -19,7 +19,7 @@ import itertools
 import json
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
@@ -64,7 +64,13 @@ class TrackerStore(SQLTrackerStore):
                 connect_args={"check_same_thread": False},
             )
             sa_event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.sessionmaker = sessionmaker(bind=self.engine)
+        else:
+            # A database server restarts or drops connections: test a pooled connection
+            # before use, so the first message after an outage is not refused.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
         self._queries = _event_queries(self.SQLEvent.__table__)
 
     async def _retrieve(

@@ -150,7 +150,10 @@ async def message(request: web.Request) -> web.Response:
         return error("Sorry, we couldn't reach the assistant. If you are in danger, call 999.",
                      503)
     if status >= 400:
-        detail = reply.get("error") if isinstance(reply, dict) else None
+        # Rasa's REST channel explains a 503 (database unreachable) in a message list.
+        listed = reply if isinstance(reply, list) else []
+        detail = reply.get("error") if isinstance(reply, dict) else " ".join(
+            m["text"] for m in listed if isinstance(m, dict) and isinstance(m.get("text"), str))
         return error(detail or "Sorry, that didn't work. Please try again.",
                      status if status < 500 else 503)
     messages = reply if isinstance(reply, list) else []

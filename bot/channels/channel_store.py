@@ -17,7 +17,18 @@ import json
 import time
 from typing import Any, Optional
 
-from sqlalchemy import BigInteger, Column, Float, String, Text, delete, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    String,
+    Text,
+    delete,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,17 +37,20 @@ from helpline import db, privacy
 from helpline.db import Base
 
 DELIVERY_KEEP_SECONDS = 3 * 86400  # Twilio and Telegram stop retrying long before this
+DELIVERY_LEASE_SECONDS = 60  # an attempt unfinished after this long has died
+NEW, SEEN, BUSY = "new", "seen", "busy"  # claim_delivery's answers
 TELEGRAM_DELETE_WINDOW = 48 * 3600  # Telegram deletes only messages under 48 hours old
 
 
 class Delivery(Base):
-    """A delivery id already handled (no text, no sender)."""
+    """A delivery id being handled or handled (no text, no sender)."""
 
     __tablename__ = "channel_deliveries"
 
     channel = Column(String(32), primary_key=True)
     delivery_id = Column(String(64), primary_key=True)
-    received_at = Column(Float, nullable=False, default=time.time)
+    received_at = Column(Float, nullable=False, default=time.time)  # or last taken over
+    done = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class Contact(Base):
@@ -74,20 +88,50 @@ def engine(db_url: Optional[str] = None) -> Engine:
 # ---------------------------------------------------------------------------------- deliveries
 
 def claim_delivery(channel: str, delivery_id: str, db_url: Optional[str] = None,
-                   now: Optional[float] = None) -> bool:
-    """True the first time a delivery id is seen; False for a duplicate."""
+                   now: Optional[float] = None) -> str:
+    """Whether to handle a delivery: NEW, SEEN (a duplicate of one handled) or BUSY.
+
+    NEW the first time, and when an earlier attempt neither finished nor was released
+    within DELIVERY_LEASE_SECONDS (it died). BUSY while another attempt is handling it.
+    Call `finish_delivery` once the message is taken, or `release_delivery` if it was not.
+    """
     now = now if now is not None else time.time()
+    key = (Delivery.channel == channel, Delivery.delivery_id == str(delivery_id)[:64])
     with Session(engine(db_url)) as session:
         try:
             with session.begin():
                 session.add(Delivery(channel=channel, delivery_id=str(delivery_id)[:64],
                                      received_at=now))
         except IntegrityError:
-            return False
+            with session.begin():
+                taken_over = session.execute(
+                    update(Delivery)
+                    .where(*key, Delivery.done.is_(False),
+                           Delivery.received_at < now - DELIVERY_LEASE_SECONDS)
+                    .values(received_at=now)
+                ).rowcount
+                done = session.execute(select(Delivery.done).where(*key)).scalar()
+            return NEW if taken_over else SEEN if done else BUSY
         with session.begin():
             session.execute(delete(Delivery).where(
                 Delivery.received_at < now - DELIVERY_KEEP_SECONDS))
-    return True
+    return NEW
+
+
+def finish_delivery(channel: str, delivery_id: str, db_url: Optional[str] = None) -> None:
+    """The message of this delivery was taken: later copies are duplicates."""
+    with Session(engine(db_url)) as session, session.begin():
+        session.execute(update(Delivery).where(
+            Delivery.channel == channel, Delivery.delivery_id == str(delivery_id)[:64]
+        ).values(done=True))
+
+
+def release_delivery(channel: str, delivery_id: str, db_url: Optional[str] = None) -> None:
+    """The message of this delivery was not taken: the sender's retry will be handled."""
+    with Session(engine(db_url)) as session, session.begin():
+        session.execute(delete(Delivery).where(
+            Delivery.channel == channel, Delivery.delivery_id == str(delivery_id)[:64],
+            Delivery.done.is_(False)))
 
 
 # ------------------------------------------------------------------------------------ contacts

@@ -1,15 +1,24 @@
 """The part every channel shares: safety gate first, then Rasa, replies collected.
 
 REST, SMS and Telegram all call `converse`. Nothing here logs message text or ids.
+
+When the database can't be reached, `converse` raises `Unavailable`: the message was not
+taken, and the channel answers with an error status (503) so that the sender retries
+(Twilio, Telegram) and tells the person, with UNAVAILABLE_REPLY, what to do meanwhile.
+Rasa would otherwise carry on with an empty in-memory conversation and drop the message.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic.request import Request
+from sqlalchemy.exc import SQLAlchemyError
 
 from helpline import privacy, safety_words
 
@@ -27,7 +36,30 @@ NO_REPLY = (
     "danger now, call 999 (on a mobile, if you can't speak, press 55 when asked). The "
     "National Domestic Abuse Helpline is free and open 24 hours: 0808 2000 247."
 )
+# The database is unreachable: nothing was taken; the sender is asked to retry.
+UNAVAILABLE_REPLY = (
+    "Sorry, we can't take messages right now because of a technical problem. Please try "
+    "again in a few minutes. If you are in danger now, call 999 (on a mobile, if you can't "
+    "speak, press 55 when asked). The National Domestic Abuse Helpline is free and open 24 "
+    "hours: 0808 2000 247."
+)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# Errors of our database or of the lock store: the message was not taken; a retry may work.
+NOT_TAKEN = (SQLAlchemyError, RedisConnectionError)
+
+
+class Unavailable(Exception):
+    """The conversation could not be read or stored: the message was not taken."""
+
+
+def _raise_unavailable(error: Exception) -> None:
+    raise Unavailable(type(error).__name__) from error
+
+
+def strict(tracker_store: Any) -> None:
+    """Make Rasa's fail-safe tracker store raise instead of falling back to memory."""
+    if isinstance(tracker_store, FailSafeTrackerStore):
+        tracker_store._on_tracker_store_error = _raise_unavailable
 
 
 def stores(app: Any) -> tuple[Any, Any]:
@@ -62,14 +94,16 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     """Screen a message (safety words) and, unless screened out, pass it to Rasa.
 
     `collector` gathers Rasa's replies; by default whole messages (SMS and Telegram).
+    Raises `Unavailable` when the database can't be reached (nothing was taken).
     """
     tracker_store, lock_store = stores(app)
+    strict(tracker_store)
     try:
         screened = await safety_words.screen(
             channel, conversation_id, text, tracker_store=tracker_store, lock_store=lock_store)
-    except Exception as error:  # noqa: BLE001 - answer politely, log no content
+    except Exception as error:  # noqa: BLE001 - nothing taken yet: the sender should retry
         logger.error("Safety screen failed on %s (%s).", channel, type(error).__name__)
-        return Outcome([{"text": FAILURE_REPLY}])
+        raise Unavailable(type(error).__name__) from error
     if screened is not None:
         return Outcome(list(screened.replies), erased=screened.erased)
 
@@ -79,6 +113,9 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
             text, collector, conversation_id, input_channel=channel,
             metadata=metadata,
         ))
+    except (Unavailable, *NOT_TAKEN) as error:
+        logger.error("The conversation store is unreachable (%s).", channel)
+        raise Unavailable(type(error).__name__) from error
     except Exception as error:  # noqa: BLE001
         logger.error("Handling a %s message failed (%s).", channel, type(error).__name__)
         if not collector.messages:
@@ -88,11 +125,25 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     return Outcome([dict(message) for message in collector.messages])
 
 
+async def best_effort(function: Callable[..., Any], *args: Any) -> None:
+    """Run a blocking database write in a thread; log (no content) instead of raising.
+
+    For bookkeeping after a message was taken: failing it must not make the sender retry.
+    """
+    try:
+        await asyncio.to_thread(function, *args)
+    except Exception as error:  # noqa: BLE001
+        logger.error("%s failed (%s).", function.__name__, type(error).__name__)
+
+
 async def held_by_advisor(tracker_store: Any, conversation_id: str) -> bool:
     """True while the conversation is paused for an advisor (the bot stays silent)."""
     if tracker_store is None:
         return False
-    tracker = await tracker_store.retrieve(conversation_id)
+    try:
+        tracker = await tracker_store.retrieve(conversation_id)
+    except Unavailable:  # the message was taken already: answer, don't ask for a retry
+        return False
     return bool(tracker and tracker.is_paused())
 
 

@@ -140,7 +140,11 @@ class HelplineRestInput(RestInput):
                 text = parse_message(data)
             except BadRequest as error:
                 return _error(error)
-            return response.json(await self.handle(request, on_new_message, sender, text))
+            try:
+                return response.json(await self.handle(request, on_new_message, sender, text))
+            except common.Unavailable:
+                return response.json(
+                    [{"recipient_id": sender, "text": common.UNAVAILABLE_REPLY}], status=503)
 
         @hook.route("/erase", methods=["POST"])
         async def erase(request: Request) -> HTTPResponse:

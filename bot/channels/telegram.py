@@ -32,7 +32,16 @@ from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.channels import channel_store
-from bot.channels.common import MAX_BODY_BYTES, OnNewMessage, converse, erase
+from bot.channels.common import (
+    MAX_BODY_BYTES,
+    NOT_TAKEN,
+    UNAVAILABLE_REPLY,
+    OnNewMessage,
+    Unavailable,
+    best_effort,
+    converse,
+    erase,
+)
 from helpline import privacy, safety_words
 
 logger = logging.getLogger(__name__)
@@ -130,7 +139,7 @@ class TelegramInput(InputChannel):
             except Exception as error:  # noqa: BLE001 - log the kind, never the content
                 logger.error("Sending a Telegram message failed (%s).", type(error).__name__)
         if sent and conversation_id:
-            await asyncio.to_thread(channel_store.remember_messages, conversation_id, sent)
+            await best_effort(channel_store.remember_messages, conversation_id, sent)
         return sent
 
     async def delete_chat_messages(self, chat_id: int, message_ids: list[int]) -> None:
@@ -165,7 +174,9 @@ class TelegramInput(InputChannel):
             except ValueError as error:
                 status = 413 if "large" in str(error) else 415 if "JSON" in str(error) else 400
                 return response.json({"error": str(error)}, status=status)
-            await self.receive_update(request.app, on_new_message, update)
+            if not await self.receive_update(request.app, on_new_message, update):
+                # Not taken (database unreachable): Telegram delivers the update again.
+                return response.json({"error": "Not taken; please retry."}, status=503)
             return response.json({"status": "ok"})
 
         if self.polling and self.enabled:
@@ -201,15 +212,29 @@ class TelegramInput(InputChannel):
             raise ValueError("The body is not a valid Telegram update.") from None
 
     async def receive_update(self, app: Any, on_new_message: OnNewMessage,
-                             update: Update) -> None:
-        """Drop duplicates, then handle the update; never raises."""
+                             update: Update) -> bool:
+        """Drop duplicates, then handle the update; never raises.
+
+        False when the update was not taken (the database is unreachable, or another
+        attempt is handling it): it must be delivered again.
+        """
+        delivery = str(update.update_id)
         try:
-            if not await asyncio.to_thread(channel_store.claim_delivery, self.name(),
-                                           str(update.update_id)):
-                return
+            claim = await asyncio.to_thread(channel_store.claim_delivery, self.name(), delivery)
+            if claim != channel_store.NEW:
+                return claim == channel_store.SEEN
             await self.handle(app, on_new_message, update)
+        except (Unavailable, *NOT_TAKEN) as error:
+            logger.error("A Telegram update was not taken (%s).", type(error).__name__)
+            await best_effort(channel_store.release_delivery, self.name(), delivery)
+            chat = update.effective_chat
+            if chat is not None and chat.type == "private":
+                await self.send(None, chat.id, [{"text": UNAVAILABLE_REPLY}])
+            return False
         except Exception as error:  # noqa: BLE001
             logger.error("Handling a Telegram update failed (%s).", type(error).__name__)
+        await best_effort(channel_store.finish_delivery, self.name(), delivery)
+        return True
 
     async def handle(self, app: Any, on_new_message: OnNewMessage, update: Update) -> None:
         """One update: a text message, a button press, or something we politely refuse."""
@@ -287,8 +312,10 @@ class TelegramInput(InputChannel):
                 await asyncio.sleep(5)
                 continue
             for update in updates:
+                if not await self.receive_update(app, on_new_message, update):
+                    await asyncio.sleep(5)  # fetched again from this offset
+                    break
                 offset = update.update_id + 1
-                await self.receive_update(app, on_new_message, update)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return TelegramOutput(self) if self.enabled else None

@@ -22,12 +22,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from helpline import action_validation
+from helpline import action_calls
 from helpline.danger import in_danger
 
-# Every Rasa process that serves our model imports this module: speed up its checks of
-# action server responses there (see helpline.action_validation).
-action_validation.install()
+# Every Rasa process that serves our model imports this module: bound its waits for the
+# action server and speed up its checks of the responses (see helpline.action_calls).
+action_calls.install()
 
 DANGER_INTENT = "danger"
 FALLBACK_INTENT = "nlu_fallback"

@@ -98,8 +98,15 @@ class ChannelStack:
 
 @pytest.fixture(scope="session")
 def channel_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChannelStack]:
-    ensure_model()  # trains once if `make train` has not
     base = tmp_path_factory.mktemp("channel-stack")
+    yield from start_channel_stack(
+        base, f"  dialect: sqlite\n  db: {base / 'tracker.db'}\n",
+        f"sqlite:///{base / 'helpline.db'}")
+
+
+def start_channel_stack(base: Path, tracker_store: str, db_url: str) -> Iterator[ChannelStack]:
+    """The stack in `base`: `tracker_store` is the endpoints.yml keys after `type`."""
+    ensure_model()  # trains once if `make train` has not
     api = FakeApi()
     rasa_port, action_port = free_port(), free_port()
     (base / "credentials.yml").write_text(
@@ -108,13 +115,12 @@ def channel_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChannelS
         "bot.channels.telegram.TelegramInput:\n")
     (base / "endpoints.yml").write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n"
-        f"  db: {base / 'tracker.db'}\n")
+        f"tracker_store:\n  type: {TRACKER_STORE}\n{tracker_store}")
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("HELPLINE_", "TWILIO_", "TELEGRAM_")) and key != "LOG_LEVEL"}
     env.update({
         "HELPLINE_DATA_DIR": str(base),
-        "HELPLINE_DB_URL": f"sqlite:///{base / 'helpline.db'}",
+        "HELPLINE_DB_URL": db_url,
         "HELPLINE_TRACKER_DB_URL": f"sqlite:///{base / 'decoy-tracker.db'}",
         "HELPLINE_ID_SECRET": ID_SECRET,
         "HELPLINE_NEUTRAL_REPLY": NEUTRAL_REPLY,

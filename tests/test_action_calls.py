@@ -1,0 +1,100 @@
+"""Action server responses are still checked against Rasa's schema, with Rasa's error."""
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
+
+from helpline import action_calls
+
+
+def test_valid_responses_pass_and_invalid_ones_get_rasas_error() -> None:
+    action_calls.install()
+    action = RemoteAction("action_signpost", EndpointConfig("http://127.0.0.1:9/webhook"))
+    assert action._validate_action_result({
+        "events": [{"event": "slot", "name": "place", "value": "Tamworth"}],
+        "responses": [{"text": "Call 999 if you are in danger."}],
+    })
+    for bad in ({"events": "not a list"}, {"events": [{"no_event_key": 1}]},
+                {"events": [{"event": "slot", "name": 5}]}, ["not", "an", "object"]):
+        with pytest.raises(ValidationError, match="Failed to validate Action server"):
+            action._validate_action_result(bad)
+
+
+def test_the_wait_is_bounded_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasa.core.actions.action
+
+    monkeypatch.setenv("HELPLINE_ACTION_TIMEOUT", "3.5")
+    action_calls.install()
+    assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 3.5
+    for bad in ("soon", "0", "-1"):
+        monkeypatch.setenv("HELPLINE_ACTION_TIMEOUT", bad)
+        assert action_calls.timeout_seconds() == action_calls.DEFAULT_TIMEOUT_SECONDS
+
+
+class _SlowActionServer:
+    """Accepts action calls on loopback and answers none of them within the test."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.calls = 0
+        self.release = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                server.calls += 1
+                server.release.wait(60)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http.server_port}/webhook"
+
+    def close(self) -> None:
+        self.release.set()
+        self.http.shutdown()
+
+
+def test_a_slow_action_server_still_gets_the_emergency_route(tmp_path) -> None:
+    import time
+
+    import requests
+
+    from bot.channels.common import NO_REPLY
+    from helpline.run import Stack
+    from tests.conftest import ensure_model, free_port
+
+    ensure_model()
+    slow = _SlowActionServer()
+    stack = Stack(rasa_port=free_port(), action_port=free_port(),
+                  tracker_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+                  db_url=f"sqlite:///{tmp_path / 'helpline.db'}", log_dir=tmp_path,
+                  action_url=slow.url, extra_env={"HELPLINE_ACTION_TIMEOUT": "2"})
+    try:
+        stack.start_rasa()
+        stack.wait_ready()
+        url = f"{stack.rasa_url}/webhooks/rest/webhook"
+
+        started = time.monotonic()
+        reply = requests.post(url, json={"sender": "slow-1", "message":
+                                         "I'm in Tamworth and need help"}, timeout=60)
+        waited = time.monotonic() - started
+        assert slow.calls >= 1, "the signposting action was called"
+        assert reply.status_code == 200 and waited < 20
+        assert [m["text"] for m in reply.json()] == [NO_REPLY]
+        assert "can't look up local services" in NO_REPLY and "0808 2000 247" in NO_REPLY
+
+        texts = " ".join(m["text"] for m in requests.post(url, json={
+            "sender": "slow-1", "message": "he's outside with a knife"}, timeout=60).json())
+        assert "999" in texts and "55" in texts
+    finally:
+        stack.stop()
+        slow.close()
