@@ -18,9 +18,10 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic.request import Request
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from helpline import privacy, safety_words
+from helpline import db, privacy, safety_words, settings
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,38 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     if not collector.messages and not await held_by_advisor(tracker_store, conversation_id):
         return Outcome([{"text": NO_REPLY}])
     return Outcome([dict(message) for message in collector.messages])
+
+
+def _problems(app: Any) -> list[str]:
+    """What keeps this Rasa server from taking messages now (blocking; no content)."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None or not agent.is_ready():
+        return ["the model is not loaded"]
+    tracker_store, lock_store = stores(app)
+    checks = [("the tracker store", getattr(
+        getattr(tracker_store, "_tracker_store", tracker_store), "engine", None))]
+    checks.append(("our database", db.engine_for(settings.database_url())))
+    problems = []
+    for name, engine in checks:
+        if engine is None:
+            continue
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001
+            problems.append(f"{name} is unreachable ({type(error).__name__})")
+    redis = getattr(lock_store, "red", None)
+    if redis is not None:
+        try:
+            redis.ping()
+        except Exception as error:  # noqa: BLE001
+            problems.append(f"the lock store is unreachable ({type(error).__name__})")
+    return problems
+
+
+async def readiness(app: Any) -> list[str]:
+    """Empty when the server can take messages; else what is wrong."""
+    return await asyncio.to_thread(_problems, app)
 
 
 async def best_effort(function: Callable[..., Any], *args: Any) -> None:

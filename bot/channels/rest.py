@@ -132,6 +132,13 @@ class HelplineRestInput(RestInput):
         async def health(_request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @hook.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            """Readiness: the model is loaded and the databases (and Redis) answer."""
+            problems = await common.readiness(request.app)
+            return response.json({"status": "not ready" if problems else "ready",
+                                  "problems": problems}, status=503 if problems else 200)
+
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:

@@ -87,6 +87,8 @@ def test_every_channel_refuses_clearly_then_takes_the_retry(
         stack: ChannelStack, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HELPLINE_ID_SECRET", ID_SECRET)
     rest = f"{stack.rasa_url}/webhooks/rest/webhook"
+    ready = f"{stack.rasa_url}/webhooks/rest/ready"
+    assert requests.get(ready, timeout=30).json() == {"status": "ready", "problems": []}
     assert requests.post(rest, json={"sender": "before", "message": "hello"},
                          timeout=60).status_code == 200
     number, chat = phone(), chat_id()
@@ -95,6 +97,10 @@ def test_every_channel_refuses_clearly_then_takes_the_retry(
 
     database.down()
     try:
+        not_ready = requests.get(ready, timeout=30)
+        assert not_ready.status_code == 503
+        assert [p.split(" (")[0] for p in not_ready.json()["problems"]] == [
+            "the tracker store is unreachable", "our database is unreachable"]
         reply = requests.post(rest, json={"sender": "during", "message": "is this abuse"},
                               timeout=60)
         assert reply.status_code == 503
@@ -110,6 +116,7 @@ def test_every_channel_refuses_clearly_then_takes_the_retry(
     finally:
         database.up()
 
+    assert requests.get(ready, timeout=30).status_code == 200
     # The senders retry the same deliveries: each is taken once, and answered.
     assert requests.post(rest, json={"sender": "during", "message": "is this abuse"},
                          timeout=60).status_code == 200
