@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from helpline import settings
+from helpline import cli_db, settings
 from helpline.run import Stack
 
 DEPLOY = Path(__file__).resolve().parent
@@ -180,6 +180,7 @@ class Topology:
         for url in (self.tracker_url, self.db_url):
             if make_url(url).get_backend_name() == "postgresql":
                 create_database(url)
+        cli_db.upgrade(self.db_url)  # our tables, as docker-compose's migrate service does
         env = {"TICKET_LOCK_LIFETIME": str(self.lock_lifetime)}
         for port in self.rasa_ports:
             stack = Stack(rasa_port=port, action_port=self.action_port,

@@ -1,11 +1,13 @@
 """The SQLAlchemy engine and declarative base shared by our own tables."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Optional, Sequence
 
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import declarative_base, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -47,16 +49,25 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+_CREATING = threading.Lock()
+
+
 def engine_with(tables: Sequence[Table], url: Optional[str] = None) -> Engine:
     """Our database (or the one at `url`), with these tables created if they are missing."""
     engine = engine_for(url or settings.database_url())
-    _create_tables(engine, tuple(tables))
+    with _CREATING:  # two threads must not both find a table missing and create it
+        _create_tables(engine, tuple(tables))
     return engine
 
 
 @lru_cache(maxsize=None)
 def _create_tables(engine: Engine, tables: tuple[Table, ...]) -> None:
-    Base.metadata.create_all(engine, tables=list(tables), checkfirst=True)
+    try:
+        Base.metadata.create_all(engine, tables=list(tables), checkfirst=True)
+    except (IntegrityError, OperationalError, ProgrammingError):
+        # Another process created them at the same moment: check again (an unreachable
+        # database fails again and raises).
+        Base.metadata.create_all(engine, tables=list(tables), checkfirst=True)
 
 
 def forget_engines() -> None:
