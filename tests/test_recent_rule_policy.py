@@ -65,16 +65,24 @@ def test_trimmed_predictions_equal_rasa_rule_policy(rest: RestClient, rasa_stack
     rasa_policy = copy.copy(policy)
     rasa_policy.keep_states = None  # Rasa's RulePolicy code path, all states
 
-    points = list(_prediction_points(tracker))
-    assert len(points) > 2 * len(SCRIPT)
-    for point in points:
+    # Rasa's path on a fresh tracker per prediction point; ours also on one tracker that
+    # grows event by event, as in a turn, so that its replay is continued.
+    keep = policy.keep_states
+    growing = DialogueStateTracker.from_events(tracker.sender_id, [], agent.domain.slots)
+    points = 0
+    for point in _prediction_points(tracker):
+        for event in list(point.events)[len(growing.events):]:
+            growing.update(event)
+        points += 1
         full = point.past_states(agent.domain)
-        assert recent_states(point, agent.domain, policy.keep_states) == \
-            full[-policy.keep_states:]
-        ours = policy.predict_action_probabilities(point, agent.domain)
+        assert recent_states(point, agent.domain, keep) == full[-keep:]
+        assert recent_states(growing, agent.domain, keep) == full[-keep:]
         rasas = rasa_policy.predict_action_probabilities(point, agent.domain)
-        assert ours.probabilities == rasas.probabilities
-        assert ours.events == rasas.events
+        for ours in (policy.predict_action_probabilities(point, agent.domain),
+                     policy.predict_action_probabilities(growing, agent.domain)):
+            assert ours.probabilities == rasas.probabilities
+            assert ours.events == rasas.events
+    assert points > 2 * len(SCRIPT)
 
 
 def test_a_short_conversation_keeps_all_its_states(agent: Agent) -> None:
