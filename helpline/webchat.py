@@ -216,6 +216,21 @@ async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def ready(request: web.Request) -> web.Response:
+    """Readiness: the Rasa server behind the web chat is ready (GET /webhooks/rest/ready)."""
+    url = request.app[RASA_URL].rstrip("/") + "/webhooks/rest/ready"
+    try:
+        async with request.app[SESSION].get(url, timeout=aiohttp.ClientTimeout(total=10)
+                                            ) as upstream:
+            ok = upstream.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        ok = False
+    if ok:
+        return web.json_response({"status": "ready"})
+    return web.json_response({"status": "not ready", "problems": ["the Rasa server"]},
+                             status=503)
+
+
 def make_app(rasa_url: str) -> web.Application:
     """The aiohttp application; ``rasa_url`` is the Rasa server's base URL."""
     app = web.Application(middlewares=[headers_middleware], client_max_size=MAX_BODY_BYTES * 4)
@@ -236,6 +251,7 @@ def make_app(rasa_url: str) -> web.Application:
     app.router.add_get("/favicon.svg", favicon)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/healthz", health)
+    app.router.add_get("/ready", ready)
     app.router.add_post("/api/message", message)
     app.router.add_post("/api/erase", erase)
     app.router.add_get("/api/outbox", fetch_outbox)

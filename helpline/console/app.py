@@ -21,8 +21,9 @@ from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from sqlalchemy import text
 
-from helpline import queue, settings
+from helpline import db, queue, settings
 from helpline.console import auth, directory
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 
@@ -34,7 +35,7 @@ MAX_REPLY = 2000
 POLL_QUEUE = 0.25
 POLL_CONVERSATION = 0.3
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC = ("/login", "/static/")
+PUBLIC = ("/login", "/static/", "/ready")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
        "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -96,6 +97,8 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
 @web.middleware
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Load the session; require a login and, for state changes, the CSRF token."""
+    if request.path == "/ready":  # needs no session, and must answer with the database down
+        return await handler(request)
     db_url = request.app[DB]
     request["session"] = await asyncio.to_thread(
         auth.get_session, request.cookies.get(COOKIE), db_url)
@@ -140,6 +143,21 @@ def _page(title: str, body: str, session: Optional[auth.SessionInfo] = None) -> 
             f'<body><header><h1>{escape(title)}</h1>{user}</header><main>{body}</main>'
             f'</body></html>')
     return web.Response(text=html, content_type="text/html")
+
+
+def _ping(db_url: str) -> None:
+    with db.engine_for(db_url).connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+async def ready(request: web.Request) -> web.Response:
+    """Readiness: our database (queue, accounts, audit) answers."""
+    try:
+        await asyncio.to_thread(_ping, request.app[DB])
+    except Exception as error:  # noqa: BLE001
+        return web.json_response({"status": "not ready", "problems": [
+            f"our database is unreachable ({type(error).__name__})"]}, status=503)
+    return web.json_response({"status": "ready"})
 
 
 async def login_page(request: web.Request, message: str = "", status: int = 200
@@ -546,6 +564,7 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     entry = r"/{id:\d{1,12}}"
     app.add_routes([
         web.get("/login", login_page), web.post("/login", login),
+        web.get("/ready", ready),
         web.post("/logout", logout),
         web.get("/", queue_page), web.get("/supervisor", supervisor_page),
         web.get("/api/queue", queue_json), web.get("/events/queue", queue_events),

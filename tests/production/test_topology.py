@@ -35,6 +35,10 @@ def test_every_process_is_healthy(topology: Topology) -> None:
                 f"http://127.0.0.1:{topology.action_port}/health",
                 f"http://127.0.0.1:{topology.console_port}/login"]:
         assert requests.get(url, timeout=10).status_code == 200, url
+    for url in [*(f"{topology.rasa_url(i)}/webhooks/rest/ready" for i in range(2)),
+                f"http://127.0.0.1:{topology.console_port}/ready"]:
+        reply = requests.get(url, timeout=10)
+        assert (reply.status_code, reply.json()["status"]) == (200, "ready"), url
 
 
 def test_public_nginx_serves_only_webhooks(topology: Topology) -> None:

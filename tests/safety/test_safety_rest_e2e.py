@@ -218,3 +218,24 @@ def test_webchat_page_headers(safety_stack: SafetyStack) -> None:
     assert requests.get(f"{safety_stack.webchat_url}/favicon.ico", timeout=10).ok
     missing = requests.get(f"{safety_stack.webchat_url}/nope", timeout=10)
     assert missing.status_code == 404 and "Traceback" not in missing.text
+
+
+def test_webchat_is_ready_only_while_rasa_is(safety_stack: SafetyStack) -> None:
+    reply = requests.get(f"{safety_stack.webchat_url}/ready", timeout=30)
+    assert (reply.status_code, reply.json()) == (200, {"status": "ready"})
+
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from helpline import webchat
+    from tests.conftest import free_port
+
+    async def with_rasa_gone() -> tuple[int, dict]:
+        app = webchat.make_app(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+        async with TestClient(TestServer(app)) as client:
+            answer = await client.get("/ready")
+            return answer.status, await answer.json()
+
+    assert asyncio.run(with_rasa_gone()) == (
+        503, {"status": "not ready", "problems": ["the Rasa server"]})
