@@ -44,9 +44,16 @@ def test_every_app_route_is_in_the_list() -> None:
 
     app = make_app("http://127.0.0.1:1", "sqlite://")
     paths = {r.resource.canonical for r in app.router.routes()
-             if r.method != "HEAD" and r.resource.canonical not in ("/login", "/static")}
+             if r.method != "HEAD" and r.resource.canonical not in ("/login", "/static",
+                                                                     "/ready")}
     listed = {re.sub(r"/1(?=/|$)", "/{id}", p.split("?")[0]) for _, p in ROUTES}
     assert {p.replace(r"{id:\d{1,12}}", "{id}") for p in paths} == listed
+
+
+def test_readiness_is_public_and_says_only_that(console: Console) -> None:
+    reply = requests.get(console.url + "/ready", timeout=10, allow_redirects=False)
+    assert (reply.status_code, reply.json()) == (200, {"status": "ready"})
+    assert "Set-Cookie" not in reply.headers
 
 
 def test_session_id_changes_at_login_and_cookie_flags(console: Console) -> None:
