@@ -85,8 +85,15 @@ def write_endpoints(path: Path, action_url: str, tracker_url: str,
     return path
 
 
-def _env(db_url: str | None = None) -> dict:
+# Settings a test stack must not inherit from the environment it is started from.
+_SETTINGS_PREFIXES = ("HELPLINE_", "TWILIO_", "TELEGRAM_")
+
+
+def _env(db_url: str | None = None, isolated: bool = False) -> dict:
     env = dict(os.environ)
+    if isolated:
+        env = {key: value for key, value in env.items()
+               if not key.startswith(_SETTINGS_PREFIXES) and key != "LOG_LEVEL"}
     if db_url:
         env["HELPLINE_DB_URL"] = db_url
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -111,6 +118,8 @@ class Stack:
     action_url: str | None = None  # default: our own action server
     lock_url: str | None = None  # default: env HELPLINE_REDIS_URL, else in-memory
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. TICKET_LOCK_LIFETIME
+    credentials: Path = settings.ROOT / "credentials.yml"
+    isolated: bool = False  # True: no HELPLINE_/TWILIO_/TELEGRAM_ settings but extra_env
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -120,7 +129,8 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(
-            args, cwd=settings.ROOT, env={**_env(self.db_url), **self.extra_env},
+            args, cwd=settings.ROOT,
+            env={**_env(self.db_url, self.isolated), **self.extra_env},
             stdout=log, stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
@@ -142,7 +152,7 @@ class Stack:
         return self._spawn(
             f"rasa-{self.rasa_port}",
             [str(BIN / "rasa"), "run", "--enable-api", "--model", str(self.model),
-             "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+             "--endpoints", str(endpoints), "--credentials", str(self.credentials),
              "--interface", self.bind, "--port", str(self.rasa_port)],
         )
 
@@ -200,7 +210,7 @@ def serve(process: str) -> int:
         endpoints = write_endpoints(settings.data_dir() / f"endpoints-{port}.yml",
                                     action_url, settings.tracker_db_url())
         args = [str(BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL),
-                "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+                "--endpoints", str(endpoints), "--credentials", str(self.credentials),
                 "--interface", bind, "--port", port]
         token = os.environ.get("HELPLINE_RASA_TOKEN", "").strip()
         if token:

@@ -5,21 +5,19 @@ databases and log files; Twilio's and Telegram's APIs are a recording fake (fake
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from tests.conftest import ensure_model
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.safety.stack import BIN, MODEL, ROOT, TRACKER_STORE, free_port, wait_http
+from helpline.run import Stack
+from tests.conftest import ensure_model, free_port
 
 from .fake_api import FakeApi
 
@@ -39,8 +37,7 @@ class ChannelStack:
     dir: Path
     rasa_url: str
     api: FakeApi
-    env: dict[str, str]
-    processes: list[subprocess.Popen] = field(default_factory=list)
+    env: dict[str, str]  # the settings the processes were given
 
     @property
     def tracker_db(self) -> Path:
@@ -99,28 +96,20 @@ class ChannelStack:
 @pytest.fixture(scope="session")
 def channel_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChannelStack]:
     base = tmp_path_factory.mktemp("channel-stack")
-    yield from start_channel_stack(
-        base, f"  dialect: sqlite\n  db: {base / 'tracker.db'}\n",
-        f"sqlite:///{base / 'helpline.db'}")
+    yield from start_channel_stack(base, f"sqlite:///{base / 'tracker.db'}",
+                                   f"sqlite:///{base / 'helpline.db'}")
 
 
-def start_channel_stack(base: Path, tracker_store: str, db_url: str) -> Iterator[ChannelStack]:
-    """The stack in `base`: `tracker_store` is the endpoints.yml keys after `type`."""
+def start_channel_stack(base: Path, tracker_url: str, db_url: str) -> Iterator[ChannelStack]:
+    """Rasa and the action server in `base`, with the channels pointed at a fake API."""
     ensure_model()  # trains once if `make train` has not
     api = FakeApi()
-    rasa_port, action_port = free_port(), free_port()
     (base / "credentials.yml").write_text(
         "bot.channels.rest.HelplineRestInput:\n"
         "bot.channels.sms.TwilioSmsInput:\n"
         "bot.channels.telegram.TelegramInput:\n")
-    (base / "endpoints.yml").write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: {TRACKER_STORE}\n{tracker_store}")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("HELPLINE_", "TWILIO_", "TELEGRAM_")) and key != "LOG_LEVEL"}
-    env.update({
+    env = {
         "HELPLINE_DATA_DIR": str(base),
-        "HELPLINE_DB_URL": db_url,
         "HELPLINE_TRACKER_DB_URL": f"sqlite:///{base / 'decoy-tracker.db'}",
         "HELPLINE_ID_SECRET": ID_SECRET,
         "HELPLINE_NEUTRAL_REPLY": NEUTRAL_REPLY,
@@ -132,36 +121,17 @@ def start_channel_stack(base: Path, tracker_store: str, db_url: str) -> Iterator
         "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE": f"{api.url}/bot",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONWARNINGS": "ignore",
-    })
-    stack = ChannelStack(dir=base, rasa_url=f"http://127.0.0.1:{rasa_port}", api=api, env=env)
-
-    def spawn(name: str, args: list[str]) -> None:
-        log = open(base / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        stack.processes.append(subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-
-    spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
-                      "--port", str(action_port)])
-    spawn("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL),
-                   "--endpoints", str(base / "endpoints.yml"),
-                   "--credentials", str(base / "credentials.yml"),
-                   "--interface", "127.0.0.1", "--port", str(rasa_port)])
+    }
+    stack = Stack(rasa_port=free_port(), action_port=free_port(), tracker_url=tracker_url,
+                  db_url=db_url, log_dir=base, lock_url="",
+                  credentials=base / "credentials.yml", isolated=True, extra_env=env)
     try:
-        wait_http(f"{stack.rasa_url}/status", stack.processes, 600, base)
-        yield stack
+        stack.start_actions()
+        stack.start_rasa()
+        stack.wait_ready(600)
+        yield ChannelStack(dir=base, rasa_url=stack.rasa_url, api=api, env=env)
     finally:
-        for process in stack.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in stack.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stack.stop()
         api.close()
 
 

@@ -7,13 +7,11 @@ PostgreSQL refusing connections to that database and ending the open ones.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.channels.common import UNAVAILABLE_REPLY
 from helpline import privacy
@@ -76,11 +74,8 @@ def database() -> Iterator[Database]:
 @pytest.fixture(scope="module")
 def stack(database: Database, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[ChannelStack]:
-    url = make_url(f"{SERVER}/{database.name}")
-    tracker_store = (f"  dialect: postgresql\n  url: {url.host}\n  port: {url.port}\n"
-                     f"  username: {url.username}\n  db: {database.name}\n")
-    base: Path = tmp_path_factory.mktemp("database-down")
-    yield from start_channel_stack(base, tracker_store, f"{SERVER}/{database.name}")
+    url = f"{SERVER}/{database.name}"
+    yield from start_channel_stack(tmp_path_factory.mktemp("database-down"), url, url)
 
 
 def test_every_channel_refuses_clearly_then_takes_the_retry(
