@@ -46,6 +46,24 @@ def _start_stack(workdir: Path, with_actions: bool) -> Stack:
     return stack
 
 
+class StackFiles:
+    """Where a test stack keeps its SQLite databases and its processes' logs (`dir`)."""
+
+    dir: Path
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.dir / "tracker.db"
+
+    @property
+    def our_db(self) -> Path:
+        return self.dir / "helpline.db"
+
+    def logs(self) -> str:
+        """Everything the servers have logged so far."""
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.dir.glob("*.log")))
+
+
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Action server + Rasa server on loopback, with throwaway SQLite databases."""

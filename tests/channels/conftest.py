@@ -17,7 +17,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from helpline.run import Stack
-from tests.conftest import ensure_model, free_port
+from tests.conftest import StackFiles, ensure_model, free_port
 
 from .fake_api import FakeApi
 
@@ -33,22 +33,11 @@ USED_IDS: list[str] = []  # phone numbers and chat ids the tests used (for the l
 
 
 @dataclass
-class ChannelStack:
+class ChannelStack(StackFiles):
     dir: Path
     rasa_url: str
     api: FakeApi
     env: dict[str, str]  # the settings the processes were given
-
-    @property
-    def tracker_db(self) -> Path:
-        return self.dir / "tracker.db"
-
-    @property
-    def our_db(self) -> Path:
-        return self.dir / "helpline.db"
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace") for p in sorted(self.dir.glob("*.log")))
 
     def tracker_rows(self, conversation_id: str) -> list[tuple]:
         with sqlite3.connect(self.tracker_db) as connection:

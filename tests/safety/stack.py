@@ -20,7 +20,7 @@ from typing import Iterator
 import pytest
 
 from helpline.run import Stack
-from tests.conftest import ensure_model, free_port
+from tests.conftest import StackFiles, ensure_model, free_port
 
 NEUTRAL_REPLY = "Your order has been dispatched."
 NEUTRAL_PAGE = b"<!doctype html><html lang='en'><head><title>Weather</title></head>" \
@@ -57,7 +57,7 @@ class _NeutralHandler(BaseHTTPRequestHandler):
 
 
 @dataclass
-class SafetyStack:
+class SafetyStack(StackFiles):
     """Where the servers listen and where their state and logs are."""
 
     stack: Stack
@@ -78,24 +78,12 @@ class SafetyStack:
         return self.stack.processes
 
     @property
-    def tracker_db(self) -> Path:
-        return self.dir / "tracker.db"
-
-    @property
-    def our_db(self) -> Path:
-        return self.dir / "helpline.db"
-
-    @property
     def tracker_db_url(self) -> str:
         return f"sqlite:///{self.tracker_db}"
 
     @property
     def db_url(self) -> str:
         return f"sqlite:///{self.our_db}"
-
-    def logs(self) -> str:
-        """Everything the servers have logged so far."""
-        return "\n".join(p.read_text(errors="replace") for p in sorted(self.dir.glob("*.log")))
 
 
 @pytest.fixture(scope="session")
