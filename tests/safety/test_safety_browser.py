@@ -87,11 +87,13 @@ def assert_left_and_erased(page, stack: SafetyStack, cid: str) -> None:
 def test_exit_button(page, safety_stack: SafetyStack, monkeypatch) -> None:
     cid = start_chat(page, safety_stack, monkeypatch)
     seen: list[str] = []
-    page.on("console", lambda message: seen.append(message.text))
+    # The probe's report travels in the call itself, so the page leaving at once can't lose
+    # it (a console message could be dropped with the page it came from).
+    page.expose_function("helplineProbe", lambda report: seen.append(report))
     # A listener added after the page's own runs right after it: the page must already be
     # blank, titleless and without session storage, before the neutral site even loads.
     page.evaluate("""document.querySelectorAll('[data-quick-exit]').forEach(a =>
-        a.addEventListener('click', () => console.log('probe:' + JSON.stringify(
+        a.addEventListener('click', () => window.helplineProbe('probe:' + JSON.stringify(
             [document.body.innerHTML, document.title, sessionStorage.length]))))""")
     button = page.get_by_role("link", name="Exit this page").last
     assert button.is_visible()
