@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic.request import Request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels import channel_store
 from helpline import db, privacy, safety_words, settings
 
 logger = logging.getLogger(__name__)
@@ -78,6 +80,34 @@ class WholeMessages(CollectingOutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
+class AddressedOutput(OutputChannel, ABC):
+    """Sends to the address (phone number, chat id) kept for a pseudonymous conversation id:
+    how advisor replies reach SMS and Telegram."""
+
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+
+    @abstractmethod
+    async def deliver(self, conversation_id: str, address: str,
+                      message: dict[str, Any]) -> None:
+        """Send one bot message to the address."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        address = await asyncio.to_thread(channel_store.address, recipient_id)
+        if not address:
+            logger.warning("No %s address for this conversation (erased?); not sent.",
+                           self.name())
+            return
+        await self.deliver(recipient_id, address, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str,
+                                     buttons: list[dict[str, Any]], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
 
 
 @dataclass

@@ -36,6 +36,7 @@ from bot.channels import channel_store, sms_text
 from bot.channels.common import (
     MAX_BODY_BYTES,
     NOT_TAKEN,
+    AddressedOutput,
     UNAVAILABLE_REPLY,
     OnNewMessage,
     Unavailable,
@@ -285,26 +286,13 @@ class TwilioSmsInput(InputChannel):
         return SmsOutput(self) if self.enabled else None
 
 
-class SmsOutput(OutputChannel):
+class SmsOutput(AddressedOutput):
     """Sends to the phone number of a (pseudonymous) conversation id: advisor replies."""
-
-    def __init__(self, channel: TwilioSmsInput) -> None:
-        self.channel = channel
 
     @classmethod
     def name(cls) -> str:
         return "sms"
 
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        to = await asyncio.to_thread(channel_store.address, recipient_id)
-        if not to:
-            logger.warning("No phone number for this conversation (erased?); not sent.")
-            return
-        await self.channel.send_turn(recipient_id, to, [message])
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: list[dict[str, Any]], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+    async def deliver(self, conversation_id: str, address: str,
+                      message: dict[str, Any]) -> None:
+        await self.channel.send_turn(conversation_id, address, [message])

@@ -35,6 +35,7 @@ from bot.channels import channel_store
 from bot.channels.common import (
     MAX_BODY_BYTES,
     NOT_TAKEN,
+    AddressedOutput,
     UNAVAILABLE_REPLY,
     OnNewMessage,
     Unavailable,
@@ -321,26 +322,13 @@ class TelegramInput(InputChannel):
         return TelegramOutput(self) if self.enabled else None
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(AddressedOutput):
     """Sends to the chat of a (pseudonymous) conversation id: advisor replies."""
-
-    def __init__(self, channel: TelegramInput) -> None:
-        self.channel = channel
 
     @classmethod
     def name(cls) -> str:
         return "telegram"
 
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        chat_id = await asyncio.to_thread(channel_store.address, recipient_id)
-        if not chat_id:
-            logger.warning("No Telegram chat for this conversation (erased?); not sent.")
-            return
-        await self.channel.send(recipient_id, int(chat_id), [message])
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: list[dict[str, Any]], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+    async def deliver(self, conversation_id: str, address: str,
+                      message: dict[str, Any]) -> None:
+        await self.channel.send(conversation_id, int(address), [message])
