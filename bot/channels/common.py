@@ -156,6 +156,34 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     return Outcome([dict(message) for message in collector.messages])
 
 
+async def take_delivery(channel: str, delivery_id: str,
+                        handle: Callable[[], Awaitable[Any]],
+                        tell_unavailable: Callable[[], Awaitable[Any]]) -> bool:
+    """Handle one webhook delivery (Twilio MessageSid, Telegram update_id) at most once.
+
+    True when the sender may forget the delivery: handled now, or a duplicate. False when
+    it must come again (answer 503): another attempt is handling it, or the database can't
+    be reached; then the claim is released and `tell_unavailable` tells the person.
+    `tell_unavailable` must not raise. Other errors are logged (kind only) and acknowledged:
+    a retry would fail the same way.
+    """
+    try:
+        claim = await asyncio.to_thread(channel_store.claim_delivery, channel, delivery_id)
+        if claim != channel_store.NEW:
+            return claim == channel_store.SEEN
+        await handle()
+    except (Unavailable, *NOT_TAKEN) as error:
+        logger.error("A %s message was not taken (%s); it should come again.",
+                     channel, type(error).__name__)
+        await best_effort(channel_store.release_delivery, channel, delivery_id)
+        await tell_unavailable()
+        return False
+    except Exception as error:  # noqa: BLE001 - log the kind, never the content
+        logger.error("Handling a %s message failed (%s).", channel, type(error).__name__)
+    await best_effort(channel_store.finish_delivery, channel, delivery_id)
+    return True
+
+
 def _problems(app: Any) -> list[str]:
     """What keeps this Rasa server from taking messages now (blocking; no content)."""
     agent = getattr(getattr(app, "ctx", None), "agent", None)

@@ -35,14 +35,13 @@ from twilio.rest import Client
 from bot.channels import channel_store, sms_text
 from bot.channels.common import (
     MAX_BODY_BYTES,
-    NOT_TAKEN,
-    AddressedOutput,
     UNAVAILABLE_REPLY,
+    AddressedOutput,
     OnNewMessage,
-    Unavailable,
     best_effort,
     converse,
     erase,
+    take_delivery,
 )
 from helpline import privacy, safety_words
 
@@ -229,29 +228,15 @@ class TwilioSmsInput(InputChannel):
                 return response.text("MessageSid and From are required.", status=400)
             if len(sid) > 64 or len(sender) > 64:
                 return response.text("MessageSid or From is too long.", status=400)
-            try:
-                claim = await asyncio.to_thread(channel_store.claim_delivery, "sms", sid)
-                if claim == channel_store.SEEN:
-                    return response.text(EMPTY_TWIML, content_type="text/xml")
-                if claim == channel_store.BUSY:
-                    return response.text("This message is being handled.", status=503)
-                await self.handle(request.app, on_new_message, sender, fields)
-            except (Unavailable, *NOT_TAKEN) as error:
-                return await self.not_taken(sid, sender, error)
-            await best_effort(channel_store.finish_delivery, "sms", sid)
+            if not await take_delivery(
+                    self.name(), sid,
+                    lambda: self.handle(request.app, on_new_message, sender, fields),
+                    lambda: self.send_sms(sender, sms_text.shape_text(UNAVAILABLE_REPLY))):
+                return response.text("The message could not be taken now; please retry.",
+                                     status=503)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return hook
-
-    async def not_taken(self, sid: str, sender: str, error: Exception) -> HTTPResponse:
-        """The database is unreachable: say so by SMS, and ask Twilio to retry (503)."""
-        logger.error("An SMS was not taken (%s); Twilio may retry.", type(error).__name__)
-        await best_effort(channel_store.release_delivery, "sms", sid)
-        try:
-            await self.send_sms(sender, sms_text.shape_text(UNAVAILABLE_REPLY))
-        except Exception as send_error:  # noqa: BLE001
-            logger.error("Sending the SMS failed (%s).", type(send_error).__name__)
-        return response.text("The message could not be taken; please retry.", status=503)
 
     async def handle(self, app: Any, on_new_message: OnNewMessage, sender: str,
                      fields: dict[str, str]) -> None:

@@ -34,14 +34,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from bot.channels import channel_store
 from bot.channels.common import (
     MAX_BODY_BYTES,
-    NOT_TAKEN,
-    AddressedOutput,
     UNAVAILABLE_REPLY,
+    AddressedOutput,
     OnNewMessage,
-    Unavailable,
     best_effort,
     converse,
     erase,
+    take_delivery,
 )
 from helpline import privacy, safety_words
 
@@ -219,23 +218,14 @@ class TelegramInput(InputChannel):
         False when the update was not taken (the database is unreachable, or another
         attempt is handling it): it must be delivered again.
         """
-        delivery = str(update.update_id)
-        try:
-            claim = await asyncio.to_thread(channel_store.claim_delivery, self.name(), delivery)
-            if claim != channel_store.NEW:
-                return claim == channel_store.SEEN
-            await self.handle(app, on_new_message, update)
-        except (Unavailable, *NOT_TAKEN) as error:
-            logger.error("A Telegram update was not taken (%s).", type(error).__name__)
-            await best_effort(channel_store.release_delivery, self.name(), delivery)
+        async def tell_unavailable() -> None:
             chat = update.effective_chat
             if chat is not None and chat.type == "private":
                 await self.send(None, chat.id, [{"text": UNAVAILABLE_REPLY}])
-            return False
-        except Exception as error:  # noqa: BLE001
-            logger.error("Handling a Telegram update failed (%s).", type(error).__name__)
-        await best_effort(channel_store.finish_delivery, self.name(), delivery)
-        return True
+
+        return await take_delivery(self.name(), str(update.update_id),
+                                   lambda: self.handle(app, on_new_message, update),
+                                   tell_unavailable)
 
     async def handle(self, app: Any, on_new_message: OnNewMessage, update: Update) -> None:
         """One update: a text message, a button press, or something we politely refuse."""
