@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from deploy.topology import (  # noqa: E402
 )
 from helpline import settings  # noqa: E402
 from helpline.run import Stack  # noqa: E402
+from scripts.benchmark import load_run  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.production.load import message  # noqa: E402
 
@@ -43,25 +43,12 @@ def load(url: str, conversations: int = CONVERSATIONS, turns: int = TURNS) -> di
 
 
 async def _load(url: str, conversations: int, turns: int) -> dict:
-    latencies: list[float] = []
-
-    async def talk(session: aiohttp.ClientSession, index: int) -> None:
-        sender = f"bench-{uuid.uuid4().hex[:12]}"
-        for turn in range(turns):
-            start = time.perf_counter()
-            async with session.post(f"{url}/webhooks/rest/webhook", json={
-                    "sender": sender, "message": message(index, turn)}) as reply:
-                reply.raise_for_status()
-                await reply.read()
-            latencies.append(time.perf_counter() - start)
-
-    timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        start = time.perf_counter()
-        await asyncio.gather(*(talk(session, index) for index in range(conversations)))
-        seconds = time.perf_counter() - start
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        turns_per_s, latencies = await load_run(
+            session, url, f"bench-{uuid.uuid4().hex[:12]}",
+            [[message(i, turn) for turn in range(turns)] for i in range(conversations)])
     latencies.sort()
-    return {"turns_per_s": len(latencies) / seconds,
+    return {"turns_per_s": turns_per_s,
             "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
             "median_ms": 1000 * statistics.median(latencies)}
 

@@ -52,34 +52,42 @@ class Figures:
     p95_ms: float
 
 
-async def _converse(session: aiohttp.ClientSession, url: str, sender: str, script: list[str],
-                    latencies: list[float]) -> None:
-    for _ in range(ROUNDS):
-        for text in script:
-            start = time.perf_counter()
-            async with session.post(url, json={"sender": sender, "message": text}) as reply:
-                assert reply.status == 200, reply.status
-                await reply.json()
-            latencies.append(time.perf_counter() - start)
+async def _talk(session: aiohttp.ClientSession, url: str, sender: str, texts: list[str],
+                latencies: list[float]) -> None:
+    for text in texts:
+        start = time.perf_counter()
+        async with session.post(url, json={"sender": sender, "message": text}) as reply:
+            reply.raise_for_status()
+            await reply.read()
+        latencies.append(time.perf_counter() - start)
+
+
+async def load_run(session: aiohttp.ClientSession, base_url: str, prefix: str,
+                   conversations: list[list[str]]) -> tuple[float, list[float]]:
+    """All conversations at once over the REST channel, each sending its texts in turn.
+
+    Returns turns/s and the latency of every turn. Also used by bench_cluster.py.
+    """
+    url = f"{base_url}/webhooks/rest/webhook"
+    latencies: list[float] = []
+    start = time.perf_counter()
+    await asyncio.gather(*(_talk(session, url, f"{prefix}-{i}", texts, latencies)
+                           for i, texts in enumerate(conversations)))
+    return len(latencies) / (time.perf_counter() - start), latencies
 
 
 async def _drive(base_url: str, script: list[str]) -> tuple[list[float], list[float]]:
     """Throughput of each load run, and the latencies of every turn of all runs."""
-    url = f"{base_url}/webhooks/rest/webhook"
     latencies: list[float] = []
     throughputs: list[float] = []
-    timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
         # Warm up once, so both bots are measured in their steady state.
-        await _converse(session, url, "warm-up", script[:2], [])
+        await load_run(session, base_url, "warm-up", [script[:2]])
         for run in range(REPEATS):
-            before = len(latencies)
-            start = time.perf_counter()
-            await asyncio.gather(*(
-                _converse(session, url, f"bench-{run}-{i}", script, latencies)
-                for i in range(CONVERSATIONS)
-            ))
-            throughputs.append((len(latencies) - before) / (time.perf_counter() - start))
+            throughput, run_latencies = await load_run(
+                session, base_url, f"bench-{run}", [script * ROUNDS] * CONVERSATIONS)
+            throughputs.append(throughput)
+            latencies += run_latencies
     return throughputs, latencies
 
 
