@@ -39,6 +39,14 @@ class ChannelStack(StackFiles):
     api: FakeApi
     env: dict[str, str]  # the settings the processes were given
 
+    def send_as_advisor(self, conversation_id: str, action: str = "utter_danger") -> None:
+        """Run a bot response outside any incoming message, as an advisor reply is sent:
+        Rasa's HTTP API with output_channel=latest."""
+        reply = requests.post(f"{self.rasa_url}/conversations/{conversation_id}/execute",
+                              params={"output_channel": "latest"}, json={"name": action},
+                              timeout=60)
+        assert reply.status_code == 200, reply.text
+
     def tracker_rows(self, conversation_id: str) -> list[tuple]:
         with sqlite3.connect(self.tracker_db) as connection:
             return connection.execute("SELECT type_name, data FROM events WHERE sender_id = ?",

@@ -113,10 +113,7 @@ def test_long_reply_is_cut_with_more(channel_stack: ChannelStack,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     number = phone()
     channel_stack.sms(number, "hello")
-    reply = requests.post(
-        f"{channel_stack.rasa_url}/conversations/{cid(number, monkeypatch)}/execute",
-        params={"output_channel": "latest"}, json={"name": "utter_danger"}, timeout=60)
-    assert reply.status_code == 200
+    channel_stack.send_as_advisor(cid(number, monkeypatch))
     # Rasa's turn had buttons; now the advisor-style message plus a long remainder.
     long_text = " ".join(["Refuge runs a helpline on 0808 2000 247 all day and night."] * 12)
     with __import__("sqlite3").connect(channel_stack.our_db) as connection:
@@ -175,10 +172,7 @@ def test_advisor_message_reaches_the_phone(channel_stack: ChannelStack,
     number = phone()
     channel_stack.sms(number, "hello")
     before = len(channel_stack.api.sms_to(number))
-    reply = requests.post(
-        f"{channel_stack.rasa_url}/conversations/{cid(number, monkeypatch)}/execute",
-        params={"output_channel": "latest"}, json={"name": "utter_danger"}, timeout=60)
-    assert reply.status_code == 200, reply.text
+    channel_stack.send_as_advisor(cid(number, monkeypatch))
     bodies = channel_stack.api.sms_to(number)
     assert len(bodies) == before + 1
     assert bodies[-1].startswith("If you are in danger now, call 999.")

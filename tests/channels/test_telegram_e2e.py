@@ -202,14 +202,10 @@ def test_safety_word_erases_and_deletes(channel_stack: ChannelStack,
 
 def test_advisor_message_reaches_the_chat(channel_stack: ChannelStack,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import requests
 
     chat = chat_id()
     channel_stack.telegram(text(chat, "hello"))
     before = len(channel_stack.api.texts_to_chat(chat))
-    reply = requests.post(
-        f"{channel_stack.rasa_url}/conversations/{cid(chat, monkeypatch)}/execute",
-        params={"output_channel": "latest"}, json={"name": "utter_danger"}, timeout=60)
-    assert reply.status_code == 200, reply.text
+    channel_stack.send_as_advisor(cid(chat, monkeypatch))
     texts = channel_stack.api.texts_to_chat(chat)
     assert len(texts) == before + 1 and texts[-1].startswith("If you are in danger now")
