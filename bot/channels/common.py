@@ -18,7 +18,6 @@ from typing import Any, Awaitable, Callable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sanic.request import Request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -69,10 +68,6 @@ def stores(app: Any) -> tuple[Any, Any]:
     """The Rasa agent's tracker store and lock store (None outside a Rasa server)."""
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     return getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
-
-
-def request_stores(request: Request) -> tuple[Any, Any]:
-    return stores(request.app)
 
 
 class WholeMessages(CollectingOutputChannel):
