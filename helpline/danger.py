@@ -1,8 +1,12 @@
-"""Deterministic detection of immediate danger in what a person wrote.
+"""Deterministic detection of immediate danger in what a person wrote: the one lexicon.
 
 This runs on the whole message, before anything is cut for NLU, and it must never depend on
 a trained model: a person saying "he's outside with a knife" always gets the 999 reply.
 It errs on the side of caution: a false alarm costs a 999 reminder, a miss could cost a life.
+
+The same named signals (threats to kill, strangulation, weapons, danger now, serious injury)
+make a conversation urgent in the advisors' queue (`helpline.risk`), so the 999 reply and the
+queue can never disagree: "she has a shotgun" is both.
 """
 from __future__ import annotations
 
@@ -40,30 +44,53 @@ _VIOLENT = (
 _VICTIM = r"(me|us|her|him|my (mum|mom|mam|sister|kids?|children|son|daughter|baby|nan))"
 _WEAPON = r"(knife|knives|gun|guns|weapon|machete|blade|axe|hammer|baseball bat|crowbar|acid|petrol)"
 
-_PATTERNS = [
-    rf"\b{_VIOLENT} {_VICTIM}\b",
-    rf"\b{_WEAPON}\b",
-    r"\b(kill|murder|strangle|stab|shoot|burn) (me|us|her|him|myself|the kids|my)\b",
-    r"\b(going to|will|gonna|wants to|want to|threatening to|threatened to|try to|trying to) "
-    r"(kill|murder|hurt|strangle|stab)\b",
-    r"\b(set|setting) fire\b",
-    rf"\b{_PERSON} (is|are) (here|outside|downstairs|upstairs|at the door|in the house|"
-    r"coming|coming back|back|on (his|her|their) way|banging|breaking|kicking|trying to get in|"
-    r"smashing|forcing)\b",
-    r"\b(breaking|kicking|banging|smashing|forcing) (in|down|on|at) (the|my|our) (door|window)s?\b",
-    r"\bcannot (talk|speak|text)( right)?( now)?\b\W*(" + _PERSON + r"|$)",
-    r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
-    r"\bi am in danger\b",
-    r"\b(fear|scared|afraid|frightened|terrified) for my (life|safety|kids|children)\b",
-    r"\b(think|thinks|feel|scared|afraid|frightened|terrified) (he|she|they) (will|is going to|are going to) (kill|hurt)\b",
-    r"\b(cannot|could not) breathe\b",
-    r"\b(strangled|choked|throttled|strangling|choking|throttling)\b",
-    r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
-    r"\b(bleeding|unconscious|passed out|knocked out)\b",
-    r"\blocked (me|us) in\b",
-    r"^\s*(sos|999|emergency)\W*$",
-]
-_MATCHER = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# Urgent signals, by name; the patterns read normalised text.
+SIGNAL_PATTERNS: dict[str, list[str]] = {
+    "threats_to_kill": [
+        r"\b(kill|murder|strangle|stab|shoot|burn) (me|us|her|him|myself|the kids|my)\b",
+        r"\b(going to|will|gonna|wants to|want to|threatening to|threatened to|try to|trying to|"
+        r"threatens to|said he would|said she would|swore to|promised to) "
+        r"(kill|murder|hurt|strangle|stab|shoot)\b",
+        r"\b(death|kill|killing) threats?\b", r"\bthreat(s|ened)? (on|to) my life\b",
+        r"\bwants? me dead\b", r"\bno one would (ever )?find me\b",
+        r"\b(fear|scared|afraid|frightened|terrified) for my (life|safety|kids|children)\b",
+        r"\b(think|thinks|feel|scared|afraid|frightened|terrified) (he|she|they) (will|is going "
+        r"to|are going to) (kill|hurt)\b",
+        r"\b(set|setting) fire\b",
+    ],
+    "strangulation": [
+        r"\b(strangl\w*|chok(e|ed|es|ing)|throttl\w*|suffocat\w*|smother\w*)\b",
+        r"\b(hands?|arms?|forearm|knee) (round|around|on|across|over) my (neck|throat|mouth)\b",
+        r"\b(cannot|could not) breathe\b", r"\bpinned me (down )?by (my|the) (neck|throat)\b",
+    ],
+    "weapons": [
+        r"\b(knife|knives|gun|guns|shotgun|rifle|firearm|pistol|weapon|weapons|machete|blade|"
+        r"axe|hammer|baseball bat|crowbar|acid|petrol)\b",
+        r"\bstabb?(ed|ing)\b",
+    ],
+    "danger_now": [
+        rf"\b{_VIOLENT} {_VICTIM}\b",
+        rf"\b{_PERSON} (is|are) (here|outside|downstairs|upstairs|at the door|in the house|"
+        r"coming|coming back|back|on (his|her|their) way|banging|breaking|kicking|trying to get in|"
+        r"smashing|forcing)\b",
+        r"\b(breaking|kicking|banging|smashing|forcing) (in|down|on|at) (the|my|our) "
+        r"(door|window)s?\b",
+        r"\bcannot (talk|speak|text)( right)?( now)?\b\W*(" + _PERSON + r"|$)",
+        r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
+        r"\bi am in danger\b",
+        r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
+        r"\blocked (me|us) in\b", r"\block(s|ed)? me in (my|the|a) (room|house|flat|bedroom|"
+        r"bathroom|shed|car)\b",
+        r"^\s*(sos|999|emergency)\W*$",
+    ],
+    "injury": [
+        r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",
+        r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
+        r"fingers?|leg)\b", r"\bheadbutt\w*\b",
+    ],
+}
+_COMPILED = {name: re.compile("|".join(f"(?:{p})" for p in patterns))
+             for name, patterns in SIGNAL_PATTERNS.items()}
 _TOKEN = re.compile(r"[a-z0-9']+|[^a-z0-9'\s]+")
 
 
@@ -76,8 +103,14 @@ def normalise(text: str) -> str:
     return " ".join(words).replace("'", "")
 
 
+def signals(text: object) -> set[str]:
+    """The urgent signals in a message (an empty set for non-text)."""
+    if not isinstance(text, str) or not text.strip():
+        return set()
+    words = normalise(text)
+    return {name for name, pattern in _COMPILED.items() if pattern.search(words)}
+
+
 def in_danger(text: str) -> bool:
     """True when the message says the person (or someone with them) may be in danger now."""
-    if not text:
-        return False
-    return _MATCHER.search(normalise(text)) is not None
+    return bool(signals(text))

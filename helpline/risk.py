@@ -4,12 +4,16 @@ Deterministic patterns, not a model: a miss here only loses priority (the person
 offered an advisor), while a false alarm only moves someone up the queue. The signals set the
 queue priority: ``urgent`` (threats to kill, strangulation or choking, weapons, danger now),
 ``high`` (pregnancy, escalating violence, children at risk, stalking, not safe), else
-``normal``. Nothing here logs or stores the text.
+``normal``. The urgent signals are the 999 check's own (`helpline.danger.signals`): one
+lexicon, so whatever gets the 999 reply is urgent in the queue. Nothing here logs or stores
+the text.
 """
 from __future__ import annotations
 
 import re
 from typing import Iterable
+
+from helpline import danger
 
 URGENT = "urgent"
 HIGH = "high"
@@ -18,24 +22,6 @@ PRIORITIES = (URGENT, HIGH, NORMAL)  # in queue order
 RANK = {name: index for index, name in enumerate(PRIORITIES)}
 
 _PATTERNS: dict[str, str] = {
-    "threats_to_kill": (
-        r"\b(threat\w*|said|says|saying|going|gonna|will|would|swore|promised?) (to |that he'?ll |"
-        r"that she'?ll |he'?ll |she'?ll |they'?ll )?(kill|murder|end) (me|us|my|the kids|him|her)"
-        r"|\bkill (me|us)\b|\b(death|kill(ing)?) threats?\b|\bthreat(s|ened)? (on|to) my life\b"
-        r"|\bwants? me dead\b"
-    ),
-    "strangulation": (
-        r"\b(strangl\w*|chok\w*|throttl\w*|suffocat\w*|smother\w*)\b"
-        r"|\b(hands?|arm) (round|around|on) my (neck|throat)\b|\bcouldn'?t breathe\b"
-    ),
-    "weapons": (
-        r"\b(knife|knives|gun|guns|firearm|shotgun|rifle|weapon\w*|machete|blade|hammer)\b"
-        r"|\bstabb?(ed|ing)?\b"
-    ),
-    "danger_now": (
-        r"\b(he'?s|she'?s|they'?re) (outside|here|coming|at the door|breaking in)\b"
-        r"|\b(in danger|not safe) (right )?now\b|\bright now\b.*\b(hurt|hit|attack)\w*"
-    ),
     "pregnancy": r"\bpregnan\w*\b|\bexpecting a baby\b|\bjust had a baby\b|\bnewborn\b",
     "escalating": (
         r"\b(getting|got|is getting) (worse|more violent|more often)\b|\bescalat\w*\b"
@@ -53,9 +39,7 @@ _PATTERNS: dict[str, str] = {
     "not_safe": r"\b(i'?m|i am|i feel|it'?s|it is) not safe\b|\bunsafe\b|\bscared for my life\b",
 }
 _COMPILED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _PATTERNS.items()}
-SIGNALS = tuple(_PATTERNS)
-
-URGENT_SIGNALS = frozenset({"threats_to_kill", "strangulation", "weapons", "danger_now"})
+URGENT_SIGNALS = frozenset(danger.SIGNAL_PATTERNS)
 HIGH_SIGNALS = frozenset(
     {"pregnancy", "escalating", "children_at_risk", "stalking", "not_safe"}
 )
@@ -72,7 +56,8 @@ def detect(text: object) -> set[str]:
     if not isinstance(text, str) or not text.strip():
         return set()
     value = text.replace("\u2019", "'")
-    return {name for name, pattern in _COMPILED.items() if pattern.search(value)}
+    return danger.signals(text) | {name for name, pattern in _COMPILED.items()
+                                   if pattern.search(value)}
 
 
 def detect_all(texts: Iterable[object], intents: Iterable[object] = ()) -> set[str]:

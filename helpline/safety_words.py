@@ -7,9 +7,18 @@ Every channel (REST/web chat, SMS, Telegram) calls ``screen()`` first. It:
 
 1. ends and erases the conversation on a default exit word or the person's own safety word,
    and returns only the neutral reply;
-2. runs the two-step "set a safety word" exchange here, in the channel layer, so the word
-   never reaches Rasa's tracker store or any log; only a keyed hash of it is stored;
+2. sets a safety word given in one message ("my safety word is bluebell", "set my safe word
+   to teacakes", "safety word: X"; see ``word_in_message``), or runs the two-step "set a
+   safety word" exchange, here in the channel layer, so the word never reaches Rasa's
+   tracker store or any log; only a keyed hash of it is stored. Both ways apply the same
+   checks (``word_problem``) and give the same replies;
 3. otherwise returns None: the message goes on to Rasa.
+
+The one-message forms are deliberately narrow: a message that only looks like one ("my safe
+word is not working") goes on to Rasa, because the would-be word starts with a word no
+safety word starts with (``_NOT_A_WORD``); a request to set or change the word without a
+usable word in it ("change my safety word because he saw it") starts the two-step exchange.
+A message that also shows immediate danger always goes on to Rasa (999 first).
 """
 from __future__ import annotations
 
@@ -25,7 +34,7 @@ from sqlalchemy import Boolean, Column, Float, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import db, privacy
+from helpline import danger, db, privacy
 from helpline.db import Base
 
 DEFAULT_EXIT_WORDS = ("exit", "quick exit")
@@ -70,6 +79,10 @@ REFUSED_RESERVED = (
 REFUSED_INVALID = (
     "Sorry, that can't be a safety word. Use 1 to {max} letters or numbers, for example "
     "a word you would not type by chance. Send \"set a safety word\" to try again."
+)
+REFUSED_EXIT = (
+    "\"{word}\" already ends this conversation at any time: it is one of the default exit "
+    "words. To have a word of your own as well, send \"set a safety word\"."
 )
 
 
@@ -127,9 +140,123 @@ def word_problem(text: Any) -> Optional[str]:
     value = normalise(text)
     if value in RESERVED_WORDS:
         return REFUSED_RESERVED.format(word=value.upper())
+    if value and value in exit_words():
+        return REFUSED_EXIT.format(word=value.upper())
     if (not value or len(value) > MAX_WORD_LENGTH or value in SET_COMMANDS
             or not any(ch.isalnum() for ch in value)):
         return REFUSED_INVALID.format(max=MAX_WORD_LENGTH)
+    return None
+
+
+# ------------------------------------------------------------ setting a word in one message
+
+_NOUN = r"safe(?:ty)?[ -]?(?:word|phrase)"
+_POLITE = r"(?:(?:please|pls|plz|ok|okay|hi|hello|hey|so|right)[ ,]+)*"
+_ASKING = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
+_I_WANT = r"(?:i want|i need|i would like|i'd like|id like|i wanna)"
+_WANT = rf"(?:(?:{_I_WANT}|let me|can i|could i|may i) (?:to )?)?"
+_ARTICLE = r"(?:(?:my|a|the|me a|a new|my new|the new|new) )?"
+_TAIL = re.compile(r"(?:[ ,.!]+(?:please|pls|plz|thanks|thank you|thankyou|thx|ta|cheers))+$")
+# "set my safe word to teacakes", "i want to set a safety word: bluebell",
+# "make my safe word X please"; without a word ("set my safe word please") it asks for one.
+_SET_FORM = re.compile(
+    rf"^{_POLITE}{_ASKING}{_WANT}(?:set|change|make|update|choose|pick|create)(?: up)? "
+    rf"{_ARTICLE}{_NOUN}(?P<rest>.*)$")
+_SET_SEPARATOR = re.compile(
+    r"^(?:\s*[:=\u2013\u2014-]\s*|\s+(?:to be|to|as|is|be|will be)\s+|(?P<bare>\s+))(?P<word>.+)$")
+# "my safety word is bluebell", "safety word: X", "i want my safe word to be X" (with "is"
+# or "to be", only after "my" or "the").
+_IS_FORM = re.compile(
+    rf"^{_POLITE}(?:{_I_WANT} )?(?P<whose>(?:my|the) )?(?:new )?"
+    rf"{_NOUN}(?:\s*[:=\u2013\u2014-]\s*|(?P<verb>'s\s+|\s+(?:is|is now|now is|will be|"
+    rf"should be|shall be|can be|to be|is going to be)\s+))(?P<word>.+)$")
+# "can my safe word be X", "could i make my safety word be X".
+_CAN_FORM = re.compile(
+    rf"^{_POLITE}(?:can|could|may|should|shall) (?:i (?:make|have|set) |we (?:make|set) )?"
+    rf"(?:my|the) (?:new )?{_NOUN} be (?P<word>.+)$")
+# "use bluebell as my safety word", "make teacakes my safe word".
+_USE_FORM = re.compile(
+    rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick) (?P<word>.+?) "
+    rf"(?:as |to be |be )?(?:my|the) (?:new )?{_NOUN}$")
+# A would-be word that starts like a sentence: the message is about the word, not setting it.
+_NOT_A_WORD = frozenset({
+    "not", "no", "never", "for", "because", "cos", "coz", "cause", "but", "and", "or", "if",
+    "so", "now", "again", "too", "then", "that", "which", "what", "when", "where", "how",
+    "why", "who", "whatever", "i", "i'm", "im", "he", "she", "they", "we", "you", "it",
+    "it's", "its", "is", "isn't", "was", "wasn't", "does", "doesn't", "do", "don't", "did",
+    "didn't", "up", "in", "on", "with", "from", "before", "after", "still", "already",
+    "something", "anything", "same", "working", "forgotten", "gone", "wrong", "broken",
+})
+_NO_WORD = frozenset({"", "please", "here", "for this chat", "to", "as", "to be"})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u00ab": '"', "\u00bb": '"'})
+_WORD_EDGES = _EDGE_PUNCTUATION + "\u2018\u2019\u201c\u201d\u00ab\u00bb "
+ASK_FOR_WORD = object()  # word_in_message(): a request to set a word, without the word
+
+
+def _strip_tail(value: str) -> str:
+    return _TAIL.sub("", value).strip()
+
+
+def _candidate(value: str) -> Optional[str]:
+    """The would-be word, or None when it reads like a sentence rather than a word."""
+    word = value.strip()
+    first = word.split(" ", 1)[0].strip(_EDGE_PUNCTUATION)
+    if not word or first in _NOT_A_WORD:
+        return None
+    return word
+
+
+def _as_written(original: str, value: str, start: int, word: str) -> str:
+    """``word`` (found in the quote-folded ``value`` from ``start``) as the person wrote it,
+    without the quotes around it: the hash must match the word sent later on its own."""
+    at = value.index(word, start)
+    return normalise(original[at:at + len(word)].strip(_WORD_EDGES))
+
+
+def word_in_message(text: Any) -> Any:
+    """The safety word a one-message request gives, ``ASK_FOR_WORD`` for a request without
+    one ("i want to set a safety word"), or None when the message is not such a request.
+
+    The word comes back as written in the message (after normalise()), quotes and a
+    trailing "please"/"thanks" removed; check it with ``word_problem``.
+
+    A message that also shows immediate danger ("my safe word is bluebell he's outside") is
+    not taken as a request: it goes on to Rasa, whose first reply is the 999 one. (So is a
+    word that is itself on the danger list, like "knife": set that the two-step way.)
+    """
+    found = _word_in_message(text)
+    if found is not None and danger.in_danger(normalise(text)):
+        return None
+    return found
+
+
+def _word_in_message(text: Any) -> Any:
+    original = normalise(text)
+    value = original.translate(_QUOTES)  # same length: positions carry over
+    if not value or value in SET_COMMANDS:
+        return None
+    match = _SET_FORM.match(value)
+    if match:
+        # A request to set or change the word; without a usable word in it, ask for one.
+        rest = _TAIL.sub("", match.group("rest")).rstrip()
+        parts = _SET_SEPARATOR.match(rest)
+        word = _candidate(parts.group("word")) if parts else None
+        if word is None or (parts.group("bare") and len(word.split()) > 4):
+            return ASK_FOR_WORD
+        word = _as_written(original, value, match.start("rest"), word)
+        return ASK_FOR_WORD if word in _NO_WORD else word
+    for form in (_IS_FORM, _CAN_FORM):
+        match = form.match(value)
+        if match and form is _IS_FORM and match.group("verb") and not match.group("whose"):
+            return None  # "safety word is a good idea": about safety words, not setting one
+        if match:
+            word = _candidate(_strip_tail(match.group("word")) or match.group("word"))
+            return _as_written(original, value, match.start("word"), word) if word else None
+    match = _USE_FORM.match(_strip_tail(value))
+    if match:
+        word = _candidate(match.group("word"))
+        return _as_written(original, value, match.start("word"), word) if word else None
     return None
 
 
@@ -229,18 +356,32 @@ def screen_sync(channel: str, conversation_id: str, text: Any, *,
             in_memory.pop(conversation_id, None)
         privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
         return _reply(neutral_reply(), erased=True)
+    given = word_in_message(text)
+    if given is ASK_FOR_WORD:
+        set_awaiting(conversation_id, True, db_url)
+        return _reply(PROMPT)
+    if given is not None:
+        return _take_word(conversation_id, given, current, db_url)
     if current.waiting_for_word():
-        problem = word_problem(text)
-        if problem:
-            set_awaiting(conversation_id, False, db_url)
-            return _reply(problem)
-        set_word(conversation_id, text, db_url)
-        words = ", ".join(f'"{w}"' for w in sorted(exit_words()))
-        return _reply(CONFIRMED.format(exit_words=words))
+        return _take_word(conversation_id, text, current, db_url)
     if is_set_command(text):
         set_awaiting(conversation_id, True, db_url)
         return _reply(PROMPT)
     return None
+
+
+def _take_word(conversation_id: str, word: Any, current: WordState,
+               db_url: Optional[str]) -> Screened:
+    """Set a safety word (given in one message, or the answer to the prompt), or say why it
+    can't be one; a refusal ends a waiting request."""
+    problem = word_problem(word)
+    if problem:
+        if current.awaiting_word:
+            set_awaiting(conversation_id, False, db_url)
+        return _reply(problem)
+    set_word(conversation_id, word, db_url)
+    words = ", ".join(f'"{w}"' for w in sorted(exit_words()))
+    return _reply(CONFIRMED.format(exit_words=words))
 
 
 async def screen(channel: str, conversation_id: str, text: Any, *,

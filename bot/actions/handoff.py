@@ -9,6 +9,9 @@
 - ``validate_callback_form`` / ``action_handoff_callback`` take a callback request: is it safe
   for us to call or text this number, how, and when.
 - ``action_handoff_cancel`` takes the person out of the queue.
+- ``action_handoff_wait`` answers "how long will I have to wait?" (intent ``ask_wait``): while
+  queued, the person's place and the wait estimate, that they can keep writing and that 999
+  is there in danger; when not queued, it says so and offers a person (``/ask_human``).
 
 Nothing a person wrote is logged.
 """
@@ -189,4 +192,44 @@ class ActionHandoffCancel(Action):
         dispatcher.utter_message(
             text=f"OK, you're no longer waiting for an advisor. The National Domestic Abuse "
                  f"Helpline is there 24 hours: {HELPLINE}.")
+        return []
+
+
+KEEP_WRITING = ("You can keep writing here while you wait. If you are in danger now, call 999 "
+                "(on a mobile, if you can't speak, press 55 when asked).")
+NOT_QUEUED = "You're not waiting for an advisor at the moment. Would you like to talk to a person?"
+OFFER_PERSON = [{"title": "Talk to a person", "payload": "/ask_human"}]
+
+
+class ActionHandoffWait(Action):
+    """"How long will I have to wait?": the place and wait estimate, or an offer of a person."""
+
+    def name(self) -> str:
+        return "action_handoff_wait"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        try:
+            entry = queue.active_for(tracker.sender_id)
+            place = queue.place(entry) if entry is not None else None
+            estimate = queue.estimate_minutes(place) if place else None
+            callback = None if entry is not None else queue.active_for(
+                tracker.sender_id, kind=queue.CALLBACK)
+        except Exception as error:  # noqa: BLE001 - the person still gets a safe answer
+            log.error("Looking up the wait failed (%s).", type(error).__name__)
+            dispatcher.utter_message(text=FAILURE)
+            return []
+        if entry is not None and entry.status == queue.HELD:
+            dispatcher.utter_message(text="An advisor is already with you in this chat.")
+        elif place:
+            dispatcher.utter_message(text=wait_text(place, estimate))
+            dispatcher.utter_message(text=KEEP_WRITING)
+        elif callback is not None and callback.status == queue.WAITING:
+            verb = "call" if callback.callback_method == "call" else "text"
+            dispatcher.utter_message(
+                text=f"You're not waiting in the chat queue. Your request for an advisor to "
+                     f"{verb} you is with us: they will {verb} you at the time you gave, when "
+                     f"they are next on. If you are in danger now, call 999.")
+        else:
+            dispatcher.utter_message(text=NOT_QUEUED, buttons=OFFER_PERSON)
         return []

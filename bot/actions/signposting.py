@@ -55,7 +55,7 @@ def _route(how_to_reach: str, limit: int) -> str:
     return _short(useful[0], limit)
 
 
-def _service_line(hit: Hit, index: int, brief: bool) -> str:
+def service_line(hit: Hit, index: int, brief: bool) -> str:
     service = hit.service
     what = service.summary or _short(service.description, 40 if brief else 60)
     parts = [f"{index}. {service.name}: " + _stop(what)]
@@ -82,7 +82,7 @@ def _service_line(hit: Hit, index: int, brief: bool) -> str:
 
 
 def _render(hits: list[Hit], heading: str, alt: Any, brief: bool) -> str:
-    lines = [heading] + [_service_line(h, i, brief) for i, h in enumerate(hits, start=1)]
+    lines = [heading] + [service_line(h, i, brief) for i, h in enumerate(hits, start=1)]
     if alt is not None and any(h.open_now is False for h in hits):
         number = alt.phones[0].number if alt.phones else ""
         lines.append(f"Open 24 hours instead: {alt.name} {number}.")
@@ -111,6 +111,23 @@ def _place_from_slot(loaded: Loaded, slot_place: Any) -> PlaceResult | None:
     return by_id if by_id.status == "found" else loaded.places.resolve(slot_place)
 
 
+def resolve_place(loaded: Loaded, tracker: Tracker) -> PlaceResult:
+    """The place in the latest message, else its place entity, else the remembered place."""
+    place = loaded.places.resolve((tracker.latest_message or {}).get("text") or "")
+    if place.status == "none":
+        entity_place = next(tracker.get_latest_entity_values("place"), None)
+        place = _place_from_slot(loaded, entity_place) or place
+    if place.status == "none":
+        place = _place_from_slot(loaded, tracker.get_slot("place")) or place
+    return place
+
+
+def place_buttons(place: PlaceResult) -> list[dict[str, str]]:
+    """One button per area a place name could mean."""
+    return [{"title": c.label, "payload": "/find_service" + json.dumps({"place": c.area_name})}
+            for c in place.choices[:5]]
+
+
 class ActionSignpost(Action):
     """Reads the latest message (and the place/need slots), searches and answers briefly."""
 
@@ -133,28 +150,19 @@ class ActionSignpost(Action):
             dispatcher.utter_message(text=FALLBACK_TEXT)
             return []
         text = (tracker.latest_message or {}).get("text") or ""
-        entity_place = next(tracker.get_latest_entity_values("place"), None)
         need = loaded.needs.need(text) or tracker.get_slot("need")
         if need not in loaded.directory.needs:
             need = None
         person = person_from_text(text)
-
-        place = loaded.places.resolve(text)
-        if place.status == "none":
-            place = _place_from_slot(loaded, entity_place) or place
-        if place.status == "none":
-            place = _place_from_slot(loaded, tracker.get_slot("place")) or place
+        place = resolve_place(loaded, tracker)
 
         if place.status == "none":
             dispatcher.utter_message(text=ASK_PLACE)
             return [SlotSet("need", need)]
         if place.status == "ambiguous":
-            buttons = [{"title": c.label,
-                        "payload": "/find_service" + json.dumps({"place": c.area_name})}
-                       for c in place.choices[:5]]
             dispatcher.utter_message(
                 text=f"{place.name} is in more than one area. Which one do you mean?",
-                buttons=buttons)
+                buttons=place_buttons(place))
             return [SlotSet("need", need)]
 
         directory = loaded.directory

@@ -2,6 +2,13 @@
 
 REST, SMS and Telegram all call `converse`. Nothing here logs message text or ids.
 
+A message that starts with "/" is text from a person, not Rasa's intent syntax
+("/greet@1.0 ..."), unless it is exactly a button payload the bot sends: `/<intent>` with an
+intent of the loaded model's domain, optionally followed by a JSON object of domain entities
+to short strings (`/find_service{"place": "Cheshire East"}`). Anything else has its leading
+slashes removed (`as_person_text`) after the safety-word screen and before Rasa sees it, so
+the danger check and NLU read it as words and Rasa never logs it as a malformed command.
+
 When the database can't be reached, `converse` raises `Unavailable`: the message was not
 taken, and the channel answers with an error status (503) so that the sender retries
 (Twilio, Telegram) and tells the person, with UNAVAILABLE_REPLY, what to do meanwhile.
@@ -10,10 +17,13 @@ Rasa would otherwise carry on with an empty in-memory conversation and drop the 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Collection, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
@@ -70,6 +80,56 @@ def stores(app: Any) -> tuple[Any, Any]:
     return getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
 
 
+# The longest entity value a button payload carries (place names are well within it).
+MAX_PAYLOAD_VALUE_CHARS = 100
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
+
+
+def _plain(value: str) -> bool:
+    """No control characters (Rasa's intent syntax is one line)."""
+    return not any(unicodedata.category(ch) == "Cc" for ch in value)
+
+
+def is_button_payload(text: Any, intents: Collection[str], entities: Collection[str]) -> bool:
+    """True when `text` is exactly a payload our buttons send (see the module docstring)."""
+    if not isinstance(text, str):
+        return False
+    value = text.strip()
+    if not value.startswith("/") or not _plain(value):
+        return False
+    intent, brace, rest = value[1:].partition("{")
+    if intent not in intents:
+        return False
+    if not brace:
+        return True
+    try:
+        data, end = json.JSONDecoder().raw_decode("{" + rest)
+    except ValueError:
+        return False
+    return (end == len(rest) + 1 and isinstance(data, dict) and bool(data)
+            and all(key in entities and isinstance(item, str)
+                    and 0 < len(item) <= MAX_PAYLOAD_VALUE_CHARS and _plain(item)
+                    for key, item in data.items()))
+
+
+def as_person_text(text: str, intents: Collection[str], entities: Collection[str]) -> str:
+    """The text Rasa should see: a button payload unchanged; any other message that starts
+    with "/" (after leading spaces) without its leading slashes and spaces; else unchanged."""
+    if not isinstance(text, str) or not text.lstrip().startswith("/"):
+        return text
+    if is_button_payload(text, intents, entities):
+        return text
+    return _LEADING_SLASHES.sub("", text)
+
+
+def domain_names(app: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The loaded model's intents and entities (empty without a model: no payload passes)."""
+    domain = getattr(getattr(getattr(app, "ctx", None), "agent", None), "domain", None)
+    if domain is None:
+        return frozenset(), frozenset()
+    return frozenset(domain.intents or ()), frozenset(domain.entities or ())
+
+
 class WholeMessages(CollectingOutputChannel):
     """Collects bot messages whole (Rasa's collector splits texts at blank lines)."""
 
@@ -117,7 +177,8 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
                    conversation_id: str, text: str,
                    metadata: Optional[dict[str, Any]] = None,
                    collector: Optional[CollectingOutputChannel] = None) -> Outcome:
-    """Screen a message (safety words) and, unless screened out, pass it to Rasa.
+    """Screen a message (safety words) and, unless screened out, pass it to Rasa, read as
+    a person's words unless it is one of our button payloads (`as_person_text`).
 
     `collector` gathers Rasa's replies; by default whole messages (SMS and Telegram).
     Raises `Unavailable` when the database can't be reached (nothing was taken).
@@ -132,6 +193,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
         raise Unavailable(type(error).__name__) from error
     if screened is not None:
         return Outcome(list(screened.replies), erased=screened.erased)
+    text = as_person_text(text, *domain_names(app))
 
     collector = collector or WholeMessages()
     try:

@@ -1,0 +1,256 @@
+"""action_respond: one composed answer to a situation; action_clarify: ask when unsure.
+
+The answer covers everything the reading found (`helpline.understanding.routes`), in a fixed
+order: an opening for who is writing, one line per specific route, local services when the
+place is known (or a request for it), then the 24-hour helpline. Danger comes first, from the
+domain response ``utter_danger`` that the rules run before this action, so 999 never depends
+on the action server; after it (and after ``utter_what_is_abuse``) only what they did not say
+is added.
+
+Every phone number here comes from the directory's national services (``{service-id}`` in
+the parts below), each with its source and review date: none is written in this file.
+Someone describing their own behaviour gets the Respect Phoneline and is never told "it is not
+your fault"; victim services are not offered to them.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.signposting import (DANGER_LINE, FALLBACK_TEXT, live_directory,
+                                     place_buttons, resolve_place, service_line)
+from helpline.directory.extract import person_from_text
+from helpline.directory.live import Loaded
+from helpline.directory.search import search
+from helpline.nlu.reader import READING
+from helpline.understanding import (CLARIFY, CONCERNED, OWN, YOUNG, Reading, routes)
+
+log = logging.getLogger(__name__)
+
+PARTS = {
+    "first_contact": "I'm an automated assistant, not a person and not the police. If someone "
+                     "might see this screen, type exit to end and erase the chat.",
+    "victim": "What you describe is not OK, and it is not your fault.",
+    "young_person": "Thank you for telling me. What is happening is not your fault, and you "
+                    "deserve to be safe.",
+    "concerned_other": "It's good that you're looking out for them. Listen and believe them, "
+                       "talk when they're alone and safe, don't confront the person harming "
+                       "them, and let them make their own choices.",
+    "own_behaviour": "Thank you for being honest about this. Change is possible. The Respect "
+                     "Phoneline is confidential and non-judgemental, for anyone worried about "
+                     "how they treat a partner or family member: {respect-phoneline}.",
+    "male": "Men's Advice Line, for men experiencing abuse: {mens-advice-line}.",
+    "lgbt": "Galop, the National LGBT+ Domestic Abuse Helpline: {galop-helpline}.",
+    "forced_marriage": "No one can force anyone to marry, and honour is never an excuse for "
+                       "abuse. Karma Nirvana: {karma-nirvana-helpline}.",
+    "sexual_violence": "Rape Crisis 24/7 Support Line, whether it was recent or long ago, and "
+                       "whether or not it is reported: {rape-crisis-support-line}.",
+    "stalking": "Stalking is a crime: keep a record of each incident if it's safe to. "
+                "National Stalking Helpline: {national-stalking-helpline}.",
+    "children": "Children who see or hear abuse are victims too. Childline is there for "
+                "them, free: {childline}.",
+    "immigration": "Help is there whatever your immigration status. On a partner or spouse "
+                   "visa, ask the helpline about the Migrant Victims of Domestic Abuse "
+                   "Concession.",
+    "safe_tonight": "For somewhere safe to stay, the helpline below can look for refuge space "
+                    "with you, day or night.",
+    "money": "Taking money or wages, or running up debts in someone's name, is economic "
+             "abuse.",
+    "tech": "If they may be tracking a phone or reading messages, use a device they can't "
+            "check, and only clear history if that's safe.",
+    "family": "Abuse by a family member or carer is domestic abuse too.",
+    "childline": "Childline is free and private for anyone under 19, any time: {childline}.",
+    "helpline": "National Domestic Abuse Helpline, free, 24 hours: "
+                "{national-domestic-abuse-helpline}.",
+    "ask_place": "Tell me your town or postcode (like ST13) and I'll look for local services.",
+}
+CLARIFY_ROLE = "Thank you for telling me. So I can point you to the right help, which fits best?"
+ROLE_BUTTONS = [
+    {"title": "Someone is hurting me", "payload": "/victim"},
+    {"title": "I'm worried about my own behaviour", "payload": "/own_behaviour"},
+    {"title": "I'm worried about someone else", "payload": "/concerned_other"},
+]
+# Need ids in the directory for a route, most specific first.
+NEED_OF_ROUTE = {"sexual_violence": "isva-sexual-violence", "stalking": "stalking",
+                 "forced_marriage": "forced-marriage", "safe_tonight": "refuge",
+                 OWN: "perpetrator-programme", YOUNG: "children-young-people"}
+# Domain responses that already said the opening and the helpline in this turn.
+LEADS = {"utter_danger", "utter_what_is_abuse"}
+ROLE_INTENTS = {"victim": "victim", "own_behaviour": OWN, "concerned_other": CONCERNED,
+                "young_person": YOUNG}
+LOCAL_SERVICES = 2
+
+CLARIFY_TITLES = {
+    "victim": "Someone is hurting me", "concerned_other": "I'm worried about someone",
+    "own_behaviour": "I'm worried about my own behaviour", "young_person": "I'm under 18",
+    "ask_is_abuse": "Is this abuse?", "ask_human": "Talk to a person",
+    "find_service": "Find local services", "device_safety": "Staying safe on this device",
+    "stalking": "Stalking or harassment", "sexual_violence": "Rape or sexual assault",
+    "forced_marriage": "Forced marriage or honour", "lgbt": "LGBT+ support",
+    "male_victim": "Support for men", "children": "Children at home",
+    "nrpf": "Immigration status", "want_to_leave": "Leaving safely",
+    "ask_wait": "How long is the wait?", "bot_challenge": "Who am I talking to?",
+}
+DIDNT_UNDERSTAND = ("Sorry, I didn't understand that. I'm an automated assistant and I only read "
+                    "English for now. Could you tell me in a few words what's happening, or "
+                    "choose an option?")
+DEFAULT_BUTTONS = [{"title": CLARIFY_TITLES[i], "payload": f"/{i}"}
+                   for i in ("ask_is_abuse", "concerned_other", "ask_human")]
+CLARIFY_TEXT = "I want to make sure I point you to the right help. Which is closest?"
+CLARIFY_MIN_CONFIDENCE = 0.08
+
+
+def numbers(loaded: Loaded) -> dict[str, str]:
+    """The first phone number of every national service, by id."""
+    return {s.id: s.phones[0].number for s in loaded.directory.services.values()
+            if s.phones and not s.referral_only}
+
+
+def part(label: str, phones: dict[str, str]) -> str:
+    return PARTS[label].format_map(phones)
+
+
+def reading_of(tracker: Tracker) -> Reading:
+    """This message's reading; a button (``/victim``) keeps the circumstances read before."""
+    latest = tracker.latest_message or {}
+    reading = Reading.from_dict(latest.get(READING))
+    intent = (latest.get("intent") or {}).get("name")
+    if reading.role is None and (latest.get("text") or "").startswith("/"):
+        before = Reading.from_dict(tracker.get_slot("reading"))
+        role = ROLE_INTENTS.get(intent or "", before.role or "victim")
+        return Reading(role, before.circumstances, before.age)
+    if reading.role is None and intent in ROLE_INTENTS:
+        return Reading(ROLE_INTENTS[intent], reading.circumstances, reading.age)
+    return reading
+
+
+def _this_turn(tracker: Tracker) -> list[str]:
+    """Names of the actions run since the latest user message."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action":
+            names.append(event.get("name"))
+    return names
+
+
+def _first_contact(tracker: Tracker) -> bool:
+    return not any(e.get("event") == "bot" for e in tracker.events)
+
+
+class ActionRespond(Action):
+    """Composes one answer from the reading of the latest message."""
+
+    def name(self) -> str:
+        return "action_respond"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            return self.respond(dispatcher, tracker, live_directory().get())
+        except Exception as error:  # never crash the conversation; never log what was written
+            log.error("action_respond failed (%s); gave the national helpline instead",
+                      type(error).__name__)
+            dispatcher.utter_message(text=FALLBACK_TEXT)
+            return []
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                loaded: Optional[Loaded], now: Optional[datetime] = None) -> list[EventType]:
+        if loaded is None:
+            dispatcher.utter_message(text=FALLBACK_TEXT)
+            return []
+        reading = reading_of(tracker)
+        events: list[EventType] = [SlotSet("reading", reading.as_dict())]
+        if reading.role == CLARIFY:
+            dispatcher.utter_message(text=CLARIFY_ROLE, buttons=ROLE_BUTTONS)
+            return events
+        led = bool(LEADS & set(_this_turn(tracker)))
+        phones = numbers(loaded)
+        labels = routes(reading)
+        lines = []
+        if _first_contact(tracker) and not led:
+            lines.append(part("first_contact", phones))
+        for label in labels:
+            if label == "children" and "childline" in labels:
+                continue
+            if led and label in ("victim", "young_person"):
+                continue  # the danger or "is this abuse?" reply said it already
+            lines.append(part(label, phones))
+        local, place_events, buttons = self.local(loaded, tracker, reading, now)
+        events += place_events
+        lines += local
+        if not led:
+            if reading.role != OWN:
+                lines.append(part("helpline", phones))
+            lines.append(DANGER_LINE if reading.role != OWN else
+                         "If anyone is in danger now, call 999.")
+        if lines:
+            dispatcher.utter_message(text="\n".join(lines), buttons=buttons or [])
+        return events
+
+    @staticmethod
+    def local(loaded: Loaded, tracker: Tracker, reading: Reading,
+              now: Optional[datetime]) -> tuple[list[str], list[EventType], list[dict]]:
+        """Lines about local services, the slot events, and buttons to choose a place."""
+        text = (tracker.latest_message or {}).get("text") or ""
+        place = resolve_place(loaded, tracker)
+        if place.status == "none":
+            return [PARTS["ask_place"]], [], []
+        if place.status == "ambiguous":
+            return ([f"{place.name} is in more than one area. Which one do you mean?"], [],
+                    place_buttons(place))
+        need = next((NEED_OF_ROUTE[r] for r in (reading.role, *reading.circumstances)
+                     if r in NEED_OF_ROUTE), None) or loaded.needs.need(text)
+        if need not in loaded.directory.needs:
+            need = None
+        person = person_from_text(text)
+        if place.status == "outside":
+            return ([f"We don't list local services for {place.name} yet; the national "
+                     "services here can help wherever you are."],
+                    [SlotSet("place", place.name)], [])
+        area = loaded.directory.areas[place.area_id]
+        result = search(loaded.directory, area.id, need, person, now)
+        local = [h for h in result.hits if h.tier != "national"][:LOCAL_SERVICES]
+        lines = [f"Near {place.name} ({area.name}):" if place.name.lower() != area.name.lower()
+                 else f"In {area.name}:"]
+        lines += [service_line(hit, index, brief=True)
+                  for index, hit in enumerate(local, start=1)]
+        if not local:
+            lines = [f"I couldn't find a local service for this in {area.name}; the national "
+                     "services here can help."]
+        return lines, [SlotSet("place", area.name)], []
+
+
+def clarify_options(ranking: list[dict[str, Any]]) -> list[str]:
+    """The two or three likeliest readings worth offering as buttons."""
+    return [r["name"] for r in ranking
+            if r.get("name") in CLARIFY_TITLES
+            and r.get("confidence", 0) >= CLARIFY_MIN_CONFIDENCE][:3]
+
+
+class ActionClarify(Action):
+    """When the model is unsure: offer its likeliest readings as buttons."""
+
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        latest = tracker.latest_message or {}
+        options = clarify_options(latest.get("intent_ranking") or [])
+        events: list[EventType] = [SlotSet("reading", Reading.from_dict(
+            latest.get(READING)).as_dict())]
+        if not options:
+            dispatcher.utter_message(text=DIDNT_UNDERSTAND, buttons=DEFAULT_BUTTONS)
+            return events
+        buttons = [{"title": CLARIFY_TITLES[o], "payload": f"/{o}"} for o in options]
+        if "ask_human" not in options:
+            buttons.append({"title": CLARIFY_TITLES["ask_human"], "payload": "/ask_human"})
+        dispatcher.utter_message(text=CLARIFY_TEXT, buttons=buttons)
+        return events

@@ -1,0 +1,107 @@
+"""`HelplineReader`: reads each message for who is writing, their circumstances and age
+(`helpline.understanding`), inside the pipeline so every channel gets the same reading.
+
+It runs after the intent classifiers and before `SafetyOverride`, and puts its reading in the
+parse data under ``helpline_reading`` (stored with the message; the action server composes the
+answer from it). Two things it may change:
+
+- A message not in English becomes intent ``other_language`` (999 and the 24-hour helpline,
+  which can arrange an interpreter: a domain response, no action server needed). "English"
+  means words seen in the training data, or common English words (scikit-learn's list).
+- When the model gives a short everyday intent (``nlu_fallback``, ``bot_challenge``,
+  ``find_service``...) but the words describe a situation (a circumstance, or who is harming
+  whom: "he tracks my phone and reads all my whatsapps", "we hit each other"), the message is
+  read as the likeliest situation in the model's ranking: an answer to what they said beats
+  "I didn't understand" or a device-safety tip.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from helpline.danger import normalise
+from helpline.nlu.components import SAFETY_FLAG
+from helpline.understanding import (PROMOTABLE, SITUATION_INTENTS, WORD, describes_situation,
+                                    read)
+
+READING = "helpline_reading"
+OTHER_LANGUAGE_INTENT = "other_language"
+_VOCABULARY_FILE = "vocabulary.json"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class HelplineReader(GraphComponent):
+    """Adds the reading of each message; learns the English vocabulary from training data."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 vocabulary: Optional[frozenset[str]] = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = frozenset(vocabulary or ()) | ENGLISH_STOP_WORDS
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "HelplineReader":
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "HelplineReader":
+        try:
+            with model_storage.read_from(resource) as directory:
+                words = json.loads((directory / _VOCABULARY_FILE).read_text())
+        except (ValueError, OSError):
+            words = []
+        return cls(model_storage, resource, frozenset(words))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        words: set[str] = set()
+        for example in training_data.training_examples:
+            if example.get(INTENT) != OTHER_LANGUAGE_INTENT and example.get(TEXT):
+                words.update(WORD.findall(normalise(example.get(TEXT))))
+        for table in training_data.lookup_tables:
+            for element in table.get("elements") or []:
+                words.update(WORD.findall(normalise(str(element))))
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(words)))
+        self.vocabulary = frozenset(words) | ENGLISH_STOP_WORDS
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._read(message)
+        return messages
+
+    def _read(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        intent = (message.get(INTENT) or {}).get("name")
+        if intent in PROMOTABLE and describes_situation(normalise(text), intent):
+            ranking: List[Dict[Text, Any]] = message.get(INTENT_RANKING_KEY) or []
+            best = next((r for r in ranking if r.get("name") in SITUATION_INTENTS),
+                        {"name": "victim", "confidence": 0.0})
+            intent = best["name"]
+            _set_intent(message, intent, best.get("confidence", 0.0))
+        if message.get(SAFETY_FLAG) == "danger" and intent not in SITUATION_INTENTS:
+            intent = "danger"  # SafetyOverride makes it so; read the message as a situation
+        reading = read(text, intent, self.vocabulary)
+        if reading.other_language:
+            _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
+        message.set(READING, reading.as_dict(), add_to_output=True)
+
+
+def _set_intent(message: Message, name: str, confidence: float) -> None:
+    message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)

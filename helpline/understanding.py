@@ -1,0 +1,437 @@
+"""Read one message for everything that changes the answer: who is writing, their circumstances
+(any number at once), a stated age, and whether it is in English.
+
+The intent classifier gives the gist ("a victim describing abuse", "worried about a friend",
+"worried about my own behaviour"); this module adds what one intent cannot hold, with
+deterministic patterns over the normalised text (`helpline.danger.normalise`: lower case,
+text-speak spelled out). Patterns rather than a second model because each route must be
+explainable and testable, and because the costly mistakes are about *who is harming whom*:
+
+- The perpetrator route (Respect) needs the writer to say the harm is their own ("i hit her",
+  "she's scared of me", "i think i'm the abuser"). The model's `own_behaviour` alone is not
+  enough: without such words, or with signs of self-defence or of being blamed ("i hit him
+  back", "he says i'm the abuser"), the person is treated as a victim or asked.
+- "We hit each other" is unclear: ask one question with buttons rather than guess.
+- An age under 18 always brings Childline, whatever else was read.
+
+`routes()` turns a reading into the labels of the answer's parts, in the fixed order of the
+composed answer. The action server composes with it and `scripts/evaluate.py` scores it, so
+the evaluation measures exactly what people get.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from helpline.danger import normalise
+
+VICTIM = "victim"
+CONCERNED = "concerned_other"
+OWN = "own_behaviour"
+YOUNG = "young_person"
+CLARIFY = "clarify"
+ROLES = (VICTIM, CONCERNED, OWN, YOUNG, CLARIFY)
+
+# Circumstances, in the order their routes appear in the answer.
+CIRCUMSTANCES = ("male", "lgbt", "forced_marriage", "sexual_violence", "stalking", "children",
+                 "immigration", "safe_tonight", "money", "tech", "family")
+
+# Intents that describe a situation, with the circumstance each one implies.
+SITUATION_INTENTS = {
+    "victim": None, "danger": None, "ask_is_abuse": None, "young_person": None,
+    "concerned_other": None, "own_behaviour": None, "male_victim": "male", "lgbt": "lgbt",
+    "forced_marriage": "forced_marriage", "sexual_violence": "sexual_violence",
+    "stalking": "stalking", "children": "children", "nrpf": "immigration",
+    "want_to_leave": "safe_tonight",
+}
+ROLE_OF_INTENT = {"concerned_other": CONCERNED, "own_behaviour": OWN, "young_person": YOUNG}
+
+_PARTNER = (r"(partner|husband|wife|boyfriend|girlfriend|fiance|fiancee|ex|fella|missus|mrs|"
+            r"other half|oh|dh|hubby|spouse|man|bloke|lad|girl|woman|bird)")
+_FAMILY = (r"(mum|mam|mom|mother|dad|father|step ?dad|step ?mum|step ?father|step ?mother|"
+           r"brothers?|sisters?|sons?|daughters?|step ?sons?|step ?daughters?|step ?brothers?|"
+           r"step ?sisters?|uncles?|aunts?|aunties?|cousins?|nephews?|nieces?|grandsons?|"
+           r"granddaughters?|in laws|in-laws|mother in law|father in law|brother in law|"
+           r"sister in law|family|carer|parents|nan|nani|dadi|grandad|grandma|grandparents|"
+           r"(husband|wife|partner)s? (mum|dad|mother|father|brother|sister|family))")
+_HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*|chok\w*|"
+         r"grab\w*|hurt\w*|beat\w*|batter\w*|threat\w*|control\w*|abus\w*|rap(e|es|ed|ing)|"
+         r"scare\w*|frighten\w*|bull(y|ies|ied|ying)|shout\w* at|scream\w* at|yell\w* at|"
+         r"insult\w*|belittl\w*|isolat\w*|track\w*|follow\w*|stalk\w*|smack\w*|throw\w* \w+ at|"
+         r"knock\w* me (about|around)|headbutt\w*|shout\w*|scream\w*|batter\w*|"
+         r"threw \w+ at|spit\w* (at|on)|bit|bites|bitten|pinch\w*|lock\w*|manipulat\w*|"
+         r"gaslight\w*|humiliat\w*|terroris\w*|harass\w*|attack\w*|assault\w*)")
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "male": _any(
+        r"\bi am an? (man|bloke|guy|lad|male|dad|father|husband|boy)\b",
+        r"\b(as|being) an? (man|bloke|guy|lad|dad|male|father)\b",
+        r"\b(gay|bi|bisexual|trans|straight) (man|men|lad|guy|bloke)\b",
+        r"\bmale (victim|here)\b", r"\bi am male\b", r"\bmen (get|can be|are) (abused|victims)",
+        r"\b(bloke|lad|guy|man|dad|father|husband) here\b", r"\b(father|dad) of \w+\b",
+        r"\b(\d+ ?(yr|yrs|year|years) old|i am \d+ and an?) (boy|lad|man|bloke|guy)\b",
+        r"\bcan a (man|bloke|guy|lad)\b",
+        r"\b(his|my (son|brother|dad|father|friend|mate|grandson|nephew|uncle|cousin|husband)s?)"
+        r"('?s)? (wife|girlfriend|partner|missus|boyfriend|husband|gf|bf|ex)\b.{0,40}\b"
+        r"(him|he is|he has|his)\b",
+        r"\b(my|the) (wife|missus|mrs|girlfriend|gf|ex wife)('?s| is| has)? (been |keeps |always )?"
+        r"(hit|hits|hitting|battering|headbutt\w*|spending|"
+        r"beat\w*|punch\w*|slap\w*|kick\w*|attack\w*|abus\w*|control\w*|hurt\w*|scratch\w*|"
+        r"threw|throws|bit|bites|screams at me|threaten\w*)",
+        r"\b(she|wife|missus|girlfriend) (hits|beats|punches|slaps|kicks|attacks|abuses|controls) "
+        r"me\b.*\b(man|bloke|lad|guy|husband)\b"),
+    "lgbt": _any(
+        r"\b(gay|lesbian|bisexual|bi|trans|transgender|non binary|nonbinary|non-binary|queer|"
+        r"lgbt\w*|lgbtq\w*|same sex|enby|pansexual)\b",
+        r"\b(out me|outing me|threat\w* to out|tell everyone i am gay|come out|came out)\b",
+        r"\bi am an? (man|lad|guy|bloke)\b.*\bmy (boyfriend|husband|fella)\b",
+        r"\bmy (boyfriend|husband|fella)\b.*\bi am an? (man|lad|guy|bloke)\b",
+        r"\bi am an? (woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
+        r"\bmy (girlfriend|wife)\b.*\bi am an? (woman|girl|lass)\b"),
+    "forced_marriage": _any(
+        r"\bforc\w* (me |him |her |them )?(to |into )?(marry|marriage|get married|a marriage)",
+        r"\bmake (me|him|her) (marry|get married)\b", r"\bmarried off\b",
+        r"\barranged marriage\b", r"\bmarry (my cousin|someone i|a man i|a stranger|him|her)\b",
+        r"\b(wedding|marriage|marry) (abroad|back home|in pakistan|in india|in bangladesh)\b",
+        r"\btake me (abroad|back home|to pakistan|to india|to bangladesh)\b",
+        r"\bhonou?r\b", r"\bizzat\b", r"\b(bring|bringing|brought|bringing) shame\b",
+        r"\bshame (on|to) (the|my|our) family\b", r"\bfamily('s)? (name|reputation)\b",
+        r"\bdishonou?r\w*\b", r"\bshamed (the|my|our) family\b",
+        r"\b(engaged|promised) to (someone|a man|my cousin)\b",
+        r"\b(a|the) wedding (planned|arranged|booked)\b", r"\bfor a wedding\b",
+        r"\bengagement\b", r"\bshame (everyone|us|the family|my family|them)\b",
+        r"\bpressur\w* (me |her |him )?(in)?to (marry|get married)\b",
+        r"\bmarried (me )?(at|when i was) (1[0-7]|\d)\b"),
+    "sexual_violence": _any(
+        r"\b(rape|raped|raping|rapist|rapes)\b",
+        r"\bsexual(ly)? (assault\w*|abus\w*|violen\w*|harass\w*)\b",
+        r"\b(molest\w*|grope|groped|groping|gropes)\b",
+        r"\btouch(ed|es|ing)? (me|my (breasts?|bum|chest|body|legs?|private\w*))\b",
+        r"\b(made|make|makes|making|force\w*|pressur\w*) me (to )?(have sex|do (sexual|stuff|"
+        r"things) (in bed|to him|to her|i do not want)|sleep with)",
+        r"\b(sex|sexual) (without|against) my\b", r"\bwithout my consent\b",
+        r"\bsex when i (said|say) no\b", r"\bnot take no for an answer\b",
+        r"\bforced (sex|himself on me|herself on me)\b", r"\bspiked\b",
+        r"\b(in bed|sex) (even )?(when|though|after) i (said|say|told him|told her) no\b",
+        r"\bsexual (stuff|things)\b", r"\bunwanted (touching|sex)\b",
+        r"\b(does|did|doing|do) (stuff|things) to me\b", r"\btouched me\b",
+        r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
+        r"\bforces (her|me)\b(?! to (\w+ ){0,2}(work|leave|go|move|pay|give|stay))"),
+    "stalking": _any(
+        r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
+        r"\bkeeps? (turning|showing|popping) up\b", r"\b(turns|turned|turning|shows|showed) up "
+        r"(at|outside)\b", r"\b(waiting|waits|sat|sitting|parked|hanging around) outside my\b",
+        r"\boutside my (work|house|flat|school|door|workplace|mums|job|gym)\b",
+        r"\bwatching (me|my (house|flat|home))\b", r"\bwatches my (house|flat|home)\b",
+        r"\b(will not|does not|do not) leave me alone\b",
+        r"\bkeeps? (messaging|texting|calling|ringing|phoning|emailing|contacting)\b",
+        r"\b(texts|messages|calls|rings) me (constantly|all the time|every day|non stop|nonstop|"
+        r"24/7|from new)\b", r"\b(hundreds|loads|dozens) of (messages|texts|calls)\b",
+        r"\bnew (accounts|numbers|profiles)\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
+        r"my\b", r"\bblocked (him|her|them) (on|and|but)\b", r"\bturns up everywhere\b",
+        r"\b(still|always) (finds|found) me\b", r"\balways knows where\b",
+        r"\bfake (accounts?|profiles?|numbers?)\b", r"\bairtags?\b", r"\btracker\b",
+        r"\bevery ?(time|where) i go\b.{0,40}\b(he|she|they) (is|are) (there|always)\b",
+        r"\bsits outside\b", r"\bput something on my (phone|car)\b"),
+    "children": _any(
+        r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies)\b",
+        r"\b(my|our) (little )?(son|daughter|boy|girl|boys|girls) (is|was|are|were|saw|heard|"
+        r"watched|hides|cries|cried|only|aged)\b",
+        r"\b(my|our) (son|daughter) \(?\d",
+        r"\bin front of (my|the|our) (son|daughter|boy|girl|kids|children|eldest|youngest)\b",
+        r"\b(my|our) (eldest|youngest)\b", r"\bpregnan\w*\b", r"\bschool run\b",
+        r"\bnursery\b"),
+    "immigration": _any(
+        r"\bvisa\b", r"\bimmigration\b", r"\bno recourse\b", r"\bnrpf\b", r"\bdeport\w*",
+        r"\bhome office\b", r"\bleave to remain\b", r"\bresidence (permit|card)\b", r"\bbrp\b",
+        r"\bpassport\b", r"\basylum\b", r"\bsettled status\b", r"\bsent back (home|to)\b",
+        r"\b(my|no) papers\b", r"\bnot (a )?british\b", r"\bcitizenship\b",
+        r"\bsponsor\w*\b", r"\bspousal\b", r"\bresidency\b", r"\billegal(ly)? (here|in)\b"),
+    "safe_tonight": _any(
+        r"\bnowhere (to go|to stay|to sleep|safe|else to go)\b",
+        r"\bsomewhere (safe|to stay|to sleep|to go)\b", r"\bplace to (stay|sleep|go)\b",
+        r"\bsafe (place|house)\b", r"\brefuge\b", r"\bshelter\b", r"\bhomeless\b",
+        r"\b(kicked|thrown|threw|chucked|locked) (me|us)( and (the|my) (kids|children|baby))? "
+        r"out\b", r"\bchanged the locks\b", r"\b(sat|sitting|sleeping) in (the|my) car\b",
+        r"\b(sleep|sleeping|slept) (rough|"
+        r"in my car|in the car|on the street|on a friends sofa)\b",
+        r"\bemergency (housing|accommodation)\b", r"\bwhere (can|do|could|should) i (go|stay)\b",
+        r"\b(leave|get out|go) tonight\b", r"\bcannot go (back )?home\b",
+        r"\bnot (going|go) back (home|there)\b"),
+    "money": _any(
+        r"\bmoney\b", r"\bwages?\b", r"\bsalary\b", r"\bpay ?slips?\b", r"\bpay ?packet\b",
+        r"\bbank (card|account|cards|accounts)\b", r"\bbenefits\b", r"\buniversal credit\b",
+        r"\bpension\b", r"\bloans?\b", r"\bdebts?\b", r"\bcredit cards?\b", r"\bin my name\b",
+        r"\ballowance\b", r"\bskint\b", r"\bevery penny\b", r"\bfinanc\w*\b",
+        r"\b(takes?|took|taking|keeps?|spends?|spent|steals?|stole|stealing|controls?) (all )?"
+        r"(of )?my (pay|card|cash|earnings|savings|child benefit|payments?)\b",
+        r"\bcash\b", r"\bbudget\b", r"\bpocket money\b", r"\bovertime\b", r"\bbills?\b",
+        r"\bpay for (food|nappies|anything|the shopping)\b", r"\bnappy money\b",
+        r"\bstopped me working\b", r"\bnot (let|allow) me (work|get a job|have a job)\b",
+        r"\breceipts?\b", r"\bbank (login|app|details)\b", r"\bspend\w* (all )?my\b",
+        r"\bpurse\b", r"\bwallet\b"),
+    "tech": _any(
+        r"\b(checks?|checking|goes through|went through|going through|reads?|reading|looks? "
+        r"through|monitors?|monitoring) my (phone|messages|texts|emails|whatsapp|facebook|"
+        r"instagram|snapchat|socials|social media|laptop|search history|location)\b",
+        r"\bpasswords?\b", r"\bpass ?codes?\b", r"\bmy pin\b", r"\blocation\b",
+        r"\bfind my (phone|iphone|friends)\b", r"\blife ?360\b", r"\bsnap ?map\b",
+        r"\b(track|tracks|tracking|tracked) (me|my|where)\b", r"\btracker\b", r"\bairtags?\b",
+        r"\bgps\b", r"\bspy\w*\b", r"\bcameras?\b", r"\bcctv\b", r"\bdoorbell\b", r"\bhack\w*",
+        r"\blogged into my\b", r"\b(my|his|her) (accounts?|icloud|google account)\b",
+        r"\bnudes\b", r"\b(intimate|private|naked|nude|sexual) (images|pictures|photos|pics|"
+        r"videos)\b", r"\b(share|sharing|post|posting|send|sending|leak|leaking)\w* (my |our )?"
+        r"(pictures|photos|pics|videos|nudes)\b", r"\brecord(s|ed|ing)? me\b",
+        r"\b(took|takes|smashed|broke) my phone\b", r"\bscreenshots?\b",
+        r"\bapps? on my phone\b", r"\bmy phone\b", r"\b(icloud|apple id|google account)\b",
+        r"\b(filmed|films|filming|videoed|recorded) me\b", r"\b(put|post|share)\w* it online\b",
+        r"\b(smart (home|speaker|doorbell|meter)|alexa|hive app|ring app)\b",
+        r"\bfrom (his|her) phone\b", r"\bput something on my (phone|car)\b",
+        r"\bshows? (him|her|them) where i am\b", r"\b(shares?|shared) (my )?location\b"),
+    "family": _any(
+        rf"\bmy {_FAMILY}('?s)? (has |is |keeps |always |often |just )?{_HARM}",
+        rf"\bmy {_FAMILY}('?s)? (takes|took|steals|stole|will not let|does not let|won't let|"
+        r"makes|forces|made|locks|locked|shouts|screams|threaten\w*|control\w*)",
+        rf"\bmy {_FAMILY}('?s)?( new| old)?( partner| boyfriend| bf| fella| girlfriend| husband"
+        rf"| wife)? .{{0,30}}\b(kill|hurt|beat|batter|hit|hits|hitting|controls?|controlling|"
+        r"threaten\w*|abus\w*)\b",
+        rf"\b(by|from) my {_FAMILY}\b", r"\bmy (carer|care worker)\b",
+        rf"\bmy {_FAMILY}\b.{{0,40}}\b{_HARM} me\b",
+        rf"\bmy {_FAMILY} (are|have|keep|say|said|want|wants|threaten\w*) ",
+        r"\bmy family (are|is|keep|want|wants|will|have)\b", r"\bin laws\b",
+        r"\bmother in law\b", r"\bfather in law\b"),
+}
+
+# Words that show the writer is describing their own harmful behaviour.
+_OWN = _any(
+    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|punched|slapped|"
+    r"pushed|shoved|kicked|strangled|choked|grabbed|hurt|scare|scared|frighten|frightened|"
+    r"threaten|threatened|control|controlled|abuse|abused|bully|bullied|smacked|headbutted|"
+    r"spat at|shout at|shouted at|scream at|screamed at|yell at|yelled at|lash out at|"
+    r"lashed out at|go for|went for|put my hands on|raised my hand to|"
+    r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
+    rf"(her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|children))\b",
+    r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
+    r"\bi (lash|lashed|kick|kicked) off\b", r"\bi (get|got) (so |really |too )?(angry|violent|"
+    r"aggressive|jealous|nasty)\b",
+    r"\bi (think |know |worry |fear |feel like |might be |may be |am scared )?(i am|i might be|"
+    r"i may be|i could be|i have been|i am being) (the |an |a )?(abuser|abusive|violent|"
+    r"controlling|the problem|a monster|toxic|the bad one|a bully|like my dad)\b",
+    rf"\b(she|he|they|my {_PARTNER}|my {_FAMILY}|my (kids|children)) (is|are|was|were|seems|"
+    r"seem|looks|gets|get|has been|have been) (scared|afraid|frightened|terrified|wary) of me\b",
+    r"\b(scared|afraid|frightened|terrified) (of|by) me\b",
+    r"\bmy (anger|temper|behaviour|behavior|rage|jealousy|aggression|violence)\b",
+    r"\b(anger management|perpetrator|respect phone ?line|change my (ways|behaviour))\b",
+    r"\b(how (do|can) i|help me|i (want|need|have|got) to|i (cannot|can not) seem to|i "
+    r"(cannot|can not)) (stop|change|control) (myself|me|my|hitting|hurting|shouting|"
+    r"abusing|controlling|lashing|getting)\b",
+    r"\bi (punched|smashed|kicked|broke|put my fist through|hit|threw \w+ at) (the|a) (wall|"
+    r"door|window|tv|phone)\b.{0,40}\b(her|his|my)\b",
+    r"\b(restraining order|non molestation order|injunction|bail conditions|protective order)"
+    r" (against|on) me\b",
+    rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b",
+    rf"\bi (control|check|track|monitor|read|go through|went through|take|took) (her|his|"
+    rf"their|my {_PARTNER}('?s)?|my {_PARTNER}s) (phone|messages|money|wages?|texts|"
+    r"whatsapps?|location|bank|card|every penny)",
+    r"\bi (track|check|read|go through|went through) my \w+('?s)? (phone|messages|texts|"
+    r"whatsapps?)\b", r"\bi control every penny\b",
+    r"\bi (keep|kept) (turning|showing) up\b", r"\bi (told|threatened) (her|him|my \w+) "
+    r"(i would|id|i will|i would) (out|hurt|kill|leave|take)\b",
+)
+# Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
+_DEFENCE = _any(
+    r"\b(hit|hits|pushed|push|shoved|slapped|punched|kicked|scratched|bit|lashed out|shouted|"
+    r"screamed|fought|fight|swore|went) (him |her |them )?back\b",
+    r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
+    r"\bget (him|her|them) off me\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
+)
+_ACCUSED = re.compile(
+    r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
+    r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying) "
+    r"(that )?(me|i|i am|to me|me that|everyone|people|the police|them)?\b.{0,40}\b(abuser|"
+    r"abusive|violent|the problem|my fault|crazy|mad|psycho|aggressive|the violent one)")
+_VICTIM = _any(
+    rf"\b{_HARM} me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
+    r"\begg ?shells\b", r"\b(he|she|they) (makes?|made) me\b", r"\bto me\b.{0,20}\b(hit|hurt)",
+)
+_MUTUAL = _any(
+    r"\b(each other|one another)\b",
+    r"\bboth of us\b", r"\b(on|from) both sides\b", r"\bwe both\b", r"\bboth (been )?"
+    r"arrested\b", r"\barrested (us both|both of us)\b",
+    r"\b(we|us) (fight|row|argue|kick off|get physical|go at it)\b.{0,30}\b(both|each)\b",
+    r"\bas bad as each other\b", r"\bboth (as bad|abusive|toxic|violent|to blame|hit|hurt)\b",
+    r"\b(it is|its) (mutual|both of us)\b", r"\bwe are both (abusive|toxic|violent|as bad)\b",
+    r"\bwe both (hit|get physical|lash out|kick off|go for)\b",
+)
+_AGE = _any(
+    r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(i am|aged|age|im) (?P<a1>\d{1,2})\b"
+    r"(?! (years? old )?(weeks?|months?|kids?|children|times?|minutes?|hours?|days?|%|miles?|"
+    r"stone|pounds?|kg))",
+    r"^\W*(?P<a2>\d{1,2})\b(?! ?(weeks?|months?|years?|yrs?|kids?|children|times?|minutes?|"
+    r"hours?|days?|%))\W",
+    r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?P<a3>\d{1,2}) ?(yo|y o|yrs old|years old|"
+    r"year old|f|m)\b(?! (son|daughter|boy|girl|child|kid))",
+)
+_YOUNG = _any(
+    r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
+    r"seven|eight|nine|ten|eleven)\b", r"\b(my )?teachers?\b", r"\bgcses?\b",
+    r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (boyfriend|new boyfriend|partner|new "
+    r"partner|fella|girlfriend|bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
+    r"\bmy parents\b", r"\bgrounded\b", r"\bsocial worker\b",
+)
+WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one message says, beyond its intent."""
+
+    role: Optional[str] = None
+    circumstances: tuple[str, ...] = ()
+    age: Optional[int] = None
+    other_language: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {"role": self.role, "circumstances": list(self.circumstances), "age": self.age,
+                "other_language": self.other_language}
+
+    @classmethod
+    def from_dict(cls, data: object) -> "Reading":
+        if not isinstance(data, dict):
+            return cls()
+        role = data.get("role") if data.get("role") in ROLES else None
+        found = [c for c in data.get("circumstances") or [] if c in CIRCUMSTANCES]
+        age = data.get("age") if isinstance(data.get("age"), int) else None
+        return cls(role, tuple(found), age, bool(data.get("other_language")))
+
+
+_ADULT_CHILD = re.compile(r"\b(son|daughter|child|kid)('?s)? (is|who is|aged|age) "
+                          r"(1[89]|[2-9]\d)\b|\b(adult|grown up|grown) (son|daughter|child|"
+                          r"children|kids)\b")
+_CHILDREN_WORDS = re.compile(r"\b(kids|children|baby|babies|toddler|little ones|newborn|"
+                             r"pregnan\w*|school run|nursery|kiddies)\b")
+
+
+def circumstances(normalised: str) -> list[str]:
+    found = [name for name, pattern in CIRCUMSTANCE_PATTERNS.items()
+             if pattern.search(normalised)]
+    if "children" in found and _ADULT_CHILD.search(normalised) \
+            and not _CHILDREN_WORDS.search(normalised):
+        found.remove("children")  # "my son is 24 and he pushes me": family, not children
+    return found
+
+
+def stated_age(normalised: str) -> Optional[int]:
+    match = _AGE.search(normalised)
+    if not match:
+        return None
+    value = int(next(v for v in match.groupdict().values() if v))
+    return value if 8 <= value <= 99 else None
+
+
+_CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
+         "mutual": _MUTUAL}
+_DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"
+                              r"this (chat|page|site|website|conversation)|erase|safe to use)\b")
+# Intents the model gives to short, everyday messages; with words that describe a situation
+# (a circumstance, or who is harming whom) the message is read as a situation instead.
+PROMOTABLE = {"bot_challenge", "device_safety", "find_service", "need_help", "affirm", "deny",
+              "greet", "goodbye", "thank", "nlu_fallback"}
+
+
+def cues(normalised: str) -> set[str]:
+    """Which role cues the words hold: own, defence, accused, victim, mutual."""
+    return {name for name, pattern in _CUES.items() if pattern.search(normalised)}
+
+
+def describes_situation(normalised: str, intent: Optional[str]) -> bool:
+    """True when a message the model read as `intent` (a PROMOTABLE one) describes a situation."""
+    who = cues(normalised) & {"own", "victim", "mutual", "accused"}
+    found = set(circumstances(normalised))
+    if intent == "device_safety":
+        return bool(who or found & {"tech", "stalking"}) \
+            and not _DEVICE_QUESTION.search(normalised)
+    if intent == "find_service":
+        return bool(who or found - {"safe_tonight"})
+    return bool(who or found)
+
+
+def role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional[str]:
+    """Who is writing, from the intent and the words; None for conversational intents."""
+    if intent not in SITUATION_INTENTS:
+        return None
+    found = cues(normalised)
+    defence, accused, victim_words = "defence" in found, "accused" in found, "victim" in found
+    if "mutual" in found and not defence and not accused:
+        return CLARIFY
+    if "own" in found and not defence and not accused:
+        return CLARIFY if victim_words else OWN
+    if intent == OWN:
+        return VICTIM if (defence or accused or victim_words) else CLARIFY
+    if age is not None and age < 18:
+        return YOUNG
+    if intent == YOUNG:
+        return VICTIM if age is not None else YOUNG
+    if intent not in (CONCERNED,) and age is None and _YOUNG.search(normalised):
+        return YOUNG
+    return ROLE_OF_INTENT.get(intent or "", VICTIM)
+
+
+def is_other_language(text: str, known_words: Iterable[str]) -> bool:
+    """True when the message reads as another language: mostly a non-Latin script, or three or
+    more words of which fewer than a third are known English words."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and sum(1 for c in letters if _LATIN.match(c)) < len(letters) / 2:
+        return True
+    words = WORD.findall(normalise(text))
+    if len(words) < 3:
+        return False
+    known = known_words if isinstance(known_words, (set, frozenset)) else set(known_words)
+    return sum(1 for w in words if w in known) < len(words) / 3
+
+
+def read(text: str, intent: Optional[str], known_words: Iterable[str] = ()) -> Reading:
+    """The reading of one message whose intent the model gave."""
+    words = normalise(text or "")
+    if known_words and is_other_language(text or "", known_words):
+        return Reading(other_language=True)
+    age = stated_age(words)
+    found = circumstances(words)
+    implied = SITUATION_INTENTS.get(intent or "")
+    if implied and implied not in found:
+        found.append(implied)
+    who = role(words, intent, age)
+    if who == YOUNG and "children" in found:
+        found.remove("children")  # a young person writing about their home: Childline covers it
+    ordered = tuple(c for c in CIRCUMSTANCES if c in found)
+    return Reading(who, ordered, age)
+
+
+# Circumstances that give no route to someone describing their own behaviour (they would
+# offer victim services to the person causing harm).
+_VICTIM_ONLY = {"male", "lgbt", "forced_marriage", "sexual_violence", "stalking",
+                "immigration", "safe_tonight", "money", "tech", "family"}
+MAX_ROUTES = 4  # specific routes in one answer: it must fit one phone screen
+
+
+def routes(reading: Reading, danger: bool = False) -> list[str]:
+    """Route labels in answer order: danger, who is writing, each circumstance, childline."""
+    out: list[str] = ["danger"] if danger else []
+    if reading.role is None:
+        return out
+    out.append(reading.role)
+    if reading.role == CLARIFY:
+        return out
+    wanted = [c for c in reading.circumstances
+              if not (reading.role == OWN and c in _VICTIM_ONLY)]
+    out.extend(wanted[:MAX_ROUTES])
+    if reading.role == YOUNG or (reading.age is not None and reading.age < 18):
+        out.append("childline")
+    return out

@@ -1,0 +1,157 @@
+"""Setting a safety word in one message ("my safety word is bluebell"), with real SQLite."""
+from __future__ import annotations
+
+import pytest
+
+from helpline import safety_words as sw
+
+
+@pytest.fixture
+def stores(tmp_path) -> dict[str, str]:
+    return {"db_url": f"sqlite:///{tmp_path / 'ours.db'}",
+            "tracker_url": f"sqlite:///{tmp_path / 'tracker.db'}"}
+
+
+ONE_MESSAGE = [
+    ("my safety word is bluebell", "bluebell"),
+    ("My Safety Word Is \"Bluebell\".", "bluebell"),
+    ("my safe word is 'copper kettle' thanks", "copper kettle"),
+    ("set my safe word to teacakes", "teacakes"),
+    ("Set my safe word to “teacakes” please!", "teacakes"),
+    ("can my safe word be kestrel", "kestrel"),
+    ("Could my safety word be kestrel?", "kestrel"),
+    ("safety word: bluebell", "bluebell"),
+    ("Safety word - blue umbrella", "blue umbrella"),
+    ("safeword = tango", "tango"),
+    ("make my safe word marmalade sky please", "marmalade sky"),
+    ("i want to set a safety word: bluebell", "bluebell"),
+    ("I'd like to set my safety word to kestrel, thank you", "kestrel"),
+    ("please can you change my safety word to otter", "otter"),
+    ("i want my safe word to be teacakes", "teacakes"),
+    ("my new safe word is 7788", "7788"),
+    ("my safety word’s bluebell", "bluebell"),
+    ("use bluebell as my safety word", "bluebell"),
+    ("make teacakes my safe word", "teacakes"),
+    ("set safety word   Bluebell", "bluebell"),
+    ("ＭＹ ＳＡＦＥＴＹ ＷＯＲＤ ＩＳ ＢＬＵＥＢＥＬＬ", "bluebell"),  # full-width letters
+]
+
+
+@pytest.mark.parametrize("message,word", ONE_MESSAGE)
+def test_one_message_forms_give_the_word(message: str, word: str) -> None:
+    assert sw.word_in_message(message) == word
+
+
+@pytest.mark.parametrize("message", [
+    "i want to set a safety word", "set my safe word please", "set my safe word to",
+    "I wanna change my safe word", "change my safety word because he saw it",
+    "set a safety word for me", "could i set a safety word?",
+])
+def test_a_request_without_a_word_asks_for_one(message: str) -> None:
+    assert sw.word_in_message(message) is sw.ASK_FOR_WORD
+
+
+@pytest.mark.parametrize("message", [
+    "my safe word is not working", "what is my safety word", "how do i set a safety word",
+    "safety word is a good idea", "safety word is what?", "my safe word's gone",
+    "i want a safe word", "he knows my safety word", "my safety word", "hello",
+    "set a safety word",  # the two-step command itself, handled as before
+    "", "   ", None, 42,
+])
+def test_other_messages_are_not_one_message_requests(message: object) -> None:
+    assert sw.word_in_message(message) is None
+
+
+def test_one_message_sets_the_word_and_it_erases(stores: dict[str, str]) -> None:
+    cid = "one-1"
+    reply = sw.screen_sync("rest", cid, "My safety word is \"Bluebell\" please", **stores)
+    assert reply is not None and not reply.erased
+    assert reply.replies[0]["text"].startswith("Your safety word is set")
+    assert "bluebell" not in reply.replies[0]["text"].lower()
+    current = sw.state(cid, stores["db_url"])
+    assert current.word_hash == sw.word_hash(cid, "bluebell") and not current.awaiting_word
+    assert sw.screen_sync("rest", cid, "hello", **stores) is None  # not waiting for a word
+    assert sw.screen_sync("rest", cid, " BLUEBELL ", **stores) == sw.Screened(
+        [{"text": sw.neutral_reply()}], erased=True)
+    assert sw.state(cid, stores["db_url"]) == sw.WordState()
+
+
+def test_a_new_word_in_one_message_replaces_the_old(stores: dict[str, str]) -> None:
+    sw.screen_sync("rest", "one-2", "safety word: bluebell", **stores)
+    sw.screen_sync("rest", "one-2", "set my safe word to teacakes", **stores)
+    assert not sw.is_safety_word("one-2", "bluebell", stores["db_url"])
+    assert sw.is_safety_word("one-2", "teacakes", stores["db_url"])
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("my safety word is STOP", sw.REFUSED_RESERVED.format(word="STOP")),
+    ("set my safe word to help please", sw.REFUSED_RESERVED.format(word="HELP")),
+    ("safety word: " + "x" * 41, sw.REFUSED_INVALID.format(max=sw.MAX_WORD_LENGTH)),
+    ("can my safe word be !!!?", None),  # no letters: not a request at all (goes to Rasa)
+    ("my safety word is exit", sw.REFUSED_EXIT.format(word="EXIT")),
+    ("make my safe word quick exit", sw.REFUSED_EXIT.format(word="QUICK EXIT")),
+])
+def test_problems_get_the_same_replies_as_the_two_step_way(
+        stores: dict[str, str], message: str, expected: str | None) -> None:
+    reply = sw.screen_sync("rest", "one-3", message, **stores)
+    if expected is None:
+        assert reply is None
+        return
+    assert reply == sw.Screened([{"text": expected}])
+    assert sw.state("one-3", stores["db_url"]).word_hash is None
+    # The two-step way refuses the same word with the same reply.
+    sw.screen_sync("rest", "one-4", "set a safety word", **stores)
+    word = sw.word_in_message(message)
+    if not sw.is_exit_word(word):  # an exit word on its own erases, as it always has
+        assert sw.screen_sync("rest", "one-4", word, **stores) == reply
+
+
+def test_exit_words_follow_the_configuration(stores: dict[str, str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINE_EXIT_WORDS", "pineapple")
+    assert sw.word_problem("exit") is None
+    assert "PINEAPPLE" in sw.word_problem("Pineapple")
+
+
+def test_one_message_answers_a_waiting_request(stores: dict[str, str]) -> None:
+    cid = "one-5"
+    assert sw.screen_sync("rest", cid, "set a safety word", **stores).replies[0]["text"] == \
+        sw.PROMPT
+    reply = sw.screen_sync("rest", cid, "my safe word is kestrel", **stores)
+    assert reply.replies[0]["text"].startswith("Your safety word is set")
+    assert sw.is_safety_word(cid, "kestrel", stores["db_url"])
+    assert not sw.is_safety_word(cid, "my safe word is kestrel", stores["db_url"])
+
+
+def test_a_request_without_a_word_starts_the_two_step_way(stores: dict[str, str]) -> None:
+    cid = "one-6"
+    assert sw.screen_sync("rest", cid, "i want to set a safety word", **stores) == sw.Screened(
+        [{"text": sw.PROMPT}])
+    assert sw.screen_sync("rest", cid, "Otter", **stores).replies[0]["text"].startswith(
+        "Your safety word is set")
+    assert sw.is_safety_word(cid, "otter", stores["db_url"])
+
+
+def test_the_word_is_stored_only_as_a_hash(stores: dict[str, str], tmp_path) -> None:
+    sw.screen_sync("rest", "one-7", "my safety word is zebracrossing", **stores)
+    assert b"zebracrossing" not in (tmp_path / "ours.db").read_bytes()
+
+
+def test_quotes_inside_the_word_are_kept_as_written(stores: dict[str, str]) -> None:
+    """Curly quotes around the word go; an apostrophe inside it stays as typed, so the word
+    sent later on its own matches."""
+    assert sw.word_in_message("my safety word is ‘o’malley’") == "o’malley"
+    sw.screen_sync("rest", "one-8", "set my safe word to “O’Malley”", **stores)
+    assert sw.is_safety_word("one-8", "O’Malley", stores["db_url"])
+
+
+@pytest.mark.parametrize("message", [
+    "my safe word is bluebell hes outside", "safety word: bluebell, he's got a knife",
+    "i want to change my safety word because he is coming back",
+])
+def test_a_request_that_also_shows_danger_goes_on_to_rasa(stores: dict[str, str],
+                                                          message: str) -> None:
+    """Rasa's first reply to danger is the 999 one; nothing is set or asked here."""
+    assert sw.word_in_message(message) is None
+    assert sw.screen_sync("rest", "one-9", message, **stores) is None
+    assert sw.state("one-9", stores["db_url"]) == sw.WordState()
