@@ -25,7 +25,7 @@ _WORDS = {
     "punchin": "punching", "kickin": "kicking", "chokin": "choking", "stranglin": "strangling",
     "attackin": "attacking", "hurtin": "hurting", "bangin": "banging", "breakin": "breaking",
     "nife": "knife", "knif": "knife", "kniffe": "knife", "nive": "knife", "knive": "knife",
-    "u": "you", "ur": "your", "r": "are", "n": "and", "b": "be", "pls": "please",
+    "rn": "right now", "u": "you", "ur": "your", "r": "are", "n": "and", "b": "be", "pls": "please",
     "plz": "please", "pleas": "please", "hlp": "help", "halp": "help", "hes'": "he is",
     "outsid": "outside", "outide": "outside", "ouside": "outside", "dwnstairs": "downstairs",
     "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband",
@@ -60,7 +60,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     ],
     "strangulation": [
         r"\b(strangl\w*|chok(e|ed|es|ing)|throttl\w*|suffocat\w*|smother\w*)\b",
-        r"\b(hands?|arms?|forearm|knee) (round|around|on|across|over) my (neck|throat|mouth)\b",
+        r"\b(hands?|arms?|forearm|knee) (round|around|on|across|over) (my|her|his|their) "
+        r"(neck|throat|mouth)\b", r"\bby (the|my|her|his) (throat|neck)\b",
         r"\b(cannot|could not) breathe\b", r"\bpinned me (down )?by (my|the) (neck|throat)\b",
     ],
     "weapons": [
@@ -70,7 +71,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     ],
     "danger_now": [
         rf"\b{_VIOLENT} {_VICTIM}\b",
-        rf"\b{_PERSON} (is|are) (here|outside|downstairs|upstairs|at the door|in the house|"
+        rf"\b{_PERSON} (is|are) (parked |sat |sitting |waiting |standing |hanging around )?(here|outside|downstairs|upstairs|at the door|in the house|"
         r"coming|coming back|back|on (his|her|their) way|banging|breaking|kicking|trying to get in|"
         r"smashing|forcing)\b",
         r"\b(breaking|kicking|banging|smashing|forcing) (in|down|on|at) (the|my|our) "
@@ -79,8 +80,9 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
         r"\bi am in danger\b",
         r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
-        r"\blocked (me|us) in\b", r"\block(s|ed)? me in (my|the|a) (room|house|flat|bedroom|"
-        r"bathroom|shed|car)\b",
+        r"\blocked (me|us|her|him|them) in\b", r"\block(s|ed)? (me|her|him|us|them) in "
+        r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
+        r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
         r"^\s*(sos|999|emergency)\W*$",
     ],
     "injury": [

@@ -53,13 +53,15 @@ _FAMILY = (r"(mum|mam|mom|mother|dad|father|step ?dad|step ?mum|step ?father|ste
            r"brothers?|sisters?|sons?|daughters?|step ?sons?|step ?daughters?|step ?brothers?|"
            r"step ?sisters?|uncles?|aunts?|aunties?|cousins?|nephews?|nieces?|grandsons?|"
            r"granddaughters?|in laws|in-laws|mother in law|father in law|brother in law|"
-           r"sister in law|family|carer|parents|nan|nani|dadi|grandad|grandma|grandparents|"
+           r"sister in law|son in law|daughter in law|family|carer|parents|nan|nani|dadi|grandad|"
+           r"grandma|grandparents|"
            r"(husband|wife|partner)s? (mum|dad|mother|father|brother|sister|family))")
 _HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*|chok\w*|"
          r"grab\w*|hurt\w*|beat\w*|batter\w*|threat\w*|control\w*|abus\w*|rap(e|es|ed|ing)|"
          r"scare\w*|frighten\w*|bull(y|ies|ied|ying)|shout\w* at|scream\w* at|yell\w* at|"
          r"insult\w*|belittl\w*|isolat\w*|track\w*|follow\w*|stalk\w*|smack\w*|throw\w* \w+ at|"
-         r"knock\w* me (about|around)|headbutt\w*|shout\w*|scream\w*|batter\w*|"
+         r"knock\w* me (about|around)|headbutt\w*|shout\w*|scream\w*|batter\w*|touch\w*|"
+         r"watch\w*|(threw|thrown|kicked|chucked) me out|treat\w* me like|"
          r"threw \w+ at|spit\w* (at|on)|bit|bites|bitten|pinch\w*|lock\w*|manipulat\w*|"
          r"gaslight\w*|humiliat\w*|terroris\w*|harass\w*|attack\w*|assault\w*)")
 
@@ -76,7 +78,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bmale (victim|here)\b", r"\bi am male\b", r"\bmen (get|can be|are) (abused|victims)",
         r"\b(bloke|lad|guy|man|dad|father|husband) here\b", r"\b(father|dad) of \w+\b",
         r"\b(\d+ ?(yr|yrs|year|years) old|i am \d+ and an?) (boy|lad|man|bloke|guy)\b",
-        r"\bcan a (man|bloke|guy|lad)\b",
+        r"\bcan a (man|bloke|guy|lad)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
+        r"\bi am (their|the kids|the childrens|the) dad\b", r"\bby another man\b",
         r"\b(his|my (son|brother|dad|father|friend|mate|grandson|nephew|uncle|cousin|husband)s?)"
         r"('?s)? (wife|girlfriend|partner|missus|boyfriend|husband|gf|bf|ex)\b.{0,40}\b"
         r"(him|he is|he has|his)\b",
@@ -93,7 +96,9 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bi am an? (man|lad|guy|bloke)\b.*\bmy (boyfriend|husband|fella)\b",
         r"\bmy (boyfriend|husband|fella)\b.*\bi am an? (man|lad|guy|bloke)\b",
         r"\bi am an? (woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
-        r"\bmy (girlfriend|wife)\b.*\bi am an? (woman|girl|lass)\b"),
+        r"\bmy (girlfriend|wife)\b.*\bi am an? (woman|girl|lass)\b",
+        r"\b(are|were|we are) both (women|men|girls|lads|guys)\b",
+        r"\b(woman|girl) (to|with|by) another woman\b", r"\bman (to|with|by) another man\b"),
     "forced_marriage": _any(
         r"\bforc\w* (me |him |her |them )?(to |into )?(marry|marriage|get married|a marriage)",
         r"\bmake (me|him|her) (marry|get married)\b", r"\bmarried off\b",
@@ -107,7 +112,12 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(a|the) wedding (planned|arranged|booked)\b", r"\bfor a wedding\b",
         r"\bengagement\b", r"\bshame (everyone|us|the family|my family|them)\b",
         r"\bpressur\w* (me |her |him )?(in)?to (marry|get married)\b",
-        r"\bmarried (me )?(at|when i was) (1[0-7]|\d)\b"),
+        r"\bmarried (me )?(at|when i was) (1[0-7]|\d)\b", r"\bnikah\b",
+        r"\b(do not|dont) want to (marry|get married)\b",
+        r"\b(sent|sending|taken|taking|take|send) (me|her|him) (to|back to) (pakistan|india|"
+        r"bangladesh|somalia|yemen|afghanistan|iraq|nigeria|abroad|back home)\b",
+        r"\b(getting|get|be|being) married (in|over|during) (the )?(summer|holidays?|half term)\b",
+        r"\bnot let me come back\b"),
     "sexual_violence": _any(
         r"\b(rape|raped|raping|rapist|rapes)\b",
         r"\bsexual(ly)? (assault\w*|abus\w*|violen\w*|harass\w*)\b",
@@ -122,7 +132,11 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bsexual (stuff|things)\b", r"\bunwanted (touching|sex)\b",
         r"\b(does|did|doing|do) (stuff|things) to me\b", r"\btouched me\b",
         r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
-        r"\bforces (her|me)\b(?! to (\w+ ){0,2}(work|leave|go|move|pay|give|stay))"),
+        r"\bforces (her|me)\b(?! to (\w+ ){0,2}(work|leave|go|move|pay|give|stay))",
+        r"\bpressur\w* (me|her|him) into (stuff|things|sex|it|doing)\b",
+        r"\bsaid yes (cos|because|coz) i was (scared|afraid|frightened)\b",
+        r"\b(assaulted|attacked|spiked) at a (party|club|night out|festival|gig)\b",
+        r"\b(keeps|kept|was) touching (her|him|my)\b"),
     "stalking": _any(
         r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
         r"\bkeeps? (turning|showing|popping) up\b", r"\b(turns|turned|turning|shows|showed) up "
@@ -138,7 +152,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(still|always) (finds|found) me\b", r"\balways knows where\b",
         r"\bfake (accounts?|profiles?|numbers?)\b", r"\bairtags?\b", r"\btracker\b",
         r"\bevery ?(time|where) i go\b.{0,40}\b(he|she|they) (is|are) (there|always)\b",
-        r"\bsits outside\b", r"\bput something on my (phone|car)\b"),
+        r"\bsits outside\b", r"\bput something on my (phone|car)\b",
+        r"\b(can )?watch(ing|es)? me\b", r"\bwatches who\b", r"\bkeeps? (coming|calling) round\b"),
     "children": _any(
         r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies)\b",
         r"\b(my|our) (little )?(son|daughter|boy|girl|boys|girls) (is|was|are|were|saw|heard|"
@@ -152,7 +167,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bhome office\b", r"\bleave to remain\b", r"\bresidence (permit|card)\b", r"\bbrp\b",
         r"\bpassport\b", r"\basylum\b", r"\bsettled status\b", r"\bsent back (home|to)\b",
         r"\b(my|no) papers\b", r"\bnot (a )?british\b", r"\bcitizenship\b",
-        r"\bsponsor\w*\b", r"\bspousal\b", r"\bresidency\b", r"\billegal(ly)? (here|in)\b"),
+        r"\bsponsor\w*\b", r"\bspousal\b", r"\bresidency\b", r"\billegal(ly)? (here|in)\b",
+        r"\b(do not|dont) have (any )?papers\b"),
     "safe_tonight": _any(
         r"\bnowhere (to go|to stay|to sleep|safe|else to go)\b",
         r"\bsomewhere (safe|to stay|to sleep|to go)\b", r"\bplace to (stay|sleep|go)\b",
@@ -163,7 +179,13 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"in my car|in the car|on the street|on a friends sofa)\b",
         r"\bemergency (housing|accommodation)\b", r"\bwhere (can|do|could|should) i (go|stay)\b",
         r"\b(leave|get out|go) tonight\b", r"\bcannot go (back )?home\b",
-        r"\bnot (going|go) back (home|there)\b"),
+        r"\bnot (going|go) back (home|there)\b",
+        r"\b(do not|dont|did not) know where to go\b", r"\bget out and (do not|dont) come back\b",
+        r"\btold me to (get out|leave)\b", r"\bwhere (can|could|should|do) (she|he|we|they) "
+        r"(go|stay)\b", r"\b(leave|get out)( \w+){0,3} tonight\b",
+        r"\b(need|needs|want) a bed\b", r"\bkicked out\b",
+        r"\b(threw|thrown|chucked|put) (all )?my (stuff|things|clothes|bags) out\b",
+        r"\b(sleeping|sleeps|slept) in (her|his|my|the|a) car\b"),
     "money": _any(
         r"\bmoney\b", r"\bwages?\b", r"\bsalary\b", r"\bpay ?slips?\b", r"\bpay ?packet\b",
         r"\bbank (card|account|cards|accounts)\b", r"\bbenefits\b", r"\buniversal credit\b",
@@ -175,10 +197,11 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpay for (food|nappies|anything|the shopping)\b", r"\bnappy money\b",
         r"\bstopped me working\b", r"\bnot (let|allow) me (work|get a job|have a job)\b",
         r"\breceipts?\b", r"\bbank (login|app|details)\b", r"\bspend\w* (all )?my\b",
-        r"\bpurse\b", r"\bwallet\b"),
+        r"\bpurse\b", r"\bwallet\b", r"\b(i|we) spend\b", r"\bspending\b",
+        r"\b(her|his|my|their) bank\b"),
     "tech": _any(
         r"\b(checks?|checking|goes through|went through|going through|reads?|reading|looks? "
-        r"through|monitors?|monitoring) my (phone|messages|texts|emails|whatsapp|facebook|"
+        r"through|monitors?|monitoring) (all )?my (phone|messages|texts|emails|whatsapp|facebook|"
         r"instagram|snapchat|socials|social media|laptop|search history|location)\b",
         r"\bpasswords?\b", r"\bpass ?codes?\b", r"\bmy pin\b", r"\blocation\b",
         r"\bfind my (phone|iphone|friends)\b", r"\blife ?360\b", r"\bsnap ?map\b",
@@ -193,7 +216,11 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(filmed|films|filming|videoed|recorded) me\b", r"\b(put|post|share)\w* it online\b",
         r"\b(smart (home|speaker|doorbell|meter)|alexa|hive app|ring app)\b",
         r"\bfrom (his|her) phone\b", r"\bput something on my (phone|car)\b",
-        r"\bshows? (him|her|them) where i am\b", r"\b(shares?|shared) (my )?location\b"),
+        r"\bshows? (him|her|them) where i am\b", r"\b(shares?|shared) (my )?location\b",
+        r"\b(checks?|checking|goes through|reads?|reading|monitors?) (her|his|their) (phone|"
+        r"messages|texts|emails|whatsapp|socials|location)\b", r"\bfake (accounts?|profiles?)\b",
+        r"\bhas my location\b", r"\bfacetime\b", r"\bring doorbell\b", r"\bipad\b",
+        r"\b(share|send|post|leak)\w* (the|my|her|his) (pics|photos|pictures|videos|nudes)\b"),
     "family": _any(
         rf"\bmy {_FAMILY}('?s)? (has |is |keeps |always |often |just )?{_HARM}",
         rf"\bmy {_FAMILY}('?s)? (takes|took|steals|stole|will not let|does not let|won't let|"
@@ -204,13 +231,22 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(by|from) my {_FAMILY}\b", r"\bmy (carer|care worker)\b",
         rf"\bmy {_FAMILY}\b.{{0,40}}\b{_HARM} me\b",
         rf"\bmy {_FAMILY} (are|have|keep|say|said|want|wants|threaten\w*) ",
+        rf"\bmy {_FAMILY}\b.{{0,20}}\b(did|does|do|doing) (stuff|things) to me\b",
+        r"\b(my )?(mum|mam|mom|dad)('?s)? (new )?(bf|boyfriend|partner|fella|girlfriend|gf|"
+        r"husband|wife)\b", r"\bcarer\b",
+        rf"\bmy {_FAMILY} (keeps|takes|took|steals|stole|has) (all )?my (wages|money|card|bank|"
+        r"passport|phone|benefits|pension)\b",
+        rf"\bmy {_FAMILY} (is|are|has been|gets) (violent|abusive|aggressive|horrible|nasty)\b",
+        r"\b(his|her) (mum|mam|mother|dad|father|family|brothers?|sisters?|parents)\b.{0,30}"
+        r"\b(control\w*|hit\w*|beat\w*|threat\w*|watch\w*|abus\w*|shout\w*|make|made|will not|"
+        r"won't|do not|does not)\b",
         r"\bmy family (are|is|keep|want|wants|will|have)\b", r"\bin laws\b",
         r"\bmother in law\b", r"\bfather in law\b"),
 }
 
 # Words that show the writer is describing their own harmful behaviour.
 _OWN = _any(
-    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|punched|slapped|"
+    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|punched|slapped|rape|raped|"
     r"pushed|shoved|kicked|strangled|choked|grabbed|hurt|scare|scared|frighten|frightened|"
     r"threaten|threatened|control|controlled|abuse|abused|bully|bullied|smacked|headbutted|"
     r"spat at|shout at|shouted at|scream at|screamed at|yell at|yelled at|lash out at|"
@@ -220,7 +256,7 @@ _OWN = _any(
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
     r"\bi (lash|lashed|kick|kicked) off\b", r"\bi (get|got) (so |really |too )?(angry|violent|"
     r"aggressive|jealous|nasty)\b",
-    r"\bi (think |know |worry |fear |feel like |might be |may be |am scared )?(i am|i might be|"
+    r"\b(i (think|know|worry|fear|feel like|am scared|reckon|guess) )?(i am|i might be|"
     r"i may be|i could be|i have been|i am being) (the |an |a )?(abuser|abusive|violent|"
     r"controlling|the problem|a monster|toxic|the bad one|a bully|like my dad)\b",
     rf"\b(she|he|they|my {_PARTNER}|my {_FAMILY}|my (kids|children)) (is|are|was|were|seems|"
@@ -241,7 +277,13 @@ _OWN = _any(
     r"whatsapps?|location|bank|card|every penny)",
     r"\bi (track|check|read|go through|went through) my \w+('?s)? (phone|messages|texts|"
     r"whatsapps?)\b", r"\bi control every penny\b",
-    r"\bi (keep|kept) (turning|showing) up\b", r"\bi (told|threatened) (her|him|my \w+) "
+    r"\bi (keep|kept) (turning|showing) up\b",
+    r"\bi (keep|kept) (messaging|texting|calling|ringing|following|watching|contacting)\b",
+    rf"\bi (pressure|pressured|force|forced|make|made) (her|him|my {_PARTNER}) (into|to|have)\b",
+    r"\bi (picked up|grabbed|got|pulled|held|waved) (a|the|my) (knife|weapon|hammer|bat|gun)\b",
+    r"\bi (put|had) my hands? (round|around|on) (her|his|their) (neck|throat)\b",
+    rf"\bi (grab|grabbed|slap|push|shove|kick|punch|pinch) (her|him|my {_PARTNER})('?s)?\b",
+    r"\b(she|he) (says|said|told me|reckons) i (rape|raped|assault\w*|hit|hurt|abuse|scare)\b", r"\bi (told|threatened) (her|him|my \w+) "
     r"(i would|id|i will|i would) (out|hurt|kill|leave|take)\b",
 )
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
@@ -253,23 +295,55 @@ _DEFENCE = _any(
 )
 _ACCUSED = re.compile(
     r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
-    r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying) "
+    r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying|thinking|"
+    r"believe|believes|convinced) "
     r"(that )?(me|i|i am|to me|me that|everyone|people|the police|them)?\b.{0,40}\b(abuser|"
-    r"abusive|violent|the problem|my fault|crazy|mad|psycho|aggressive|the violent one)")
+    r"abusive|violent|the problem|my fault|crazy|mad|psycho|aggressive|the violent one|"
+    r"the bad one|the bad guy|a monster|toxic|controlling|a bully)")
 _VICTIM = _any(
     rf"\b{_HARM} me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
-    r"\begg ?shells\b", r"\b(he|she|they) (makes?|made) me\b", r"\bto me\b.{0,20}\b(hit|hurt)",
+    r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b", r"\bto me\b.{0,20}\b(hit|hurt)",
+    rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
+    rf"my {_PARTNER})\b",
+    r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
+    r"\b(will not|does not|never|did not) let me\b", r"\b(violent|abusive|horrible|nasty) "
+    r"(to|towards) me\b",
+)
+# Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
+_THIRD = _any(
+    r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|ex|missus|"
+    r"dad|father|stepdad|family|brothers?|parents|uncle)\b",
+    r"\b(next door|neighbours?)\b",
+    r"\bmy (friend|mate|bestie|sister|sis|brother|cousin|daughter|son|niece|nephew|colleague|"
+    r"neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad|lad|girl)('?s|s) "
+    r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b",
+    r"\b(pupil|student|resident|client|patient|a year \d+|a (\d+|girl|lad|woman|man|lady)"
+    r"( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
+    rf"\b{_HARM} (her|him)\b", r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
+    r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
+    r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
+    r"\b(says|said) (she|he) fell\b", r"\bworried about (my|her|him|a)\b",
+    r"\bmy (friend|mate|bestie|best friend|sister|sis|brother|cousin|daughter|son|niece|nephew|"
+    r"colleague|coworker|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad)"
+    r"('?s)?\b.{0,40}\b(is being|has been|was being|keeps being|being|is getting|gets|got) "
+    r"(forced|pressured|hit|abused|beaten|controlled|raped|stalked|threatened|hurt|attacked|"
+    r"married)",
 )
 _MUTUAL = _any(
-    r"\b(each other|one another)\b",
+    r"\b(each others?|one another)\b", r"\bbetween us\b", r"\bboth (end|ended) up\b",
+    r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
+    r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
+    r"first\b",
     r"\bboth of us\b", r"\b(on|from) both sides\b", r"\bwe both\b", r"\bboth (been )?"
     r"arrested\b", r"\barrested (us both|both of us)\b",
     r"\b(we|us) (fight|row|argue|kick off|get physical|go at it)\b.{0,30}\b(both|each)\b",
-    r"\bas bad as each other\b", r"\bboth (as bad|abusive|toxic|violent|to blame|hit|hurt)\b",
+    r"\bas bad as each other\b", r"\b(violence|violent|abuse|abusive) in (my|our|the) "
+    r"relationship\b", r"\bboth (as bad|abusive|toxic|violent|to blame)\b",
     r"\b(it is|its) (mutual|both of us)\b", r"\bwe are both (abusive|toxic|violent|as bad)\b",
     r"\bwe both (hit|get physical|lash out|kick off|go for)\b",
 )
 _AGE = _any(
+    r"\b(i am an? \w+|\w+ here) ?,? ?(?P<a4>\d{1,2})\b(?! ?(weeks?|months?|kids?|children|%))",
     r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(i am|aged|age|im) (?P<a1>\d{1,2})\b"
     r"(?! (years? old )?(weeks?|months?|kids?|children|times?|minutes?|hours?|days?|%|miles?|"
     r"stone|pounds?|kg))",
@@ -280,10 +354,12 @@ _AGE = _any(
 )
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
-    r"seven|eight|nine|ten|eleven)\b", r"\b(my )?teachers?\b", r"\bgcses?\b",
+    r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
     r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (boyfriend|new boyfriend|partner|new "
     r"partner|fella|girlfriend|bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
-    r"\bmy parents\b", r"\bgrounded\b", r"\bsocial worker\b",
+    r"\bgrounded\b",
+    r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|beats|"
+    r"screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|dad|step ?dad)\b",
 )
 WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
@@ -297,10 +373,11 @@ class Reading:
     circumstances: tuple[str, ...] = ()
     age: Optional[int] = None
     other_language: bool = False
+    maybe_young: bool = False  # the model thought a young person wrote it; the words didn't say
 
     def as_dict(self) -> dict[str, object]:
         return {"role": self.role, "circumstances": list(self.circumstances), "age": self.age,
-                "other_language": self.other_language}
+                "other_language": self.other_language, "maybe_young": self.maybe_young}
 
     @classmethod
     def from_dict(cls, data: object) -> "Reading":
@@ -309,7 +386,8 @@ class Reading:
         role = data.get("role") if data.get("role") in ROLES else None
         found = [c for c in data.get("circumstances") or [] if c in CIRCUMSTANCES]
         age = data.get("age") if isinstance(data.get("age"), int) else None
-        return cls(role, tuple(found), age, bool(data.get("other_language")))
+        return cls(role, tuple(found), age, bool(data.get("other_language")),
+                   bool(data.get("maybe_young")))
 
 
 _ADULT_CHILD = re.compile(r"\b(son|daughter|child|kid)('?s)? (is|who is|aged|age) "
@@ -337,9 +415,10 @@ def stated_age(normalised: str) -> Optional[int]:
 
 
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
-         "mutual": _MUTUAL}
+         "mutual": _MUTUAL, "third": _THIRD}
 _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"
-                              r"this (chat|page|site|website|conversation)|erase|safe to use)\b")
+                              r"this (chat|page|site|website|conversation)|erase|safe to use|"
+                              r"show up|find out|notice|trace|see (this|that|it|what))\b")
 # Intents the model gives to short, everyday messages; with words that describe a situation
 # (a circumstance, or who is harming whom) the message is read as a situation instead.
 PROMOTABLE = {"bot_challenge", "device_safety", "find_service", "need_help", "affirm", "deny",
@@ -369,7 +448,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional
         return None
     found = cues(normalised)
     defence, accused, victim_words = "defence" in found, "accused" in found, "victim" in found
-    if "mutual" in found and not defence and not accused:
+    if "mutual" in found and not defence and not (accused and victim_words):
         return CLARIFY
     if "own" in found and not defence and not accused:
         return CLARIFY if victim_words else OWN
@@ -377,10 +456,14 @@ def role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional
         return VICTIM if (defence or accused or victim_words) else CLARIFY
     if age is not None and age < 18:
         return YOUNG
-    if intent == YOUNG:
-        return VICTIM if age is not None else YOUNG
-    if intent not in (CONCERNED,) and age is None and _YOUNG.search(normalised):
+    if age is None and intent != CONCERNED and _YOUNG.search(normalised):
         return YOUNG
+    if intent == YOUNG:
+        return VICTIM  # the model alone is not enough: childline is added (see routes)
+    if intent != YOUNG and "third" in found and not victim_words:
+        return CONCERNED
+    if intent == CONCERNED and victim_words:
+        return VICTIM
     return ROLE_OF_INTENT.get(intent or "", VICTIM)
 
 
@@ -407,11 +490,13 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = ()) -> R
     implied = SITUATION_INTENTS.get(intent or "")
     if implied and implied not in found:
         found.append(implied)
+    if "forced_marriage" in found and "family" not in found:
+        found.append("family")  # forced marriage and "honour" abuse come from the family
     who = role(words, intent, age)
     if who == YOUNG and "children" in found:
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
-    return Reading(who, ordered, age)
+    return Reading(who, ordered, age, maybe_young=intent == YOUNG and who != YOUNG and age is None)
 
 
 # Circumstances that give no route to someone describing their own behaviour (they would
@@ -432,6 +517,7 @@ def routes(reading: Reading, danger: bool = False) -> list[str]:
     wanted = [c for c in reading.circumstances
               if not (reading.role == OWN and c in _VICTIM_ONLY)]
     out.extend(wanted[:MAX_ROUTES])
-    if reading.role == YOUNG or (reading.age is not None and reading.age < 18):
+    if reading.role == YOUNG or reading.maybe_young or (reading.age is not None
+                                                        and reading.age < 18):
         out.append("childline")
     return out

@@ -119,6 +119,7 @@ async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", action="store_true", help="print every wrong message")
+    parser.add_argument("--all", action="store_true", help="include the test half")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     import structlog  # Rasa logs each parsed text at debug level through structlog
@@ -151,7 +152,7 @@ def main() -> int:
         didnt += produced == [DIDNT_UNDERSTAND]
         for harm in verdict["harms"]:
             harms[harm] += 1
-            if dev:
+            if dev or args.all:
                 harm_examples.append(f"{harm}: {item['text']!r} -> {produced}")
         got = set(produced) - {"childline"}
         for label in set(expected) | got:
@@ -161,7 +162,7 @@ def main() -> int:
                 false_pos[label] += 1
             else:
                 false_neg[label] += 1
-        if not verdict["right"] and dev:
+        if not verdict["right"] and (dev or args.all):
             wrong.append(f"{item['text']!r}\n    expected {expected}, got {produced}")
 
     total = len(items)
