@@ -47,6 +47,15 @@ SITUATION_INTENTS = {
 }
 ROLE_OF_INTENT = {"concerned_other": CONCERNED, "own_behaviour": OWN, "young_person": YOUNG}
 
+_OWN_VERBS = (r"hit|hits|slap\w*|push|pushed|shove\w*|grab\w*|punch\w*|kick\w*|chok\w*|"
+              r"strangl\w*|scare|scared|frighten\w*|threaten\w*|control\w*|"
+              r"track\w*|monitor\w*|isolat\w*|forbid|forbade|insult\w*|belittl\w*|"
+              r"intimidat\w*|pressur\w*|force|forced|humiliat\w*|bull(y|ied)|manipulat\w*|"
+              r"gaslight\w*|guilt trip\w*|follow\w*|stalk\w*|spy on|spied on|lock|locked|hurt|"
+              r"abuse|abused|rape|raped|assault\w*|smack\w*|headbutt\w*|spit at|spat at|"
+              r"belt\w*|swear at|swore at|shout at|shouted at|scream at|screamed at|yell at|"
+              r"yelled at|go for|went for|lash out at|lashed out at|take it out on|took it out on|"
+              r"restrict\w*|put down|accuse\w*|blame\w*")
 _PARTNER = (r"(partner|husband|wife|boyfriend|girlfriend|fiance|fiancee|ex|fella|missus|mrs|"
             r"other half|oh|dh|hubby|spouse|man|bloke|lad|girl|woman|bird)")
 _FAMILY = (r"(mum|mam|mom|mother|dad|father|step ?dad|step ?mum|step ?father|step ?mother|"
@@ -155,7 +164,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bsits outside\b", r"\bput something on my (phone|car)\b",
         r"\b(can )?watch(ing|es)? me\b", r"\bwatches who\b", r"\bkeeps? (coming|calling) round\b"),
     "children": _any(
-        r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies)\b",
+        r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies|"
+        r"nappy|nappies|pram|buggy|formula milk)\b",
         r"\b(my|our) (little )?(son|daughter|boy|girl|boys|girls) (is|was|are|were|saw|heard|"
         r"watched|hides|cries|cried|only|aged)\b",
         r"\b(my|our) (son|daughter) \(?\d",
@@ -253,11 +263,31 @@ _OWN = _any(
     r"lashed out at|go for|went for|put my hands on|raised my hand to|"
     r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
     rf"(her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|children))\b",
+    rf"\bi (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|"
+    r"children))\b",
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
+    r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
+    r"\b(anger|temper|rage) (issues|problems?)\b", r"\bshort fuse\b",
+    r"\bam i (being )?(\w+ly )?(abusive|the abuser|an abuser|controlling|toxic|violent|too "
+    r"jealous|possessive)\b",
+    rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
+    r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
+    r"\bi (make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show)\b",
+    r"\bi (stop|stopped) (her|him|them|my \w+) (from|going|seeing|having|working|leaving)\b",
+    r"\bi (lock|locked) (her|him|them|my \w+) in\b",
+    r"\bi (get|got|become|became|am|was|can be|can get) (so |really |too |very )?(angry|jealous|"
+    r"violent|nasty|aggressive|possessive|controlling|abusive|rough|scary)\b",
+    r"\b(police|court|judge|social services)\b.{0,40}\b(arrested|charged|cautioned|ordered|"
+    r"told) me\b", r"\bi (was|got|have been) (arrested|charged|cautioned)\b",
+    r"\b(course|programme|program|group|help) for (men|blokes|guys|lads|people|women) who\b",
+    r"\b(i do not|i dont|do not|dont) want to (be|become|turn into) (like|that|abusive|my dad|"
+    r"a monster|him|her)\b",
+    r"\b(left|leaving|moved out|took the kids)\b.{0,30}\b(because of|cos of|coz of) (me|my)\b",
     r"\bi (lash|lashed|kick|kicked) off\b", r"\bi (get|got) (so |really |too )?(angry|violent|"
     r"aggressive|jealous|nasty)\b",
     r"\b(i (think|know|worry|fear|feel like|am scared|reckon|guess) )?(i am|i might be|"
-    r"i may be|i could be|i have been|i am being) (the |an |a )?(abuser|abusive|violent|"
+    r"i may be|i could be|i have been|i am being) (too |so |really |very |quite |a bit |a "
+    r"little |the |an |a )?(\w+ly )?(abuser|abusive|violent|"
     r"controlling|the problem|a monster|toxic|the bad one|a bully|like my dad)\b",
     rf"\b(she|he|they|my {_PARTNER}|my {_FAMILY}|my (kids|children)) (is|are|was|were|seems|"
     r"seem|looks|gets|get|has been|have been) (scared|afraid|frightened|terrified|wary) of me\b",
@@ -292,6 +322,7 @@ _DEFENCE = _any(
     r"screamed|fought|fight|swore|went) (him |her |them )?back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
     r"\bget (him|her|them) off me\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
+    r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
 _ACCUSED = re.compile(
     r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
@@ -319,7 +350,7 @@ _THIRD = _any(
     r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b",
     r"\b(pupil|student|resident|client|patient|a year \d+|a (\d+|girl|lad|woman|man|lady)"
     r"( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
-    rf"\b{_HARM} (her|him)\b", r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
+    rf"(?<!\bi )\b{_HARM} (her|him)\b", r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
     r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
     r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
     r"\b(says|said) (she|he) fell\b", r"\bworried about (my|her|him|a)\b",
@@ -393,7 +424,7 @@ class Reading:
 _ADULT_CHILD = re.compile(r"\b(son|daughter|child|kid)('?s)? (is|who is|aged|age) "
                           r"(1[89]|[2-9]\d)\b|\b(adult|grown up|grown) (son|daughter|child|"
                           r"children|kids)\b")
-_CHILDREN_WORDS = re.compile(r"\b(kids|children|baby|babies|toddler|little ones|newborn|"
+_CHILDREN_WORDS = re.compile(r"\b(kids|children|baby|babies|toddler|little ones|newborn|nappy|"
                              r"pregnan\w*|school run|nursery|kiddies)\b")
 
 
@@ -442,8 +473,26 @@ def describes_situation(normalised: str, intent: Optional[str]) -> bool:
     return bool(who or found)
 
 
-def role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional[str]:
-    """Who is writing, from the intent and the words; None for conversational intents."""
+OWN_DOUBT = 0.1  # the model's own_behaviour probability above which a "victim" reading asks
+YOUNG_DOUBT = 0.2  # the model's young_person probability above which Childline is added
+
+
+def role(normalised: str, intent: Optional[str], age: Optional[int],
+         own_confidence: float = 0.0) -> Optional[str]:
+    """Who is writing, from the intent and the words; None for conversational intents.
+
+    A victim reading with no words of harm done to the writer, while the model gives
+    own_behaviour a real chance, becomes a question: reassuring someone who harms is as wrong
+    as sending a victim to the perpetrator line.
+    """
+    found_role = _role(normalised, intent, age)
+    if found_role in (VICTIM, YOUNG) and own_confidence >= OWN_DOUBT \
+            and not cues(normalised) & {"victim", "defence", "accused", "third"}:
+        return CLARIFY
+    return found_role
+
+
+def _role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional[str]:
     if intent not in SITUATION_INTENTS:
         return None
     found = cues(normalised)
@@ -453,7 +502,9 @@ def role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional
     if "own" in found and not defence and not accused:
         return CLARIFY if victim_words else OWN
     if intent == OWN:
-        return VICTIM if (defence or accused or victim_words) else CLARIFY
+        return VICTIM if (defence or victim_words) else CLARIFY
+    if accused and not defence and not victim_words:
+        return CLARIFY  # "she says i'm abusive": ask rather than reassure or accuse
     if age is not None and age < 18:
         return YOUNG
     if age is None and intent != CONCERNED and _YOUNG.search(normalised):
@@ -480,8 +531,10 @@ def is_other_language(text: str, known_words: Iterable[str]) -> bool:
     return sum(1 for w in words if w in known) < len(words) / 3
 
 
-def read(text: str, intent: Optional[str], known_words: Iterable[str] = ()) -> Reading:
-    """The reading of one message whose intent the model gave."""
+def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
+         confidences: Optional[dict[str, float]] = None) -> Reading:
+    """The reading of one message whose intent the model gave (with its confidences)."""
+    confidences = confidences or {}
     words = normalise(text or "")
     if known_words and is_other_language(text or "", known_words):
         return Reading(other_language=True)
@@ -492,11 +545,13 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = ()) -> R
         found.append(implied)
     if "forced_marriage" in found and "family" not in found:
         found.append("family")  # forced marriage and "honour" abuse come from the family
-    who = role(words, intent, age)
+    who = role(words, intent, age, confidences.get(OWN, 0.0))
     if who == YOUNG and "children" in found:
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
-    return Reading(who, ordered, age, maybe_young=intent == YOUNG and who != YOUNG and age is None)
+    maybe_young = (intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT) \
+        and who != YOUNG and age is None
+    return Reading(who, ordered, age, maybe_young=maybe_young)
 
 
 # Circumstances that give no route to someone describing their own behaviour (they would

@@ -16,9 +16,9 @@ Harmful routes are counted apart: a victim given the perpetrator route, a perpet
 reassured as a victim, danger without 999, a child without Childline, a place named but no
 local services.
 
-Rules and data are tuned by looking only at the "dev" half (even positions; `--show` prints
-its wrong answers). The "test" half (odd positions) is never printed: its figure shows how far
-the dev figure flatters.
+Two sets, written by two people who never saw the training data: the dev set, whose wrong
+answers were read while writing the reader's patterns (`--show` prints them), and the test
+set, written later and never printed or looked at. The test figure is the honest one.
 
 Run with `make evaluate`. Exits non-zero below the floors (route accuracy, harmful routes).
 """
@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-MESSAGES = ROOT / "tests" / "evaluation" / "messages.yml"
+SETS = {"dev": ROOT / "tests" / "evaluation" / "messages.yml",
+        "test": ROOT / "tests" / "evaluation" / "holdout.yml"}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
 # Floors that `make test` enforces. Raise them as the figures improve; never lower them.
@@ -54,6 +55,8 @@ ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safet
 VICTIM_ONLY = {"male", "lgbt", "forced_marriage", "sexual_violence", "stalking",
                "immigration", "safe_tonight", "money", "tech", "family", "children"}
 DIDNT_UNDERSTAND = "didnt_understand"
+HARMS = ("victim given the perpetrator route", "perpetrator reassured as a victim",
+         "danger without 999", "child without Childline", "place named, no local services")
 
 
 def produced_routes(parse: dict[str, Any], text: str, places: Any) -> list[str]:
@@ -116,10 +119,56 @@ async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(text) for text in texts]
 
 
+def score(items: list[dict[str, Any]], parses: list[dict[str, Any]], places: Any
+          ) -> dict[str, Any]:
+    """Accuracy, harms, per-label counts and wrong answers for one set of messages."""
+    result: dict[str, Any] = {"total": len(items), "right": 0, "didnt": 0, "harms": Counter(),
+                              "harm_examples": [], "wrong": [], "tp": Counter(),
+                              "fp": Counter(), "fn": Counter()}
+    for item, parse in zip(items, parses):
+        expected = list(item["routes"])
+        produced = produced_routes(parse, item["text"], places)
+        verdict = judge(expected, produced)
+        result["right"] += verdict["right"]
+        result["didnt"] += produced == [DIDNT_UNDERSTAND]
+        for harm in verdict["harms"]:
+            result["harms"][harm] += 1
+            result["harm_examples"].append(f"{harm}: {item['text']!r} -> {produced}")
+        got = set(produced) - {"childline"}
+        for label in set(expected) | got:
+            key = "tp" if label in expected and label in got else "fp" if label in got else "fn"
+            result[key][label] += 1
+        if not verdict["right"]:
+            result["wrong"].append(f"{item['text']!r}\n    expected {expected}, got {produced}")
+    return result
+
+
+def section(name: str, result: dict[str, Any]) -> list[str]:
+    total, right = result["total"], result["right"]
+    harms = result["harms"]
+    lines = [
+        f"## {name}", "",
+        f"- route accuracy: **{right / total:.1%}** ({right}/{total})",
+        f"- harmful routes: **{sum(harms.values())}**",
+        f"- \"didn't understand\": **{result['didnt'] / total:.1%}** ({result['didnt']})",
+        "", "| harm | count |", "| --- | --- |",
+    ]
+    lines += [f"| {harm} | {harms[harm]} |" for harm in HARMS]
+    labels = sorted(set(result["tp"]) | set(result["fn"]),
+                    key=lambda x: (x not in ROLES, x not in ACTS, x))
+    lines += ["", "| label | messages | precision | recall |", "| --- | --- | --- | --- |"]
+    for label in labels:
+        tp, fp, fn = result["tp"][label], result["fp"][label], result["fn"][label]
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        lines.append(f"| {label} | {tp + fn} | {precision:.2f} | {recall:.2f} |")
+    return lines + [""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--show", action="store_true", help="print every wrong message")
-    parser.add_argument("--all", action="store_true", help="include the test half")
+    parser.add_argument("--show", action="store_true",
+                        help="print the dev set's wrong answers (never the test set's)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     import structlog  # Rasa logs each parsed text at debug level through structlog
@@ -128,92 +177,36 @@ def main() -> int:
     from helpline import settings
     from helpline.directory.live import LiveDirectory
 
-    items = yaml.safe_load(MESSAGES.read_text())["messages"]
-    texts = [item["text"] for item in items]
-    parses = asyncio.run(parse_all(texts))
     places = LiveDirectory(settings.directory_dir()).get().places
-
-    right = 0
-    harms: Counter[str] = Counter()
-    harm_examples: list[str] = []
-    true_pos: Counter[str] = Counter()
-    false_pos: Counter[str] = Counter()
-    false_neg: Counter[str] = Counter()
-    didnt = 0
-    wrong: list[str] = []
-    half_right = Counter()
-    for index, (item, parse) in enumerate(zip(items, parses)):
-        dev = index % 2 == 0
-        expected = list(item["routes"])
-        produced = produced_routes(parse, item["text"], places)
-        verdict = judge(expected, produced)
-        right += verdict["right"]
-        half_right["dev" if dev else "test"] += verdict["right"]
-        didnt += produced == [DIDNT_UNDERSTAND]
-        for harm in verdict["harms"]:
-            harms[harm] += 1
-            if dev or args.all:
-                harm_examples.append(f"{harm}: {item['text']!r} -> {produced}")
-        got = set(produced) - {"childline"}
-        for label in set(expected) | got:
-            if label in expected and label in got:
-                true_pos[label] += 1
-            elif label in got:
-                false_pos[label] += 1
-            else:
-                false_neg[label] += 1
-        if not verdict["right"] and (dev or args.all):
-            wrong.append(f"{item['text']!r}\n    expected {expected}, got {produced}")
-
-    total = len(items)
-    dev_total = (total + 1) // 2
-    accuracy = right / total
-    harm_total = sum(harms.values())
-    labels = sorted(set(true_pos) | set(false_neg),
-                    key=lambda x: (x not in ROLES, x not in ACTS, x))
+    sets = {name: yaml.safe_load(path.read_text())["messages"] for name, path in SETS.items()}
+    texts = [item["text"] for items in sets.values() for item in items]
+    parses = iter(asyncio.run(parse_all(texts)))
+    results = {name: score(items, [next(parses) for _ in items], places)
+               for name, items in sets.items()}
+    dev, test = results["dev"], results["test"]
     lines = [
-        "# Route evaluation on held-out messages",
-        "",
+        "# Route evaluation on held-out messages", "",
         "Command: `make evaluate` (scripts/evaluate.py; its docstring says how messages are "
-        "judged).",
-        f"Messages: {total} in tests/evaluation/messages.yml, written apart from the training "
-        "data and never trained on.",
-        "",
-        f"Measured {datetime.date.today().isoformat()}:",
-        "",
-        f"- route accuracy: **{accuracy:.1%}** ({right}/{total}); floor {FLOOR_ACCURACY:.0%}, "
-        "target 95%",
-        f"- on the dev half (looked at while tuning): {half_right['dev'] / dev_total:.1%}; on "
-        f"the test half (never looked at): {half_right['test'] / (total - dev_total):.1%}",
-        f"- harmful routes: **{harm_total}**; floor {FLOOR_HARM}, target 0",
-        f"- \"didn't understand\": **{didnt / total:.1%}** ({didnt}); target at most 3%",
-        "",
-        "## Harm table",
-        "",
-        "| harm | count |",
-        "| --- | --- |",
+        "judged). Neither set is ever trained on.", "",
+        f"- **test** set, tests/evaluation/holdout.yml ({test['total']} messages): never "
+        "looked at while building; the honest figure.",
+        f"- **dev** set, tests/evaluation/messages.yml ({dev['total']} messages): its wrong "
+        "answers were read while writing the reader's patterns, so it flatters.", "",
+        f"Measured {datetime.date.today().isoformat()}. Targets: route accuracy 95%, harmful "
+        f"routes 0, \"didn't understand\" at most 3%. `make test` fails below route accuracy "
+        f"{FLOOR_ACCURACY:.0%} or above {FLOOR_HARM} harmful routes on either set.", "",
     ]
-    for harm in ("victim given the perpetrator route", "perpetrator reassured as a victim",
-                 "danger without 999", "child without Childline",
-                 "place named, no local services"):
-        lines.append(f"| {harm} | {harms[harm]} |")
-    lines += ["", "## Precision and recall by label", "",
-              "| label | messages | precision | recall |", "| --- | --- | --- | --- |"]
-    for label in labels:
-        tp, fp, fn = true_pos[label], false_pos[label], false_neg[label]
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        lines.append(f"| {label} | {tp + fn} | {precision:.2f} | {recall:.2f} |")
-    lines.append("")
+    lines += section("Test set (never looked at)", test) + section("Dev set", dev)
     DOC.write_text("\n".join(lines))
     print("\n".join(lines))
-    if harm_examples:
-        print("Harmful routes (dev half):\n  " + "\n  ".join(harm_examples))
     if args.show:
-        print("Wrong (dev half):\n  " + "\n  ".join(wrong))
-    ok = accuracy >= FLOOR_ACCURACY and harm_total <= FLOOR_HARM
-    print(f"{'PASS' if ok else 'FAIL'}: accuracy {accuracy:.1%} (floor {FLOOR_ACCURACY:.0%}), "
-          f"harmful routes {harm_total} (floor {FLOOR_HARM})")
+        print("Harmful routes (dev):\n  " + "\n  ".join(dev["harm_examples"]))
+        print("Wrong (dev):\n  " + "\n  ".join(dev["wrong"]))
+    ok = all(r["right"] / r["total"] >= FLOOR_ACCURACY and sum(r["harms"].values()) <= FLOOR_HARM
+             for r in results.values())
+    print(f"{'PASS' if ok else 'FAIL'}: test {test['right'] / test['total']:.1%}, "
+          f"{sum(test['harms'].values())} harmful; dev {dev['right'] / dev['total']:.1%}, "
+          f"{sum(dev['harms'].values())} harmful (floors {FLOOR_ACCURACY:.0%}, {FLOOR_HARM})")
     return 0 if ok else 1
 
 

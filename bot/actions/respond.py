@@ -33,14 +33,14 @@ from helpline.understanding import (CLARIFY, CONCERNED, OWN, YOUNG, Reading, rou
 log = logging.getLogger(__name__)
 
 PARTS = {
-    "first_contact": "I'm an automated assistant, not a person and not the police. If someone "
-                     "might see this screen, type exit to end and erase the chat.",
+    "first_contact": "I'm an automated assistant, not a person or the police. Type exit at any "
+                     "time to end and erase this chat.",
     "victim": "What you describe is not OK, and it is not your fault.",
     "young_person": "Thank you for telling me. What is happening is not your fault, and you "
                     "deserve to be safe.",
-    "concerned_other": "It's good that you're looking out for them. Listen and believe them, "
-                       "talk when they're alone and safe, don't confront the person harming "
-                       "them, and let them make their own choices.",
+    "concerned_other": "It's good you're looking out for them. Listen and believe them, talk "
+                       "when they're alone, don't confront the person harming them, and let "
+                       "them choose.",
     "own_behaviour": "Thank you for being honest about this. Change is possible. The Respect "
                      "Phoneline is confidential and non-judgemental, for anyone worried about "
                      "how they treat a partner or family member: {respect-phoneline}.",
@@ -48,10 +48,10 @@ PARTS = {
     "lgbt": "Galop, the National LGBT+ Domestic Abuse Helpline: {galop-helpline}.",
     "forced_marriage": "No one can force anyone to marry, and honour is never an excuse for "
                        "abuse. Karma Nirvana: {karma-nirvana-helpline}.",
-    "sexual_violence": "Rape Crisis 24/7 Support Line, whether it was recent or long ago, and "
-                       "whether or not it is reported: {rape-crisis-support-line}.",
-    "stalking": "Stalking is a crime: keep a record of each incident if it's safe to. "
-                "National Stalking Helpline: {national-stalking-helpline}.",
+    "sexual_violence": "Rape Crisis 24/7 Support Line, whether it was recent or long ago: "
+                       "{rape-crisis-support-line}.",
+    "stalking": "Stalking is a crime; keep a record if it's safe to. National Stalking "
+                "Helpline: {national-stalking-helpline}.",
     "children": "Children who see or hear abuse are victims too. Childline is there for "
                 "them, free: {childline}.",
     "immigration": "Help is there whatever your immigration status. On a partner or spouse "
@@ -216,7 +216,10 @@ class ActionRespond(Action):
                     [SlotSet("place", place.name)], [])
         area = loaded.directory.areas[place.area_id]
         result = search(loaded.directory, area.id, need, person, now)
-        local = [h for h in result.hits if h.tier != "national"][:LOCAL_SERVICES]
+        # Local first; of those, services a person can contact themselves first.
+        local = sorted((h for h in result.hits if h.tier != "national"),
+                       key=lambda h: h.service.referral_only or not h.service.phones
+                       )[:LOCAL_SERVICES]
         lines = [f"Near {place.name} ({area.name}):" if place.name.lower() != area.name.lower()
                  else f"In {area.name}:"]
         lines += [service_line(hit, index, brief=True)

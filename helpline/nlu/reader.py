@@ -97,7 +97,9 @@ class HelplineReader(GraphComponent):
             _set_intent(message, intent, best.get("confidence", 0.0))
         if message.get(SAFETY_FLAG) == "danger" and intent not in SITUATION_INTENTS:
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
-        reading = read(text, intent, self.vocabulary)
+        confidences = {r.get("name"): r.get("confidence", 0.0)
+                       for r in message.get(INTENT_RANKING_KEY) or []}
+        reading = read(text, intent, self.vocabulary, confidences)
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
         message.set(READING, reading.as_dict(), add_to_output=True)

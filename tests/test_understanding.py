@@ -1,0 +1,145 @@
+"""The reading of one message: who is writing, circumstances, age, language, and the routes.
+
+These call `helpline.understanding` with the intent the model might give, including wrong
+ones, to pin down the rules that keep a wrong guess from doing harm.
+"""
+from __future__ import annotations
+
+import pytest
+
+from helpline.understanding import (CLARIFY, CONCERNED, OWN, VICTIM, YOUNG, Reading,
+                                    describes_situation, is_other_language, read, routes)
+from helpline.danger import normalise
+
+ENGLISH = {"my", "husband", "hits", "me", "he", "is", "and", "i", "the", "a", "to", "help"}
+
+# Look-alike pairs: the same words, opposite situations. Each side is read with the intent the
+# model gave it in the run that found the problem, and with the opposite one.
+PAIRS = [
+    ("im scared of him", VICTIM, "hes scared of me", OWN),
+    ("i hit him back when he went for me", VICTIM, "i hit her last night", OWN),
+    ("she says im the abuser because i shouted back", VICTIM, "im the abuser, i know it", OWN),
+    ("he hits me and ive hit him back once just to get him off me", VICTIM,
+     "i hit my girlfriend", OWN),
+    ("my wife is scared of me", OWN, "i'm scared of my wife", VICTIM),
+    ("he says i'm the controlling one because i fought back", VICTIM,
+     "i think i'm too controlling", OWN),
+]
+
+
+@pytest.mark.parametrize("victim_text, victim_role, own_text, own_role", PAIRS)
+@pytest.mark.parametrize("intent", ["victim", "own_behaviour"])
+def test_look_alike_pairs_are_never_sent_the_wrong_way(victim_text: str, victim_role: str,
+                                                       own_text: str, own_role: str,
+                                                       intent: str) -> None:
+    for text, role in ((victim_text, victim_role), (own_text, own_role)):
+        got = read(text, intent).role
+        wrong = OWN if role == VICTIM else VICTIM
+        assert got != wrong, (text, intent, got)
+        if intent == ("own_behaviour" if role == OWN else "victim"):
+            assert got == role, (text, intent, got)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm scared of my husband", "my OH keeps telling me I'm going mad",
+    "is it my fault he gets angry?", "my neighbour has her kids shouting stop hitting mummy",
+])
+def test_the_perpetrator_route_needs_the_writers_own_words(text: str) -> None:
+    """Even when the model says own_behaviour, without "I hit her"-like words it is not."""
+    assert read(text, "own_behaviour").role != OWN
+
+
+@pytest.mark.parametrize("text", [
+    "we hit each other all the time", "we're as bad as each other tbh",
+    "me and my partner fight, like proper fight, both of us",
+])
+def test_unclear_who_harms_whom_asks(text: str) -> None:
+    assert read(text, "victim").role == CLARIFY
+    assert routes(read(text, "victim")) == [CLARIFY]
+
+
+def test_a_stated_age_under_18_always_brings_childline() -> None:
+    for text, intent in [("im 15 and my dad hits my mum", "victim"),
+                         ("17, my mum's new partner controls us both", "concerned_other"),
+                         ("im 16 and i hit my girlfriend", "own_behaviour")]:
+        reading = read(text, intent)
+        assert reading.age is not None and reading.age < 18
+        assert "childline" in routes(reading), text
+
+
+def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None:
+    reading = read("we had a row and he pushed me", "young_person")
+    assert reading.role == VICTIM and "childline" in routes(reading)
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("gay lad here, my boyfriend strangled me last week", "danger", {"male", "lgbt"}),
+    ("my uncle said he will kill me for bringing shame on the family name", "danger",
+     {"forced_marriage", "family"}),
+    ("my manager keeps touching me in the stockroom", "victim", {"sexual_violence"}),
+    ("im a man and another man raped me", "sexual_violence", {"male", "sexual_violence"}),
+    ("my partner won't let me see my friends and takes my wages", "victim", {"money"}),
+    ("he took out loans in my name", "victim", {"money"}),
+    ("i gave up work and have to beg him for nappy money", "victim", {"money", "children"}),
+    ("he put a tracker on my car and reads my messages", "victim", {"tech", "stalking"}),
+    ("i'm on a spouse visa and he says he'll get me deported", "victim", {"immigration"}),
+    ("he kicked me out, i have nowhere to go tonight", "victim", {"safe_tonight"}),
+    ("my son is 24 and he pushes me about and takes money out my purse", "victim",
+     {"family", "money"}),
+])
+def test_every_circumstance_in_one_message(text: str, intent: str, expected: set[str]) -> None:
+    reading = read(text, intent)
+    assert expected <= set(reading.circumstances), reading
+    assert reading.role == VICTIM
+
+
+def test_a_man_raped_by_a_man_gets_rape_crisis_not_only_the_mens_line() -> None:
+    assert "sexual_violence" in routes(read("im a man and another man raped me", "male_victim"))
+
+
+def test_someone_worried_about_a_friend() -> None:
+    reading = read("my friend's husband hits her", "victim")
+    assert reading.role == CONCERNED
+
+
+def test_own_behaviour_gets_no_victim_routes() -> None:
+    reading = read("i'm a bloke and i hit my wife and take her wages", "own_behaviour")
+    assert routes(reading) == [OWN]
+
+
+def test_danger_comes_first_and_routes_are_capped_to_fit_a_screen() -> None:
+    reading = Reading(VICTIM, ("male", "lgbt", "sexual_violence", "stalking", "money", "tech"))
+    labels = routes(reading, danger=True)
+    assert labels[:2] == ["danger", VICTIM] and len(labels) == 2 + 4
+
+
+def test_blamed_without_a_reason_asks_rather_than_reassures() -> None:
+    assert read("my gf says i'm abusive", "victim").role == CLARIFY
+
+
+def test_young_person_role() -> None:
+    assert read("im in year 9 and my step dad hits me", "victim").role == YOUNG
+
+
+@pytest.mark.parametrize("text, other", [
+    ("pomocy mój mąż mnie bije", True), ("mera shohar mujhe marta hai", True),
+    ("زوجي يضربني", True), ("my husband hits me", False), ("hes gna kil me", False),
+    ("ok", False), ("Lichfield", False),
+])
+def test_other_languages(text: str, other: bool) -> None:
+    assert is_other_language(text, ENGLISH | {"gna", "kil", "going", "kill"}) is other
+
+
+def test_a_message_the_model_thought_was_small_talk_but_describes_a_situation() -> None:
+    assert describes_situation(normalise("he tracks my phone and reads all my whatsapps"),
+                               "device_safety")
+    assert not describes_situation(normalise("how do i delete this chat from my history"),
+                                   "device_safety")
+    assert not describes_situation(normalise("hiya"), "greet")
+
+
+def test_reading_round_trips_and_ignores_junk() -> None:
+    reading = read("im 15 and my dad hits my mum", "victim")
+    assert Reading.from_dict(reading.as_dict()) == reading
+    assert Reading.from_dict({"role": "boss", "circumstances": ["nope"], "age": "x"}) == Reading()
+    assert Reading.from_dict(None) == Reading()
