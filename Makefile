@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help setup train run chat test validate stories unit production crossval bench topology \
-	bench-cluster lint clean
+	bench-cluster lint clean evaluate
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,7 +61,10 @@ unit: $(MODEL) ## Run pytest: unit, end-to-end and browser tests
 production: $(MODEL) ## Run the production topology tests (nginx, 2 Rasa servers, PostgreSQL, Redis)
 	$(BIN)/pytest -q tests/production
 
-test: validate train stories unit production crossval ## Run all the tests
+test: validate train stories unit production crossval evaluate ## Run all the tests
+
+evaluate: $(MODEL) ## Route evaluation on held-out messages (docs/nlu-evaluation.md); fails below the floor
+	$(BIN)/python scripts/evaluate.py
 
 crossval: $(BIN)/activate ## 5-fold NLU cross-validation (report in results/crossval)
 	$(BIN)/python scripts/crossval.py

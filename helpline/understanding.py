@@ -329,7 +329,7 @@ _ACCUSED = re.compile(
     r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying|thinking|"
     r"believe|believes|convinced) "
     r"(that )?(me|i|i am|to me|me that|everyone|people|the police|them)?\b.{0,40}\b(abuser|"
-    r"abusive|violent|the problem|my fault|crazy|mad|psycho|aggressive|the violent one|"
+    r"abusive|violent|the problem|aggressive|the violent one|"
     r"the bad one|the bad guy|a monster|toxic|controlling|a bully)")
 _VICTIM = _any(
     rf"\b{_HARM} me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
@@ -337,7 +337,10 @@ _VICTIM = _any(
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
-    r"\b(will not|does not|never|did not) let me\b", r"\b(violent|abusive|horrible|nasty) "
+    r"\b(will not|does not|never|did not) let me\b",
+    r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b.{0,30}\b(crazy|"
+    r"mad|psycho|imagining|my fault|overreacting|too sensitive|nuts|mental|paranoid|stupid|"
+    r"useless|worthless)\b", r"\b(violent|abusive|horrible|nasty) "
     r"(to|towards) me\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
@@ -393,6 +396,7 @@ _YOUNG = _any(
     r"screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|dad|step ?dad)\b",
 )
 WORD = re.compile(r"[^\W\d_]+")
+_MY_RELATIONSHIP = re.compile(rf"\bmy (relationship|marriage|{_PARTNER})\b")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 
@@ -486,7 +490,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
     as sending a victim to the perpetrator line.
     """
     found_role = _role(normalised, intent, age)
-    if found_role in (VICTIM, YOUNG) and own_confidence >= OWN_DOUBT \
+    if found_role in (VICTIM, YOUNG) and float(own_confidence) >= OWN_DOUBT \
             and not cues(normalised) & {"victim", "defence", "accused", "third"}:
         return CLARIFY
     return found_role
@@ -513,8 +517,9 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optiona
         return VICTIM  # the model alone is not enough: childline is added (see routes)
     if intent != YOUNG and "third" in found and not victim_words:
         return CONCERNED
-    if intent == CONCERNED and victim_words:
-        return VICTIM
+    if intent == CONCERNED and (victim_words or (not found & {"third"}
+                                                  and _MY_RELATIONSHIP.search(normalised))):
+        return VICTIM  # "i need to talk to someone about my relationship"
     return ROLE_OF_INTENT.get(intent or "", VICTIM)
 
 
@@ -549,7 +554,7 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
     if who == YOUNG and "children" in found:
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
-    maybe_young = (intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT) \
+    maybe_young = bool(intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT) \
         and who != YOUNG and age is None
     return Reading(who, ordered, age, maybe_young=maybe_young)
 

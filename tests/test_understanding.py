@@ -143,3 +143,16 @@ def test_reading_round_trips_and_ignores_junk() -> None:
     assert Reading.from_dict(reading.as_dict()) == reading
     assert Reading.from_dict({"role": "boss", "circumstances": ["nope"], "age": "x"}) == Reading()
     assert Reading.from_dict(None) == Reading()
+
+
+def test_a_reading_is_plain_json_even_from_numpy_confidences() -> None:
+    """The tracker store saves it as JSON: numpy's bool_ once made every save fail."""
+    import json
+
+    import numpy
+
+    reading = read("we had a row", "victim",
+                   confidences={"young_person": numpy.float64(0.5),
+                                "own_behaviour": numpy.float64(0.01)})
+    assert reading.maybe_young is True
+    json.dumps(reading.as_dict())
