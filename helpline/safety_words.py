@@ -150,7 +150,7 @@ def word_problem(text: Any) -> Optional[str]:
 
 # ------------------------------------------------------------ setting a word in one message
 
-_NOUN = r"safe(?:ty)?[ -]?(?:word|phrase)"
+_NOUN = r"(?:safe(?:ty)?|code)[ -]?(?:word|phrase)"
 _POLITE = r"(?:(?:please|pls|plz|ok|okay|hi|hello|hey|so|right)[ ,]+)*"
 _ASKING = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
 _I_WANT = r"(?:i want|i need|i would like|i'd like|id like|i wanna)"

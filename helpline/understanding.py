@@ -338,6 +338,7 @@ _VICTIM = _any(
     rf"my {_PARTNER})\b",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
     r"\b(will not|does not|never|did not) let me\b",
+    r"\bin an? (abusive|toxic|controlling|violent|unhealthy) (relationship|marriage)\b",
     r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b.{0,30}\b(crazy|"
     r"mad|psycho|imagining|my fault|overreacting|too sensitive|nuts|mental|paranoid|stupid|"
     r"useless|worthless)\b", r"\b(violent|abusive|horrible|nasty) "
@@ -383,7 +384,7 @@ _AGE = _any(
     r"stone|pounds?|kg))",
     r"^\W*(?P<a2>\d{1,2})\b(?! ?(weeks?|months?|years?|yrs?|kids?|children|times?|minutes?|"
     r"hours?|days?|%))\W",
-    r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?P<a3>\d{1,2}) ?(yo|y o|yrs old|years old|"
+    r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?P<a3>\d{1,2}) ?(yo|y o|yrs old|yr old|years old|"
     r"year old|f|m)\b(?! (son|daughter|boy|girl|child|kid))",
 )
 _YOUNG = _any(
@@ -449,8 +450,10 @@ def stated_age(normalised: str) -> Optional[int]:
     return value if 8 <= value <= 99 else None
 
 
+# Someone else (he, she, a partner) does the harm; the object may be the writer or another.
+_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY})( \w+){{0,2}} {_HARM}")
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
-         "mutual": _MUTUAL, "third": _THIRD}
+         "mutual": _MUTUAL, "third": _THIRD, "harmed_by": _HARMED_BY}
 _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"
                               r"this (chat|page|site|website|conversation)|erase|safe to use|"
                               r"show up|find out|notice|trace|see (this|that|it|what))\b")
@@ -477,6 +480,7 @@ def describes_situation(normalised: str, intent: Optional[str]) -> bool:
     return bool(who or found)
 
 
+TOPIC_SHARE = 0.1  # a topic intent this likely adds its circumstance
 OWN_DOUBT = 0.1  # the model's own_behaviour probability above which a "victim" reading asks
 YOUNG_DOUBT = 0.2  # the model's young_person probability above which Childline is added
 
@@ -491,7 +495,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
     """
     found_role = _role(normalised, intent, age)
     if found_role in (VICTIM, YOUNG) and float(own_confidence) >= OWN_DOUBT \
-            and not cues(normalised) & {"victim", "defence", "accused", "third"}:
+            and not cues(normalised) & {"victim", "defence", "accused", "third", "harmed_by"}:
         return CLARIFY
     return found_role
 
@@ -511,12 +515,13 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optiona
         return CLARIFY  # "she says i'm abusive": ask rather than reassure or accuse
     if age is not None and age < 18:
         return YOUNG
-    if age is None and intent != CONCERNED and _YOUNG.search(normalised):
+    third = "third" in found and not victim_words
+    if age is None and intent != CONCERNED and not third and _YOUNG.search(normalised):
         return YOUNG
+    if third:
+        return CONCERNED
     if intent == YOUNG:
         return VICTIM  # the model alone is not enough: childline is added (see routes)
-    if intent != YOUNG and "third" in found and not victim_words:
-        return CONCERNED
     if intent == CONCERNED and (victim_words or (not found & {"third"}
                                                   and _MY_RELATIONSHIP.search(normalised))):
         return VICTIM  # "i need to talk to someone about my relationship"
@@ -548,6 +553,11 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
     implied = SITUATION_INTENTS.get(intent or "")
     if implied and implied not in found:
         found.append(implied)
+    # The model's other likely topics count too: one intent cannot hold "gay + strangled".
+    for name, confidence in confidences.items():
+        topic = SITUATION_INTENTS.get(name)
+        if topic and topic not in found and float(confidence) >= TOPIC_SHARE:
+            found.append(topic)
     if "forced_marriage" in found and "family" not in found:
         found.append("family")  # forced marriage and "honour" abuse come from the family
     who = role(words, intent, age, confidences.get(OWN, 0.0))

@@ -14,6 +14,7 @@ def stores(tmp_path) -> dict[str, str]:
 
 ONE_MESSAGE = [
     ("my safety word is bluebell", "bluebell"),
+    ("my code word is snowdrop", "snowdrop"),
     ("My Safety Word Is \"Bluebell\".", "bluebell"),
     ("my safe word is 'copper kettle' thanks", "copper kettle"),
     ("set my safe word to teacakes", "teacakes"),
