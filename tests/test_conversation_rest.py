@@ -70,6 +70,7 @@ ROUTES = [
     ("what is coercive control", "08082000247", "16 or over"),
     ("im worried about my friend, her bf hits her", "08082000247", "believe them"),
     ("i think i'm the abusive one in my relationship", "08088024040", "Respect"),
+    ("Mój mąż mnie bije i nie wiem co robić", "08082000247", "interpreter"),
     ("i'm a man and my wife hits me", "08088010327", "Men's Advice Line"),
     ("im gay and my boyfriend is abusive", "08009995428", "Galop"),
     ("my family want to force me to marry", "08005999247", "Karma Nirvana"),
@@ -78,7 +79,7 @@ ROUTES = [
     ("my kids hear him shouting at me every night", "08001111", "Childline"),
     ("i'm on a spouse visa and have no recourse to public funds", "08082000247", "refuge"),
     ("can i talk to a real person", "08082000247", "advisor"),
-    ("he checks my phone every night", "999", "Private"),
+    ("he checks my phone every night", "999", "a device they can't check"),
     ("are you a bot", "08082000247", "automated assistant"),
 ]
 

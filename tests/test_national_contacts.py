@@ -35,7 +35,26 @@ def test_every_number_in_a_response_is_a_sourced_national_service() -> None:
             service = national[digits]
             assert service["status"] == "active", (name, number)
             assert service["source"] and service["last_reviewed"], (name, number)
-    assert {"08082000247", "08088024040", "08088010327"} <= found
+    assert {"08082000247", "116123"} <= found
+
+
+def test_every_service_a_composed_answer_names_is_a_sourced_national_service() -> None:
+    """action_respond fills {service-id} from the directory, so its numbers are sourced too."""
+    from string import Formatter
+
+    from bot.actions.respond import PARTS
+
+    national = {s["id"]: s for s in yaml.safe_load(
+        (ROOT / "directory" / "national.yml").read_text())["services"]}
+    used = {field for text in PARTS.values() for _, field, _, _ in Formatter().parse(text)
+            if field}
+    assert {"respect-phoneline", "mens-advice-line", "galop-helpline", "childline",
+            "karma-nirvana-helpline", "rape-crisis-support-line",
+            "national-stalking-helpline", "national-domestic-abuse-helpline"} == used
+    for service_id in used:
+        service = national[service_id]
+        assert service["status"] == "active" and service["phones"], service_id
+        assert service["source"] and service["last_reviewed"], service_id
 
 
 def test_the_national_list_is_stored_with_sources() -> None:

@@ -54,9 +54,9 @@ PARTS = {
                 "Helpline: {national-stalking-helpline}.",
     "children": "Children who see or hear abuse are victims too. Childline is there for "
                 "them, free: {childline}.",
-    "immigration": "Help is there whatever your immigration status. On a partner or spouse "
-                   "visa, ask the helpline about the Migrant Victims of Domestic Abuse "
-                   "Concession.",
+    "immigration": "Help is there whatever your immigration status: the helpline can look for "
+                   "a refuge that takes people with no recourse to public funds, and on a "
+                   "partner visa ask about the Migrant Victims of Domestic Abuse Concession.",
     "safe_tonight": "For somewhere safe to stay, the helpline below can look for refuge space "
                     "with you, day or night.",
     "money": "Taking money or wages, or running up debts in someone's name, is economic "
