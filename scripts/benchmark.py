@@ -2,9 +2,9 @@
 
 Run with `make bench`. For each bot it measures start-up (process start to the first answered
 REST turn), then drives the REST channel with CONVERSATIONS concurrent conversations of
-scripted turns, REPEATS times, and prints the median turns/s and p50/p95 turn latency. Our
-figures are printed as ratios of the default bot's, and written to the "## Conversation"
-section of docs/benchmarks.md.
+scripted turns, REPEATS times, and prints the median turns/s, p50/p95 turn latency and the Rasa server's
+peak resident memory. Our figures are printed as ratios of the default bot's, and written to
+the "## Conversation" section of docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ class Figures:
     turns_per_s: float
     p50_ms: float
     p95_ms: float
+    peak_rss_mb: float = 0.0
 
 
 async def _talk(session: aiohttp.ClientSession, url: str, sender: str, texts: list[str],
@@ -109,12 +110,20 @@ def _first_turn(base_url: str, started: float, process: subprocess.Popen) -> flo
     raise TimeoutError("the server was not ready in 600 s")
 
 
-def _figures(base_url: str, startup: float, script: list[str]) -> Figures:
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _figures(base_url: str, startup: float, script: list[str], pid: int) -> Figures:
     throughputs, latencies = asyncio.run(_drive(base_url, script))
     print("turns/s of each run:", ", ".join(f"{value:.1f}" for value in throughputs))
     quantiles = statistics.quantiles(latencies, n=100)
     return Figures(startup, statistics.median(throughputs), quantiles[49] * 1000,
-                   quantiles[94] * 1000)
+                   quantiles[94] * 1000, peak_rss_mb(pid))
 
 
 def measure_ours(workdir: Path) -> Figures:
@@ -125,7 +134,7 @@ def measure_ours(workdir: Path) -> Figures:
         started = time.monotonic()
         stack.start_rasa()
         startup = _first_turn(stack.rasa_url, started, stack.processes[-1])
-        return _figures(stack.rasa_url, startup, OUR_SCRIPT)
+        return _figures(stack.rasa_url, startup, OUR_SCRIPT, stack.processes[-1].pid)
     finally:
         stack.stop()
 
@@ -157,7 +166,7 @@ def measure_default(workdir: Path) -> Figures:
     try:
         base_url = f"http://127.0.0.1:{port}"
         startup = _first_turn(base_url, started, process)
-        return _figures(base_url, startup, DEFAULT_SCRIPT)
+        return _figures(base_url, startup, DEFAULT_SCRIPT, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -173,6 +182,8 @@ def report(ours: Figures, default: Figures) -> str:
          f"{ours.p50_ms / default.p50_ms:.2f}x"),
         ("p95 turn latency", f"{ours.p95_ms:.0f} ms", f"{default.p95_ms:.0f} ms",
          f"{ours.p95_ms / default.p95_ms:.2f}x"),
+        ("Rasa server peak memory (RSS)", f"{ours.peak_rss_mb:.0f} MB",
+         f"{default.peak_rss_mb:.0f} MB", f"{ours.peak_rss_mb / default.peak_rss_mb:.2f}x"),
     ]
     lines = [
         "## Conversation",
@@ -189,7 +200,8 @@ def report(ours: Figures, default: Figures) -> str:
         "| --- | --- | --- | --- |",
         *[f"| {name} | {a} | {b} | {r} |" for name, a, b, r in rows],
         "",
-        "Targets: throughput at least 3x the default bot's; start-up 30 s or less.",
+        "Targets: throughput at least 3x the default bot's; start-up 30 s or less; a Rasa "
+        "server of 1 GB RSS or less.",
         "",
     ]
     return "\n".join(lines)
