@@ -1,9 +1,10 @@
 """Sentence-encoder benchmark: time per message, one thread, and what loading costs.
 
 Prints p50/p95 per message (tokenize + forward pass) for short messages (the training
-examples of 5-15 words), medium ones (60 words) and 1 MB ones (cut to max_tokens), and the
-process's resident memory before and after the encoder is loaded. Messages are timed
-round-robin so a busy machine slows each kind alike; run it on a quiet one for figures.
+examples of 5-15 words, and of exactly 15), medium ones (60 words) and 1 MB ones (cut to
+max_tokens), and the process's resident memory before and after the encoder is loaded.
+Messages are timed round-robin so a busy machine slows each kind alike; run it on a quiet
+one for figures.
 
     .venv/bin/python scripts/bench_encoder.py [--rounds 5] [--max-tokens 128]
 """
@@ -47,6 +48,7 @@ def main() -> None:
     short = [t for t in texts if 5 <= len(t.split()) <= 15]
     rng.shuffle(short)
     short = short[:200]
+    fifteen = [t for t in texts if len(t.split()) == 15][:100]
     medium = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(40)]
     paragraph = " ".join(texts)
     long = [(paragraph * (1_000_000 // len(paragraph) + 1))[:1_000_000] for _ in range(3)]
@@ -57,7 +59,7 @@ def main() -> None:
     load_s = time.perf_counter() - started
     loaded = rss_mb()
 
-    kinds = {"short (5-15 words)": short, "medium (60 words)": medium,
+    kinds = {"short (5-15 words)": short, "15 words": fifteen, "medium (60 words)": medium,
              "long (1 MB, capped)": long}
     for batch in kinds.values():  # warm up
         encoder.encode(batch[:3])

@@ -15,13 +15,13 @@ Measured on this 2-core machine, one thread, one message of 13-15 words (18 toke
     onnxruntime fp32, fused graph                    3.9 ms   < 1e-6
     onnxruntime int8, per-tensor (DynamicQuantize)   1.7 ms   mean 0.011, worst 0.060
     onnxruntime 8-bit MatMulNBits, block 32          4.2 ms   mean 0.002, worst 0.010
-    onnxruntime int8 + fp32 outlier channels (this)  2.0 ms   mean 0.003, worst 0.017
+    onnxruntime int8 + fp32 outlier channels (this)  2.0 ms   mean 0.003, worst 0.016
 
-"Similarity error" is |cos(a, b) - cos_ref(a, b)| over 3,000 random pairs of the 1,459
-training examples. Plain int8 misses the reference by up to 0.06: the inputs of the
-matrix products have a few channels 10-20 times larger than the rest (up to 30 against a
-median of 1.5), and one int8 scale for the whole matrix then leaves the other channels a
-few levels. So the 8 largest input channels of each QKV, FFN-in and FFN-out product stay in
+"Similarity error" is |cos(a, b) - cos_ref(a, b)| over 3,000 random pairs of 1,459
+training examples. Plain int8 misses the reference by up to 0.06: the inputs of the matrix
+products have a few channels 10-20 times larger than the rest (up to 30 against a median
+of 1.5), and one int8 scale for the whole matrix then leaves the other channels a few
+levels. So the 8 largest input channels of each QKV, FFN-in and FFN-out product stay in
 fp32 (a [tokens, 8] product) and the rest go through int8 (`OUTLIERS`, found once on
 generic sentences by `find_outliers`; tests/test_encoder.py checks they still come out).
 What is left is mostly the int8 rounding of the weights (mean 0.0024 alone). fp16 word
@@ -34,11 +34,15 @@ on its neighbours, and training and serving would see different vectors.
 Text is cut to `max_tokens` (default 128) word pieces, [CLS] and [SEP] included, without
 tokenizing the rest: only a window of the text is read, grown until it holds enough
 tokens, and at most `MAX_WINDOW_CHARS`. A 1 MB message costs what a 128-token one does:
-13 ms. sentence-transformers cuts at 256, so messages of 128-256 tokens differ from its
-embedding (cosine 0.96 for a 220-token one); SafetyGate's 2,000 characters allow about 400.
+14 ms. sentence-transformers cuts at 256 instead: past 128 tokens the two differ (cosine
+0.92 at 160 tokens, 0.82 at 250, for messages made of unrelated examples joined). None of
+the 3,841 training examples has more than 69 tokens; `max_tokens: 256` in config.yml
+would match sentence-transformers at about twice the cost of a long message (33 ms).
 
-Loading takes about a second (hash 90 MB, quantise, build, start the session) and adds
-about 130 MB to the process (scripts/bench_encoder.py prints both).
+Loading takes 0.65 s (hash 90 MB, quantise, build, start the session) and adds about
+110 MB to the process, 45 MB of it freed heap that the process reuses; the peak while
+loading is 330 MB above the start. scripts/bench_encoder.py prints these and the times:
+short messages (12 tokens) p50 1.5 ms, 15 words (19 tokens) 2.1 ms, 60 words 7.3 ms.
 """
 from __future__ import annotations
 
