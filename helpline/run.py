@@ -210,7 +210,7 @@ def serve(process: str) -> int:
         endpoints = write_endpoints(settings.data_dir() / f"endpoints-{port}.yml",
                                     action_url, settings.tracker_db_url())
         args = [str(BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL),
-                "--endpoints", str(endpoints), "--credentials", str(self.credentials),
+                "--endpoints", str(endpoints), "--credentials", str(settings.ROOT / "credentials.yml"),
                 "--interface", bind, "--port", port]
         token = os.environ.get("HELPLINE_RASA_TOKEN", "").strip()
         if token:
