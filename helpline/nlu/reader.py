@@ -13,6 +13,8 @@ answer from it). Two things it may change:
   whom: "he tracks my phone and reads all my whatsapps", "we hit each other"), the message is
   read as the likeliest situation in the model's ranking: an answer to what they said beats
   "I didn't understand" or a device-safety tip.
+- A short everyday intent with a place in it ("I'm in Lichfield, I need to talk to someone
+  about my relationship") becomes ``find_service``: a place named is never dropped.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT,
+                                      INTENT_RANKING_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -35,6 +38,8 @@ from helpline.understanding import (PROMOTABLE, SITUATION_INTENTS, WORD, describ
 
 READING = "helpline_reading"
 OTHER_LANGUAGE_INTENT = "other_language"
+FIND_SERVICE = "find_service"
+PLACE_ENTITY = "place"
 _VOCABULARY_FILE = "vocabulary.json"
 
 
@@ -95,6 +100,10 @@ class HelplineReader(GraphComponent):
                         {"name": "victim", "confidence": 0.0})
             intent = best["name"]
             _set_intent(message, intent, best.get("confidence", 0.0))
+        elif intent in PROMOTABLE and any(e.get(ENTITY_ATTRIBUTE_TYPE) == PLACE_ENTITY
+                                          for e in message.get(ENTITIES) or []):
+            intent = FIND_SERVICE  # "I'm in Lichfield, I need to talk to someone": local help
+            _set_intent(message, intent, 1.0)
         if message.get(SAFETY_FLAG) == "danger" and intent not in SITUATION_INTENTS:
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
         confidences = {r.get("name"): r.get("confidence", 0.0)
