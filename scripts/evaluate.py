@@ -47,7 +47,7 @@ MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
 # Floors that `make test` enforces, per set: (route accuracy at least, harmful routes at most).
 # Raise them as the figures improve; never lower them. Targets: 95% and 0.
-FLOORS = {"test": (0.80, 12), "dev": (0.89, 0)}
+FLOORS = {"test": (0.80, 11), "dev": (0.89, 0)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",

@@ -39,6 +39,10 @@ from helpline.understanding import (PROMOTABLE, SITUATION_INTENTS, WORD, describ
 READING = "helpline_reading"
 OTHER_LANGUAGE_INTENT = "other_language"
 FIND_SERVICE = "find_service"
+DANGER_INTENT = "danger"
+# The model's danger probability above which the 999 reply comes first, even when the
+# deterministic lexicon saw nothing: a false alarm costs a 999 reminder, a miss much more.
+DANGER_SHARE = 0.25
 PLACE_ENTITY = "place"
 _VOCABULARY_FILE = "vocabulary.json"
 
@@ -111,6 +115,8 @@ class HelplineReader(GraphComponent):
         reading = read(text, intent, self.vocabulary, confidences)
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
+        elif intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE:
+            _set_intent(message, DANGER_INTENT, confidences[DANGER_INTENT])
         message.set(READING, reading.as_dict(), add_to_output=True)
 
 
