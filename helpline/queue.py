@@ -316,6 +316,16 @@ def audited(entry_id: int, db_url: Optional[str] = None) -> bool:
                                .limit(1)).first() is not None
 
 
+def erased_since(since: float, db_url: Optional[str] = None) -> list[int]:
+    """Entries staff touched since `since` that no longer exist (the person ended them)."""
+    with _session(db_url) as session:
+        touched = select(AuditEntry.entry_id).where(AuditEntry.at >= since,
+                                                    AuditEntry.entry_id.isnot(None)).distinct()
+        live = select(QueueEntry.id)
+        return sorted(session.execute(touched.where(AuditEntry.entry_id.not_in(live))
+                                      ).scalars())
+
+
 def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry]:
     with _session(db_url) as session:
         return list(session.execute(

@@ -321,6 +321,19 @@ def _vanished(db_url: str, ids: set[int]) -> list[int]:
     return [i for i in sorted(ids) if queue.get(i, db_url) is None]
 
 
+def _ended(state: dict, db_url: str, seen: set[int], live_ids: set[int]) -> list[dict]:
+    """Entries ended by the person in the last hour: those that vanished since the last poll,
+    and those staff had touched (audited) that are gone, so an entry erased between two
+    polls is still listed."""
+    now = time.time()
+    ended = [e for e in state["ended"] if e["ended_at"] > now - 3600]
+    known = {e["id"] for e in ended}
+    gone = set(_vanished(db_url, seen - live_ids)) | set(queue.erased_since(now - 3600, db_url))
+    for entry_id in sorted(gone - known - live_ids):
+        ended.insert(0, {"id": entry_id, "ended_at": now})
+    return ended
+
+
 async def watch_queue(app: web.Application) -> None:
     """One poller per process; SSE streams wait for its change signal."""
     state = app[STATE]
@@ -329,10 +342,7 @@ async def watch_queue(app: web.Application) -> None:
         try:
             data = await asyncio.to_thread(snapshot, app[DB])
             live_ids = {e["id"] for e in data["entries"]}
-            now = time.time()
-            ended = [e for e in state["ended"] if e["ended_at"] > now - 3600]
-            for gone in await asyncio.to_thread(_vanished, app[DB], seen - live_ids):
-                ended.insert(0, {"id": gone, "ended_at": now})
+            ended = await asyncio.to_thread(_ended, state, app[DB], seen, live_ids)
             state["ended"], seen = ended, live_ids
             data["ended"] = ended
             encoded = json.dumps(data, sort_keys=True)
@@ -370,8 +380,12 @@ async def queue_events(request: web.Request) -> web.StreamResponse:
 
 
 async def queue_json(request: web.Request) -> web.Response:
+    state = request.app[STATE]
     data = await asyncio.to_thread(snapshot, request.app[DB])
-    data["ended"] = request.app[STATE]["ended"]
+    live_ids = {e["id"] for e in data["entries"]}
+    # Current at the moment of asking, not as of the poller's last pass.
+    data["ended"] = state["ended"] = await asyncio.to_thread(
+        _ended, state, request.app[DB], set(), live_ids)
     return web.json_response(data)
 
 
