@@ -493,17 +493,18 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
     own_behaviour a real chance, becomes a question: reassuring someone who harms is as wrong
     as sending a victim to the perpetrator line.
     """
-    found_role = _role(normalised, intent, age)
+    if intent not in SITUATION_INTENTS:
+        return None
+    found = cues(normalised)
+    found_role = _role(normalised, intent, age, found)
     if found_role in (VICTIM, YOUNG) and float(own_confidence) >= OWN_DOUBT \
-            and not cues(normalised) & {"victim", "defence", "accused", "third", "harmed_by"}:
+            and not found & {"victim", "defence", "accused", "third", "harmed_by"}:
         return CLARIFY
     return found_role
 
 
-def _role(normalised: str, intent: Optional[str], age: Optional[int]) -> Optional[str]:
-    if intent not in SITUATION_INTENTS:
-        return None
-    found = cues(normalised)
+def _role(normalised: str, intent: Optional[str], age: Optional[int],
+          found: set[str]) -> Optional[str]:
     defence, accused, victim_words = "defence" in found, "accused" in found, "victim" in found
     if "mutual" in found and not defence and not (accused and victim_words):
         return CLARIFY

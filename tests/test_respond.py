@@ -38,7 +38,7 @@ def tracker(text: str, intent: str, events: list[dict] | None = None,
 
 def answer(loaded: Loaded, text: str, intent: str, **kwargs: Any) -> tuple[str, list[dict]]:
     dispatcher = CollectingDispatcher()
-    ActionRespond().respond(dispatcher, tracker(text, intent, **kwargs), loaded)
+    ActionRespond().answer(dispatcher, tracker(text, intent, **kwargs), loaded)
     assert len(dispatcher.messages) == 1, "one composed answer"
     return dispatcher.messages[0]["text"] or "", dispatcher.messages[0]["buttons"]
 
@@ -64,7 +64,7 @@ def test_gay_man_strangled_gets_galop_and_mens_line_after_the_danger_reply(loade
     message = "gay lad here, my boyfriend strangled me last week"
     track = tracker(message, "danger")
     track.events.insert(len(track.events), danger_turn[0])
-    ActionRespond().respond(dispatcher, track, loaded)
+    ActionRespond().answer(dispatcher, track, loaded)
     led = dispatcher.messages[0]["text"]
     assert "0800 999 5428" in led and "0808 2000 247" not in led
 
@@ -99,7 +99,7 @@ def test_a_button_answer_keeps_what_was_read_before(loaded: Loaded) -> None:
               "entities": []}
     track = Tracker("t", {"reading": before}, latest, [{"event": "user", "text": latest_text}],
                     False, None, {}, "action_listen")
-    ActionRespond().respond(dispatcher, track, loaded)
+    ActionRespond().answer(dispatcher, track, loaded)
     text = dispatcher.messages[0]["text"]
     assert "not your fault" in text and "economic abuse" in text
 

@@ -14,7 +14,6 @@ your fault"; victim services are not offered to them.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any, Optional
 
@@ -22,15 +21,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.signposting import (DANGER_LINE, FALLBACK_TEXT, live_directory,
-                                     place_buttons, resolve_place, service_line)
+from bot.actions.signposting import (DANGER_LINE, DirectoryAction, place_buttons,
+                                     resolve_place, service_line)
 from helpline.directory.extract import person_from_text
 from helpline.directory.live import Loaded
 from helpline.directory.search import search
 from helpline.nlu.reader import READING
 from helpline.understanding import (CLARIFY, CONCERNED, OWN, YOUNG, Reading, routes)
-
-log = logging.getLogger(__name__)
 
 PARTS = {
     "first_contact": "I'm an automated assistant, not a person or the police. Type exit at any "
@@ -144,27 +141,14 @@ def _first_contact(tracker: Tracker) -> bool:
     return not any(e.get("event") == "bot" for e in tracker.events)
 
 
-class ActionRespond(Action):
+class ActionRespond(DirectoryAction):
     """Composes one answer from the reading of the latest message."""
 
     def name(self) -> str:
         return "action_respond"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        try:
-            return self.respond(dispatcher, tracker, live_directory().get())
-        except Exception as error:  # never crash the conversation; never log what was written
-            log.error("action_respond failed (%s); gave the national helpline instead",
-                      type(error).__name__)
-            dispatcher.utter_message(text=FALLBACK_TEXT)
-            return []
-
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                loaded: Optional[Loaded], now: Optional[datetime] = None) -> list[EventType]:
-        if loaded is None:
-            dispatcher.utter_message(text=FALLBACK_TEXT)
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, loaded: Loaded,
+               now: Optional[datetime] = None) -> list[EventType]:
         reading = reading_of(tracker)
         events: list[EventType] = [SlotSet("reading", reading.as_dict())]
         if reading.role == CLARIFY:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 import logging
 from datetime import datetime
 from typing import Any
@@ -128,27 +129,36 @@ def place_buttons(place: PlaceResult) -> list[dict[str, str]]:
             for c in place.choices[:5]]
 
 
-class ActionSignpost(Action):
+class DirectoryAction(Action, ABC):
+    """An action that answers from the directory: without one (not loaded, or an error) it
+    gives the national helpline instead, and never logs what was written."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            loaded = live_directory().get()
+            if loaded is not None:
+                return self.answer(dispatcher, tracker, loaded)
+        except Exception as error:  # noqa: BLE001 - never crash the conversation
+            log.error("%s failed (%s); gave the national helpline instead", self.name(),
+                      type(error).__name__)
+        dispatcher.utter_message(text=FALLBACK_TEXT)
+        return []
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, loaded: Loaded,
+               now: datetime | None = None) -> list[EventType]:
+        """The answer from a loaded directory."""
+
+
+class ActionSignpost(DirectoryAction):
     """Reads the latest message (and the place/need slots), searches and answers briefly."""
 
     def name(self) -> str:
         return "action_signpost"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        try:
-            return self.signpost(dispatcher, tracker, live_directory().get())
-        except Exception as error:  # never crash the conversation; never log what was written
-            log.error("action_signpost failed (%s); gave the national helpline instead",
-                      type(error).__name__)
-            dispatcher.utter_message(text=FALLBACK_TEXT)
-            return []
-
-    def signpost(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 loaded: Loaded | None, now: datetime | None = None) -> list[EventType]:
-        if loaded is None:
-            dispatcher.utter_message(text=FALLBACK_TEXT)
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, loaded: Loaded,
+               now: datetime | None = None) -> list[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         need = loaded.needs.need(text) or tracker.get_slot("need")
         if need not in loaded.directory.needs:
