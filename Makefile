@@ -62,7 +62,7 @@ unit: $(MODEL) ## Run pytest: unit, end-to-end and browser tests
 production: $(MODEL) ## Run the production topology tests (nginx, 2 Rasa servers, PostgreSQL, Redis)
 	$(BIN)/pytest -q tests/production
 
-test: validate train stories unit production crossval evaluate ## Run all the tests
+test: lint validate train stories unit production crossval evaluate ## Run all the tests (lint first: ruff catches errors no test reaches)
 
 evaluate: $(MODEL) ## Route evaluation on held-out messages (docs/nlu-evaluation.md); fails below the floor
 	$(BIN)/python scripts/evaluate.py
@@ -80,7 +80,7 @@ bench-cluster: setup ## Benchmark 2 Rasa servers against 1 through nginx (docs/b
 	$(BIN)/python scripts/bench_cluster.py
 
 lint: $(BIN)/activate ## ruff
-	$(BIN)/ruff check helpline bot tests scripts
+	$(BIN)/ruff check helpline bot tests scripts deploy
 
 clean: ## Remove the venv, models and local data
 	rm -rf $(VENV) models results var .rasa node_modules

@@ -1,13 +1,26 @@
 """Start the bot's processes on this machine: `python -m helpline.run [--shell]`.
 
-The action server, the Rasa server (REST channel on :5005) and the web chat (:8000) run as
-child processes; the
-settings come from environment variables with local defaults (SQLite in var/). The same
-functions start the real servers in the end-to-end tests.
+The action server, the Rasa server (REST channel on :5005), the web chat (:8000) and the
+advisor console (:8001) run as child processes; the settings come from environment variables
+with local defaults (SQLite in var/). The same functions start the real servers in the
+end-to-end tests.
+
+The runner supervises (`Supervisor`): a child that exits is started again, alone, after a
+back-off of 1 s that doubles while it keeps failing (to 30 s at most) and starts again from
+1 s once the process has stayed up for 60 s; each restart is one log line (the process's name
+and exit code). The other processes are never stopped for it, because each one degrades on
+its own: with the action server down the Rasa server still answers danger with 999 and Silent
+Solution from domain responses, and every other message with the channels' "can't look up
+local services" reply (999 and the national helpline); with the web chat or the console down
+the Rasa server and its channels carry on. Measured in tests/production/test_supervision.py
+(kill -9 of each child). Ctrl+C or SIGTERM stops everything.
+`--serve rasa|actions` runs one process in the foreground instead, for containers, where the
+container runtime restarts it (docker-compose.yml: `restart: unless-stopped`).
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
@@ -16,6 +29,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -23,8 +37,13 @@ from sqlalchemy.engine import make_url
 
 from helpline import settings
 
+logger = logging.getLogger(__name__)
+
 BIN = Path(sys.executable).parent
 MODEL = settings.ROOT / "models" / "helpline.tar.gz"
+RESTART_DELAY = 1.0  # seconds before the first restart; doubles while a process keeps failing
+MAX_RESTART_DELAY = 30.0
+STABLE_AFTER = 60.0  # a process up this long starts again from RESTART_DELAY when it fails
 
 
 def tracker_store_config(url: str) -> dict:
@@ -127,12 +146,12 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(
-            args, cwd=settings.ROOT,
-            env={**_env(self.db_url, self.isolated), **self.extra_env},
-            stdout=log, stderr=subprocess.STDOUT,
-        )
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                args, cwd=settings.ROOT,
+                env={**_env(self.db_url, self.isolated), **self.extra_env},
+                stdout=log, stderr=subprocess.STDOUT,
+            )
         self.processes.append(process)
         return process
 
@@ -156,8 +175,8 @@ class Stack:
              "--interface", self.bind, "--port", str(self.rasa_port)],
         )
 
-    def start_webchat(self, port: int) -> None:
-        self._spawn(
+    def start_webchat(self, port: int) -> subprocess.Popen:
+        return self._spawn(
             f"webchat-{port}",
             [str(BIN / "python"), "-m", "helpline.webchat", "--host", self.bind,
              "--port", str(port), "--rasa-url", self.rasa_url],
@@ -171,6 +190,14 @@ class Stack:
              "--port", str(port), "--rasa-url", rasa_url or self.rasa_url],
         )
 
+    def answers(self) -> bool:
+        """Whether the Rasa server answers /status (its model is loaded)."""
+        try:
+            with urllib.request.urlopen(f"{self.rasa_url}/status", timeout=2) as reply:
+                return reply.status == 200
+        except OSError:
+            return False
+
     def wait_ready(self, timeout: float = 120) -> float:
         """Wait until the Rasa server answers /status; return the seconds it took."""
         start = time.monotonic()
@@ -178,12 +205,9 @@ class Stack:
             for process in self.processes:
                 if process.poll() is not None:
                     raise RuntimeError(f"a process exited early (see logs in {self.log_dir})")
-            try:
-                with urllib.request.urlopen(f"{self.rasa_url}/status", timeout=2) as reply:
-                    if reply.status == 200:
-                        return time.monotonic() - start
-            except OSError:
-                time.sleep(0.25)
+            if self.answers():
+                return time.monotonic() - start
+            time.sleep(0.25)
         raise TimeoutError(f"Rasa was not ready in {timeout} s (see logs in {self.log_dir})")
 
     def stop(self) -> None:
@@ -196,6 +220,47 @@ class Stack:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+
+
+@dataclass
+class _Child:
+    name: str
+    start: Callable[[], subprocess.Popen]
+    process: subprocess.Popen
+    started: float
+    delay: float = RESTART_DELAY
+    restart_at: float | None = None  # set while it is down
+
+
+class Supervisor:
+    """Keeps a stack's processes running: one that exits is started again after a back-off,
+    and the others are left alone (see the module docstring)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.children: list[_Child] = []
+
+    def add(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
+        """Start a process with ``start`` (one of the stack's start methods) and watch it."""
+        self.children.append(_Child(name, start, start(), time.monotonic()))
+
+    def check(self) -> None:
+        """Note the processes that have exited and restart those whose back-off is over."""
+        now = time.monotonic()
+        for child in self.children:
+            if child.restart_at is None:
+                code = child.process.poll()
+                if code is None:
+                    continue
+                if now - child.started >= STABLE_AFTER:
+                    child.delay = RESTART_DELAY
+                logger.warning("%s exited with code %s; restarting it in %.0f s",
+                               child.name, code, child.delay)
+                self.stack.processes.remove(child.process)
+                child.restart_at = now + child.delay
+                child.delay = min(child.delay * 2, MAX_RESTART_DELAY)
+            elif now >= child.restart_at:
+                child.process, child.started, child.restart_at = child.start(), now, None
 
 
 def serve(process: str) -> int:
@@ -228,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.serve:
         return serve(args.serve)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     stack = Stack(
         rasa_port=int(os.environ.get("HELPLINE_RASA_PORT", "5005")),
         action_port=int(os.environ.get("HELPLINE_ACTION_PORT", "5055")),
@@ -248,22 +314,26 @@ def main(argv: list[str] | None = None) -> int:
                  "--endpoints", str(endpoints), "--port", str(stack.rasa_port)],
                 cwd=settings.ROOT, env=_env(),
             )
-        stack.start_rasa()
         webchat_port = int(os.environ.get("HELPLINE_WEBCHAT_PORT", "8000"))
-        stack.start_webchat(webchat_port)
         console_port = int(os.environ.get("HELPLINE_CONSOLE_PORT", "8001"))
-        stack.start_console(console_port)
-        seconds = stack.wait_ready()
-        print(f"Ready in {seconds:.0f} s.\n"
-              f"  Web chat:         http://localhost:{webchat_port}\n"
-              f"  Advisor console:  http://localhost:{console_port}"
-              "  (create a user: .venv/bin/helpline users create NAME)\n"
-              f"  REST channel:     POST {stack.rasa_url}/webhooks/rest/webhook\n"
-              "Ctrl+C stops everything; logs are in var/.", flush=True)
-        while all(process.poll() is None for process in stack.processes):
-            time.sleep(1)
-        print("A process stopped; shutting down (see logs in var/).")
-        return 1
+        supervisor = Supervisor(stack)
+        supervisor.add("actions", stack.start_actions)
+        supervisor.add("rasa", stack.start_rasa)
+        supervisor.add("webchat", lambda: stack.start_webchat(webchat_port))
+        supervisor.add("console", lambda: stack.start_console(console_port))
+        start, ready = time.monotonic(), False
+        while True:
+            supervisor.check()
+            if not ready and stack.answers():
+                ready = True
+                print(f"Ready in {time.monotonic() - start:.0f} s.\n"
+                      f"  Web chat:         http://localhost:{webchat_port}\n"
+                      f"  Advisor console:  http://localhost:{console_port}"
+                      "  (create a user: .venv/bin/helpline users create NAME)\n"
+                      f"  REST channel:     POST {stack.rasa_url}/webhooks/rest/webhook\n"
+                      "A process that stops is restarted; Ctrl+C stops everything; "
+                      f"logs are in {stack.log_dir}.", flush=True)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
     finally:
