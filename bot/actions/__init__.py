@@ -7,6 +7,9 @@ from bot.actions.handoff import (ActionHandoffCallback, ActionHandoffCancel,
                                  ActionHandoffEscalate, ActionHandoffWait,
                                  ValidateCallbackForm)
 from bot.actions.signposting import ActionSignpost
+from helpline import logs
+
+logs.install()  # the action server's entry point: no message text in its logs
 
 __all__ = ["ActionHandoffCallback", "ActionHandoffCancel", "ActionHandoffEscalate",
            "ActionHandoffWait", "ActionSignpost", "ValidateCallbackForm"]

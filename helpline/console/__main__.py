@@ -8,6 +8,7 @@ import sys
 
 from aiohttp import web
 
+from helpline import logs
 from helpline.console.app import make_app
 
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-url", default=None, help="default: env HELPLINE_DB_URL")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logs.install()
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     app = make_app(args.rasa_url, args.db_url, os.environ.get("HELPLINE_RASA_TOKEN") or None)
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
