@@ -102,8 +102,13 @@ def id_secret() -> bytes:
 
 
 def keyed_hash(purpose: str, *parts: str) -> str:
-    """HMAC-SHA256 (hex) of ``parts`` under the id secret, separated by purpose."""
-    message = "\x1f".join((purpose, *parts)).encode("utf-8")
+    """HMAC-SHA256 (hex) of ``parts`` under the id secret, separated by purpose.
+
+    Encoded as UTF-8 with "surrogatepass": a lone surrogate (valid in JSON, not in Unicode)
+    hashes instead of raising, and every valid string hashes as before, so pseudonyms and
+    safety-word hashes already stored stay the same.
+    """
+    message = "\x1f".join((purpose, *parts)).encode("utf-8", "surrogatepass")
     return hmac.new(id_secret(), message, hashlib.sha256).hexdigest()
 
 

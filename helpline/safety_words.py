@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from helpline import danger, db, privacy
 from helpline.db import Base
+from helpline.untrusted import clean_text
 
 DEFAULT_EXIT_WORDS = ("exit", "quick exit")
 DEFAULT_NEUTRAL_REPLY = "Thanks for your message. Goodbye."
@@ -100,10 +101,12 @@ class SafetyWord(Base):
 # ------------------------------------------------------------------------------ configuration
 
 def normalise(text: Any) -> str:
-    """Case-folded, NFKC-normalised, inner spaces collapsed, edges stripped."""
+    """Case-folded, NFKC-normalised, inner spaces collapsed, edges stripped; lone surrogates
+    become U+FFFD, as the channels clean text (helpline.untrusted), so a word's hash is the
+    same whichever way the text came."""
     if not isinstance(text, str):
         return ""
-    value = unicodedata.normalize("NFKC", text).casefold()
+    value = unicodedata.normalize("NFKC", clean_text(text)).casefold()
     value = _SPACES.sub(" ", value).strip()
     return value.strip(_EDGE_PUNCTUATION + " ")
 

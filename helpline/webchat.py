@@ -12,13 +12,22 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
 
 Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
 HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would hold IPs.
+
+Bodies are read with helpline.untrusted.parse_json_object (size, UTF-8, JSON, depth, an
+object): bad ones get a 400 or 413 here; the Rasa server's REST channel checks the fields
+(a sender id with a lone surrogate: 400) and its answer's status is passed on. Answers are
+JSON with "<", ">" and "&" escaped, so nothing sent comes back as markup. A request whose
+body was not read to the end (refused unread, e.g. over 16 KB) is answered with the
+connection closed: aiohttp 3.9.5 stops reading a connection while over 128 KB of a body wait
+unread and, if the handler never reads them, never starts again, so the client's next request
+on that kept-alive connection hung until the 75 s keep-alive timeout (measured).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import html
-import json
 import logging
 import os
 from pathlib import Path
@@ -27,7 +36,8 @@ from typing import Any, Awaitable, Callable, Optional
 import aiohttp
 from aiohttp import web
 
-from helpline import safety_words
+from helpline import logs, safety_words
+from helpline.untrusted import BadInput, json_dumps, parse_json_object
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +82,11 @@ def render_page() -> bytes:
     return page.encode("utf-8")
 
 
+json_response = functools.partial(web.json_response, dumps=json_dumps)
+
+
 def error(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+    return json_response({"error": message}, status=status)
 
 
 @web.middleware
@@ -84,30 +97,25 @@ async def headers_middleware(
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = web.json_response({"error": exc.reason}, status=exc.status)
+        response = json_response({"error": exc.reason}, status=exc.status)
     except Exception as exc:  # noqa: BLE001 - never a traceback to the browser
         logger.error("Web chat request failed (%s).", type(exc).__name__)
         response = error("Sorry, something went wrong. If you are in danger, call 999.", 500)
+    if not request.content.at_eof():  # a body refused unread: see the module docstring
+        response.force_close()
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
 
 
-async def read_json(request: web.Request) -> dict[str, Any]:
-    """The JSON object in the body, whatever the content type (sendBeacon sends text/plain)."""
+async def read_json(request: web.Request,
+                    fields: str = '"sender": "...", "message": "..."') -> dict[str, Any]:
+    """The JSON object in the body, whatever the content type (sendBeacon sends text/plain),
+    or BadInput."""
     if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES,
-                                            actual_size=request.content_length)
+        raise BadInput("The request is too large.", 413)
     body = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES, actual_size=len(body))
-    try:
-        data = json.loads(body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(reason='Send JSON: {"sender": "...", "message": "..."}.')
-    return data
+    return parse_json_object(body, MAX_BODY_BYTES, hint=f" Send JSON: {{{fields}}}.")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -133,10 +141,10 @@ async def _forward(request: web.Request, path: str, payload: dict[str, Any]
 async def message(request: web.Request) -> web.Response:
     try:
         data = await read_json(request)
-    except web.HTTPRequestEntityTooLarge:
-        return error("The message is too long: please keep it under 4000 characters.", 413)
-    except web.HTTPBadRequest as exc:
-        return error(exc.reason)
+    except BadInput as exc:
+        if exc.status == 413:
+            return error("The message is too long: please keep it under 4000 characters.", 413)
+        return error(exc.message, exc.status)
     sender, text = data.get("sender"), data.get("message")
     if not isinstance(sender, str) or not sender.strip():
         return error('"sender" is missing.')
@@ -159,14 +167,14 @@ async def message(request: web.Request) -> web.Response:
     messages = reply if isinstance(reply, list) else []
     texts = [m.get("text") for m in messages if isinstance(m, dict)]
     ended = texts == [safety_words.neutral_reply()]
-    return web.json_response({"messages": messages, "ended": ended})
+    return json_response({"messages": messages, "ended": ended})
 
 
 async def erase(request: web.Request) -> web.Response:
     try:
-        data = await read_json(request)
-    except web.HTTPException:
-        return error('Send JSON: {"sender": "..."}.')
+        data = await read_json(request, '"sender": "..."')
+    except BadInput as exc:
+        return error(exc.message, exc.status)
     sender = data.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         return error('"sender" is missing.')
@@ -177,7 +185,7 @@ async def erase(request: web.Request) -> web.Response:
         return error("The conversation could not be erased right now.", 503)
     if status >= 400:
         return error("The conversation could not be erased.", 502 if status >= 500 else status)
-    return web.json_response({"status": "erased"})
+    return json_response({"status": "erased"})
 
 
 async def fetch_outbox(request: web.Request) -> web.Response:
@@ -209,11 +217,11 @@ async def fetch_outbox(request: web.Request) -> web.Response:
                      status if status < 500 else 503)
     if not isinstance(data, list):
         return error("Messages can't be fetched right now.", 503)
-    return web.json_response({"messages": data})
+    return json_response({"messages": data})
 
 
 async def health(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 async def ready(request: web.Request) -> web.Response:
@@ -226,9 +234,8 @@ async def ready(request: web.Request) -> web.Response:
     except (aiohttp.ClientError, asyncio.TimeoutError):
         ok = False
     if ok:
-        return web.json_response({"status": "ready"})
-    return web.json_response({"status": "not ready", "problems": ["the Rasa server"]},
-                             status=503)
+        return json_response({"status": "ready"})
+    return json_response({"status": "not ready", "problems": ["the Rasa server"]}, status=503)
 
 
 def make_app(rasa_url: str) -> web.Application:
@@ -269,6 +276,7 @@ def main(argv: Optional[list[str]] = None) -> None:
                         default=os.environ.get("HELPLINE_RASA_URL", "http://127.0.0.1:5005"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.install()
     print(f"Web chat on http://{args.host}:{args.port} (Rasa at {args.rasa_url})", flush=True)
     web.run_app(make_app(args.rasa_url), host=args.host, port=args.port, access_log=None,
                 print=None)

@@ -8,6 +8,23 @@
   SMS reply waiting for "MORE". Erased with the conversation.
 - ``telegram_messages``: ids of the messages in a Telegram chat (the person's and ours), so
   /exit and the safety word can delete them. Erased with the conversation.
+- ``channel_replay_keys``: a keyed hash of what authenticated each webhook request (the
+  X-Twilio-Signature; a Telegram message's chat and id, or a button press's id), so a
+  captured request can't be used twice (`first_use`). Twilio's signature is an HMAC over
+  the URL and the concatenated, sorted name+value pairs, so text can move between
+  parameters ("MessageSid=<sid>NumMedia0" with NumMedia removed) and the signature still
+  holds: remembering the signature refuses every such variant, whatever it changes. Kept,
+  like delivery ids, for DELIVERY_KEEP_SECONDS, and not erased with a conversation: it is
+  what stops a replay from bringing an erased conversation back. Only hashes: without the
+  id secret and the original request nothing links a row to a person.
+
+First contacts write with an upsert (INSERT ... ON CONFLICT, SQLite and PostgreSQL), not
+get-then-add: two updates from a new chat at the same moment both found no row, both
+inserted, and the loser's IntegrityError made the webhook answer 503 (4 of 30 parallel
+first Telegram messages in the issue). tests/channels/test_first_contact.py, 5 rounds of 12
+threads calling remember_address for a new conversation at once: 5 to 18 of the 60 calls
+raised IntegrityError on SQLite and 16 to 29 on PostgreSQL (four runs) before, none now;
+8 parallel first messages from a new number or chat got a 503 before, all 200 now.
 
 All functions block; call them with ``asyncio.to_thread`` from async code.
 """
@@ -29,6 +46,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,7 +54,10 @@ from sqlalchemy.orm import Session
 from helpline import db, privacy
 from helpline.db import Base
 
-DELIVERY_KEEP_SECONDS = 3 * 86400  # Twilio and Telegram stop retrying long before this
+# Delivery ids and replay keys are kept for 400 days: longer than the yearly rotation of the
+# Twilio auth token that docs/channels.md asks for, after which an old captured request's
+# signature no longer validates. Rows are ids and hashes only (about 150 bytes a message).
+DELIVERY_KEEP_SECONDS = 400 * 86400
 DELIVERY_LEASE_SECONDS = 60  # an attempt unfinished after this long has died
 NEW, SEEN, BUSY = "new", "seen", "busy"  # claim_delivery's answers
 TELEGRAM_DELETE_WINDOW = 48 * 3600  # Telegram deletes only messages under 48 hours old
@@ -49,7 +70,8 @@ class Delivery(Base):
 
     channel = Column(String(32), primary_key=True)
     delivery_id = Column(String(64), primary_key=True)
-    received_at = Column(Float, nullable=False, default=time.time)  # or last taken over
+    # or last taken over; indexed for pruning (ids are kept DELIVERY_KEEP_SECONDS)
+    received_at = Column(Float, nullable=False, default=time.time, index=True)
     done = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
@@ -76,13 +98,29 @@ class TelegramMessage(Base):
     sent_at = Column(Float, nullable=False, default=time.time)
 
 
-TABLES = [Delivery.__table__, Contact.__table__, TelegramMessage.__table__]
+class ReplayKey(Base):
+    """A keyed hash of what authenticated one webhook request (see `first_use`)."""
+
+    __tablename__ = "channel_replay_keys"
+
+    key = Column(String(64), primary_key=True)
+    request = Column(String(64), nullable=False)  # keyed hash of the whole request
+    received_at = Column(Float, nullable=False, default=time.time, index=True)
+
+
+TABLES = [Delivery.__table__, Contact.__table__, TelegramMessage.__table__,
+          ReplayKey.__table__]
 privacy.register_table("channel_contacts", "conversation_id", "updated_at")
 privacy.register_table("telegram_messages", "conversation_id", "sent_at")
 
 
 def engine(db_url: Optional[str] = None) -> Engine:
     return db.engine_with(TABLES, db_url)
+
+
+def _insert(bind: Engine, table: Any) -> Any:
+    """INSERT with ON CONFLICT support for the database's dialect."""
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 # ---------------------------------------------------------------------------------- deliveries
@@ -134,17 +172,37 @@ def release_delivery(channel: str, delivery_id: str, db_url: Optional[str] = Non
             Delivery.done.is_(False)))
 
 
+def first_use(key: str, request: str, db_url: Optional[str] = None,
+              now: Optional[float] = None) -> bool:
+    """False when `key` (what authenticated a request) came before with another `request`.
+
+    True the first time, and for an identical request (a sender's retry, which the
+    delivery id then dedupes). Keys older than DELIVERY_KEEP_SECONDS are forgotten.
+    """
+    now = now if now is not None else time.time()
+    bind = engine(db_url)
+    with Session(bind) as session, session.begin():
+        session.execute(delete(ReplayKey).where(
+            ReplayKey.received_at < now - DELIVERY_KEEP_SECONDS))
+        session.execute(_insert(bind, ReplayKey).values(
+            key=key, request=request, received_at=now).on_conflict_do_nothing())
+        stored = session.execute(select(ReplayKey.request).where(ReplayKey.key == key))
+        return stored.scalar() == request
+
+
 # ------------------------------------------------------------------------------------ contacts
 
 def remember_address(conversation_id: str, channel: str, address: str,
                      db_url: Optional[str] = None) -> None:
-    """Keep the raw address of a conversation (needed to reply later)."""
-    with Session(engine(db_url)) as session, session.begin():
-        row = session.get(Contact, conversation_id)
-        if row is None:
-            row = Contact(conversation_id=conversation_id, channel=channel, address=address)
-        row.channel, row.address, row.updated_at = channel, str(address), time.time()
-        session.add(row)
+    """Keep the raw address of a conversation (needed to reply later); an upsert."""
+    bind = engine(db_url)
+    insert = _insert(bind, Contact).values(conversation_id=conversation_id, channel=channel,
+                                           address=str(address), updated_at=time.time())
+    with Session(bind) as session, session.begin():
+        session.execute(insert.on_conflict_do_update(
+            index_elements=[Contact.conversation_id],
+            set_={"channel": insert.excluded.channel, "address": insert.excluded.address,
+                  "updated_at": insert.excluded.updated_at}))
 
 
 def address(conversation_id: str, db_url: Optional[str] = None) -> Optional[str]:
@@ -182,11 +240,13 @@ def remember_messages(conversation_id: str, message_ids: list[int],
                       db_url: Optional[str] = None, now: Optional[float] = None) -> None:
     """Record message ids of a Telegram chat (the person's and ours)."""
     now = now if now is not None else time.time()
-    with Session(engine(db_url)) as session, session.begin():
-        for message_id in message_ids:
-            if session.get(TelegramMessage, (conversation_id, int(message_id))) is None:
-                session.add(TelegramMessage(conversation_id=conversation_id,
-                                            message_id=int(message_id), sent_at=now))
+    if not message_ids:
+        return
+    bind = engine(db_url)
+    rows = [{"conversation_id": conversation_id, "message_id": int(message_id), "sent_at": now}
+            for message_id in message_ids]
+    with Session(bind) as session, session.begin():
+        session.execute(_insert(bind, TelegramMessage).values(rows).on_conflict_do_nothing())
 
 
 def deletable_messages(conversation_id: str, db_url: Optional[str] = None,

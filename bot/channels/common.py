@@ -9,6 +9,10 @@ to short strings (`/find_service{"place": "Cheshire East"}`). Anything else has 
 slashes removed (`as_person_text`) after the safety-word screen and before Rasa sees it, so
 the danger check and NLU read it as words and Rasa never logs it as a malformed command.
 
+`converse` replaces lone surrogates in the text with U+FFFD before the safety screen and Rasa,
+for every channel: Rasa hashes and debug-logs text as UTF-8 and fails on them (see
+helpline.untrusted, which also parses the channels' JSON bodies).
+
 When the database can't be reached, `converse` raises `Unavailable`: the message was not
 taken, and the channel answers with an error status (503) so that the sender retries
 (Twilio, Telegram) and tells the person, with UNAVAILABLE_REPLY, what to do meanwhile.
@@ -33,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import channel_store
 from helpline import db, privacy, safety_words, settings
+from helpline.untrusted import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +188,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     `collector` gathers Rasa's replies; by default whole messages (SMS and Telegram).
     Raises `Unavailable` when the database can't be reached (nothing was taken).
     """
+    text = clean_text(text)
     tracker_store, lock_store = stores(app)
     strict(tracker_store)
     try:

@@ -7,7 +7,11 @@ list of bot messages out. On top of it:
   replies carry the caller's own sender id back;
 - the safety gate runs before Rasa: a safety word erases the conversation and gets only the
   neutral reply; "set a safety word" is handled here, so the word never reaches Rasa;
-- bad bodies get a 4xx with a plain JSON explanation, never a 5xx or a stack trace;
+- bad bodies get a 4xx with a plain JSON explanation, never a 5xx or a stack trace
+  (helpline.untrusted.parse_json_object: size, UTF-8, JSON, depth, an object); a sender id
+  with a lone surrogate is refused (400), while message text has them replaced (see there);
+- answers are JSON with "<", ">" and "&" escaped, so a sender id echoed back as
+  ``recipient_id`` is never markup;
 - no message text or raw sender id is logged; client metadata is not stored.
 
 ``POST /webhooks/rest/erase`` with ``{"sender": "..."}`` erases that conversation (the web
@@ -23,7 +27,6 @@ Register in credentials.yml as ``bot.channels.rest.HelplineRestInput:``.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Awaitable, Callable, Optional
 
@@ -36,6 +39,7 @@ from sanic.response import HTTPResponse
 from bot.channels import outbox
 from bot.channels import common
 from helpline import privacy
+from helpline.untrusted import BadInput, has_lone_surrogate, json_dumps, parse_json_object
 
 logger = logging.getLogger(__name__)
 
@@ -43,37 +47,21 @@ logger = logging.getLogger(__name__)
 # pipeline's first component caps what the model sees (helpline.nlu.components.SafetyGate).
 MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 128
+BadRequest = BadInput  # a request we answer with a 4xx and a plain explanation
 
 
-class BadRequest(Exception):
-    """A request we answer with a 4xx and a plain explanation."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+def _json(body: Any, status: int = 200, **kwargs: Any) -> HTTPResponse:
+    return response.json(body, status=status, dumps=json_dumps, **kwargs)
 
 
 def _error(error: BadRequest) -> HTTPResponse:
-    return response.json({"error": error.message}, status=error.status)
+    return _json({"error": error.message}, status=error.status)
 
 
 def parse_body(request: Request) -> dict[str, Any]:
     """The JSON object of a request body, or BadRequest."""
-    body = request.body or b""
-    if len(body) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request is too large (over {MAX_BODY_BYTES // 1024} KB).", 413)
-    if not body.strip():
-        raise BadRequest('The body is empty. Send JSON: {"sender": "...", "message": "..."}.')
-    try:
-        data = json.loads(body)
-    except ValueError:  # includes bad UTF-8
-        raise BadRequest(
-            'The body is not valid JSON. Send {"sender": "...", "message": "..."}.'
-        ) from None
-    if not isinstance(data, dict):
-        raise BadRequest('The body must be a JSON object: {"sender": "...", "message": "..."}.')
-    return data
+    return parse_json_object(request.body, MAX_BODY_BYTES,
+                             hint=' Send JSON: {"sender": "...", "message": "..."}.')
 
 
 def parse_sender(data: dict[str, Any]) -> str:
@@ -83,6 +71,8 @@ def parse_sender(data: dict[str, Any]) -> str:
     sender = str(sender).strip()
     if not sender or len(sender) > MAX_SENDER_CHARS:
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters.')
+    if has_lone_surrogate(sender):
+        raise BadRequest('"sender" is not valid Unicode (it holds a lone surrogate).')
     return sender
 
 
@@ -130,14 +120,14 @@ class HelplineRestInput(RestInput):
 
         @hook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return _json({"status": "ok"})
 
         @hook.route("/ready", methods=["GET"])
         async def ready(request: Request) -> HTTPResponse:
             """Readiness: the model is loaded and the databases (and Redis) answer."""
             problems = await common.readiness(request.app)
-            return response.json({"status": "not ready" if problems else "ready",
-                                  "problems": problems}, status=503 if problems else 200)
+            return _json({"status": "not ready" if problems else "ready",
+                          "problems": problems}, status=503 if problems else 200)
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -148,9 +138,9 @@ class HelplineRestInput(RestInput):
             except BadRequest as error:
                 return _error(error)
             try:
-                return response.json(await self.handle(request, on_new_message, sender, text))
+                return _json(await self.handle(request, on_new_message, sender, text))
             except common.Unavailable:
-                return response.json(
+                return _json(
                     [{"recipient_id": sender, "text": common.UNAVAILABLE_REPLY}], status=503)
 
         @hook.route("/erase", methods=["POST"])
@@ -160,7 +150,7 @@ class HelplineRestInput(RestInput):
             except BadRequest as error:
                 return _error(error)
             await self.erase(request, sender)
-            return response.json({"status": "erased"})
+            return _json({"status": "erased"})
 
         @hook.route("/outbox", methods=["GET"])
         async def fetch_outbox(request: Request) -> HTTPResponse:
@@ -175,10 +165,9 @@ class HelplineRestInput(RestInput):
                 messages = await outbox.wait_fetch(conversation_id, after, wait)
             except Exception as error:  # noqa: BLE001 - log no content, answer plainly
                 logger.error("Reading the outbox failed (%s).", type(error).__name__)
-                return response.json({"error": "Messages can't be fetched right now."},
-                                     status=503)
-            return response.json([{**message, "recipient_id": sender} for message in messages],
-                                 headers={"Cache-Control": "no-store"})
+                return _json({"error": "Messages can't be fetched right now."}, status=503)
+            return _json([{**message, "recipient_id": sender} for message in messages],
+                         headers={"Cache-Control": "no-store"})
 
         return hook
 

@@ -3,6 +3,28 @@
 - Every request must carry a valid ``X-Twilio-Signature`` for the public URL (403 otherwise);
   set HELPLINE_PUBLIC_URL when a proxy sits in front of the server.
 - A MessageSid already handled is dropped (kept in our database, so across restarts too).
+- Replays: Twilio's signature is an HMAC over the URL and the sorted, concatenated
+  name+value pairs, so a captured request stays valid when text moves between parameters:
+  "MessageSid=<sid>NumMedia0" with NumMedia removed is a new MessageSid (the person was
+  texted again and erased text came back), and "Body=call Carol" can become "Body=call "
+  plus a parameter "Carol". So every accepted X-Twilio-Signature is remembered (a keyed
+  hash, in ``channel_replay_keys``, for as long as delivery ids) together with a hash of
+  the request it came with: the identical request again is Twilio's retry (200, handled
+  once by MessageSid); anything else under a used signature gets 403 and is not processed.
+- The request must be an incoming message of our account: MessageSid, AccountSid (ours),
+  From, To and Body present (400 otherwise), MessageSid ``SM``/``MM`` + 32 hex digits,
+  From a phone number in E.164, NumMedia and NumSegments digits. Other parameters are
+  accepted unchecked: Twilio's docs say it adds new ones without notice, and refusing an
+  unknown name would silence the helpline on the day it does.
+- Measured (tests/channels/test_sms_replay.py): tests/channels/replays.py makes 360
+  shifted replays of one realistic 19-parameter request, each with a valid signature. Now
+  the shape checks refuse 164 (400) and the signature memory the other 196 (403); none is
+  handled. Before, 299 were answered 200 and one (the MessageSid/NumMedia shift, a new
+  MessageSid) was handled: the person was texted and the erased text was back in the
+  tracker. The other 298 were dropped only because their MessageSid had been seen.
+- Used signatures and MessageSids are kept for DELIVERY_KEEP_SECONDS (400 days), longer
+  than the yearly rotation of TWILIO_AUTH_TOKEN (docs/channels.md): a request captured
+  before a rotation no longer validates, so no replay is ever taken as new.
 - The sender id Rasa sees is an HMAC of the phone number; the number itself is kept only in
   ``channel_contacts`` (needed to reply), and erased with the conversation.
 - STOP and the other opt-out words end and erase the conversation; they are never safety
@@ -19,8 +41,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
+import re
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
@@ -35,6 +59,7 @@ from twilio.rest import Client
 from bot.channels import channel_store, sms_text
 from bot.channels.common import (
     MAX_BODY_BYTES,
+    NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
     OnNewMessage,
@@ -72,6 +97,14 @@ NO_TEXT_REPLY = (
 )
 
 
+# What an incoming-message webhook must carry, and the shapes of the values we rely on.
+REQUIRED = ("MessageSid", "AccountSid", "From", "To", "Body")
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
+PHONE_NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")
+COUNT = re.compile(r"[0-9]{1,3}")
+COUNTS = ("NumMedia", "NumSegments")
+
+
 class BadRequest(Exception):
     """A webhook request we answer with a 4xx and a plain explanation."""
 
@@ -98,6 +131,28 @@ def parse_form(request: Request) -> dict[str, str]:
     for key, value in pairs:
         fields.setdefault(key, value)
     return fields
+
+
+def check_message(fields: dict[str, str], account_sid: str) -> None:
+    """BadRequest unless `fields` are an incoming message for our account (see above)."""
+    missing = [name for name in REQUIRED if name not in fields]
+    if missing:
+        raise BadRequest(f"Not an incoming Twilio message: {', '.join(missing)} missing.")
+    if not MESSAGE_SID.fullmatch(fields["MessageSid"]):
+        raise BadRequest("MessageSid is not a Twilio message SID (SM or MM, 32 hex digits).")
+    if fields["AccountSid"] != account_sid:
+        raise BadRequest("The message is for another Twilio account.", 403)
+    if not PHONE_NUMBER.fullmatch(fields["From"]):
+        raise BadRequest("From is not a phone number in E.164 form.")
+    for name in COUNTS:
+        if name in fields and not COUNT.fullmatch(fields[name]):
+            raise BadRequest(f"{name} is not a number.")
+
+
+def replay_key(signature: str, fields: dict[str, str]) -> tuple[str, str]:
+    """Keyed hashes of a request's signature and of the whole request (for first_use)."""
+    return (privacy.keyed_hash("twilio-signature", signature),
+            privacy.keyed_hash("twilio-request", json.dumps(sorted(fields.items()))))
 
 
 class TwilioSmsInput(InputChannel):
@@ -223,11 +278,23 @@ class TwilioSmsInput(InputChannel):
                 return response.text(error.message, status=error.status)
             if not self.signature_ok(request, fields):
                 return response.text("Invalid X-Twilio-Signature.", status=403)
-            sid, sender = fields.get("MessageSid", "").strip(), fields.get("From", "").strip()
-            if not sid or not sender:
-                return response.text("MessageSid and From are required.", status=400)
-            if len(sid) > 64 or len(sender) > 64:
-                return response.text("MessageSid or From is too long.", status=400)
+            try:
+                check_message(fields, self.account_sid)
+            except BadRequest as error:
+                return response.text(error.message, status=error.status)
+            sid, sender = fields["MessageSid"], fields["From"]
+            try:
+                fresh = await asyncio.to_thread(channel_store.first_use, *replay_key(
+                    request.headers["x-twilio-signature"], fields))
+            except NOT_TAKEN as error:
+                logger.error("An SMS was not taken (%s); it should come again.",
+                             type(error).__name__)
+                await self.send_sms(sender, sms_text.shape_text(UNAVAILABLE_REPLY))
+                return response.text("The message could not be taken now; please retry.",
+                                     status=503)
+            if not fresh:
+                logger.warning("Refused a replayed SMS webhook (its signature was used).")
+                return response.text("This signature was already used.", status=403)
             if not await take_delivery(
                     self.name(), sid,
                     lambda: self.handle(request.app, on_new_message, sender, fields),

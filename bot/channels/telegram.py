@@ -5,12 +5,20 @@
 - Polling mode (TELEGRAM_POLLING=1, for local use): the Rasa server fetches updates with
   getUpdates itself; no public URL needed.
 - A duplicate update_id is dropped (kept in our database, so across restarts too).
+- Replays: the secret token is the same on every request, so a captured update can be sent
+  again under a new update_id, and after /exit it would bring the erased text back. Telegram
+  signs nothing per request, but it never delivers one message (or one button press) in two
+  updates: the webhook remembers a keyed hash of each message's chat and message id, and of
+  each callback query id (``channel_replay_keys``, for as long as update ids), and answers
+  403 to a second update carrying it. The same update_id again is Telegram's retry (200,
+  dropped). Polling mode needs none of this: its updates come from Telegram itself.
 - The sender id Rasa sees is an HMAC of the chat id; the chat id and the message ids of the
   chat are kept only to reply and to delete, and are erased with the conversation.
 - Buttons become an inline keyboard; a press comes back as a callback query.
-- /exit and the safety word erase the conversation on the server and delete the person's
-  and the bot's messages with deleteMessages, in batches of up to 100 (Telegram allows this
-  only for messages under 48 hours old, as /help says).
+- /exit (also " /exit " and "/exit@OurBot": the whole message is the command, as with
+  /help and /start) and the safety word erase the conversation on the server and delete
+  the person's and the bot's messages with deleteMessages, in batches of up to 100
+  (Telegram allows this only for messages under 48 hours old, as /help says).
 - Stickers, photos, edited messages and group chats get a polite reply.
 
 Environment: TELEGRAM_BOT_TOKEN, and TELEGRAM_WEBHOOK_SECRET or TELEGRAM_POLLING=1;
@@ -20,9 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import os
+import re
 from typing import Any, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
@@ -34,6 +42,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from bot.channels import channel_store
 from bot.channels.common import (
     MAX_BODY_BYTES,
+    NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
     OnNewMessage,
@@ -43,6 +52,7 @@ from bot.channels.common import (
     take_delivery,
 )
 from helpline import privacy, safety_words
+from helpline.untrusted import parse_json_object
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
@@ -68,6 +78,24 @@ NO_TEXT_REPLY = (
 EDITED_REPLY = "Sorry, I can't read edited messages. Please send your message again."
 GROUP_REPLY = "Sorry, this service works only in a private chat with the bot."
 CHOOSE = "Choose an option:"
+# A whole message that is one bot command, optionally addressed to a bot: "/exit@OurBot".
+COMMAND = re.compile(r"(/[A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?")
+
+
+def command_of(text: str) -> str:
+    """The command a whole message is ("/exit"), lower case; "" when it is not one."""
+    match = COMMAND.fullmatch(text.strip())
+    return match.group(1).lower() if match else ""
+
+
+def replay_key(update: Update) -> Optional[str]:
+    """A keyed hash of the message (chat and id) or button press an update carries."""
+    if update.message is not None:
+        return privacy.keyed_hash("telegram-message", str(update.message.chat.id),
+                                  str(update.message.message_id))
+    if update.callback_query is not None:
+        return privacy.keyed_hash("telegram-callback", str(update.callback_query.id))
+    return None
 
 
 class TelegramInput(InputChannel):
@@ -174,6 +202,19 @@ class TelegramInput(InputChannel):
             except ValueError as error:
                 status = 413 if "large" in str(error) else 415 if "JSON" in str(error) else 400
                 return response.json({"error": str(error)}, status=status)
+            key = replay_key(update)
+            try:
+                fresh = key is None or await asyncio.to_thread(
+                    channel_store.first_use, key, str(update.update_id))
+            except NOT_TAKEN as error:
+                logger.error("A telegram update was not taken (%s); it should come again.",
+                             type(error).__name__)
+                await self.tell_unavailable(update)
+                return response.json({"error": "Not taken; please retry."}, status=503)
+            if not fresh:
+                logger.warning("Refused a replayed Telegram update (its message was seen).")
+                return response.json({"error": "This message was already delivered."},
+                                     status=403)
             if not await self.receive_update(request.app, on_new_message, update):
                 # Not taken (database unreachable): Telegram delivers the update again.
                 return response.json({"error": "Not taken; please retry."}, status=503)
@@ -199,10 +240,7 @@ class TelegramInput(InputChannel):
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
         if content_type.lower() != "application/json":
             raise ValueError("Send application/json, as Telegram does.")
-        try:
-            data = json.loads(body)
-        except ValueError:  # includes bad UTF-8
-            raise ValueError("The body is not valid JSON.") from None
+        data = parse_json_object(body, MAX_BODY_BYTES)  # its BadInput is a ValueError
         if not isinstance(data, dict) or isinstance(data.get("update_id"), bool) \
                 or not isinstance(data.get("update_id"), int):
             raise ValueError("The body is not a Telegram update (no update_id).")
@@ -218,14 +256,15 @@ class TelegramInput(InputChannel):
         False when the update was not taken (the database is unreachable, or another
         attempt is handling it): it must be delivered again.
         """
-        async def tell_unavailable() -> None:
-            chat = update.effective_chat
-            if chat is not None and chat.type == "private":
-                await self.send(None, chat.id, [{"text": UNAVAILABLE_REPLY}])
-
         return await take_delivery(self.name(), str(update.update_id),
                                    lambda: self.handle(app, on_new_message, update),
-                                   tell_unavailable)
+                                   lambda: self.tell_unavailable(update))
+
+    async def tell_unavailable(self, update: Update) -> None:
+        """Tell the person their message was not taken (never raises)."""
+        chat = update.effective_chat
+        if chat is not None and chat.type == "private":
+            await self.send(None, chat.id, [{"text": UNAVAILABLE_REPLY}])
 
     async def handle(self, app: Any, on_new_message: OnNewMessage, update: Update) -> None:
         """One update: a text message, a button press, or something we politely refuse."""
@@ -259,7 +298,7 @@ class TelegramInput(InputChannel):
         if not text.strip():
             await self.send(conversation_id, chat.id, [{"text": NO_TEXT_REPLY}])
             return
-        command = text.strip().split("@")[0].lower() if text.startswith("/") else ""
+        command = command_of(text)
         if command == "/help":
             await self.send(conversation_id, chat.id, [{"text": HELP_TEXT}])
             return
