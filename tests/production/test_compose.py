@@ -1,8 +1,10 @@
 """docker-compose.yml can't run here (no Docker engine): check it against the repository.
 
 It parses; images are pinned; every service's command exists in the repo; every environment
-variable it passes is read by our code or by the program that receives it; ports, health
-checks, volumes and dependencies agree with each other and with the nginx template.
+variable it passes is read by our code or by the program that receives it; every long-running
+service restarts and has a health check; ports, health checks, volumes and dependencies agree
+with each other and with the nginx template. tests/production/test_serve.py runs the
+services' commands for real, as plain processes.
 """
 from __future__ import annotations
 
@@ -140,6 +142,18 @@ def test_ports_agree() -> None:
         command = _command(SERVICES[name])
         port = command[command.index("--port") + 1]
         assert any(p.split(":")[-1] == port for p in SERVICES[name]["ports"]), name
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_long_running_services_restart_and_have_a_health_check(name: str) -> None:
+    """Docker restarts a process that dies (helpline.run's supervision, in compose); only
+    the one-shot migrations don't restart."""
+    service = SERVICES[name]
+    if name == "migrate":
+        assert service["restart"] == "no"
+        return
+    assert service.get("restart") in {"always", "unless-stopped"}, name
+    assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
