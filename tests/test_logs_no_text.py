@@ -22,6 +22,7 @@ import requests
 
 from helpline import privacy
 from helpline.run import Stack
+from tests import figures
 from tests.channels.conftest import BOT_TOKEN, ID_SECRET, ChannelStack, start_channel_stack
 from tests.conftest import free_port
 from tests.safety.stack import wait_http
@@ -80,7 +81,9 @@ def telegram_update(chat: int, text: str, button: bool = False) -> dict[str, Any
 
 def assert_no_text(logs: str, secrets: list[str]) -> None:
     assert logs, "the servers wrote logs"
-    leaks = [line[:200] for line in logs.splitlines() if "zqx" in line.lower()]
+    lines = logs.splitlines()
+    leaks = [line[:200] for line in lines if "zqx" in line.lower()]
+    figures.record(figures.LOG_LINES, len(leaks), len(lines))
     assert not leaks, f"{len(leaks)} log lines hold message text, e.g. {leaks[:3]}"
     lowered = logs.lower()
     assert "traceback" not in lowered

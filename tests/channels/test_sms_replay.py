@@ -13,6 +13,8 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from tests import figures
+
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, NEUTRAL_REPLY, PUBLIC_URL, SERVICE_NUMBER
 from .conftest import ChannelStack
 from .replays import shifted_replays
@@ -20,7 +22,6 @@ from .test_sms_e2e import cid, phone
 
 URL = f"{PUBLIC_URL}/webhooks/sms/webhook"
 SECRET = "zq4417"
-REPLAY_COUNTS: Counter = Counter()  # status -> replays, for the report
 
 
 def incoming(number: str, body: str) -> dict[str, str]:
@@ -42,11 +43,13 @@ def sms_sent(stack: ChannelStack) -> int:
     return sum(1 for c in list(stack.api.calls) if c.path.endswith("/Messages.json"))
 
 
+@pytest.mark.parametrize("words", ["my partner Dave reads my phone",
+                                   "he took my bank card and my keys again last night"])
 def test_shifted_replays_are_refused_and_bring_nothing_back(
-        channel_stack: ChannelStack, monkeypatch: pytest.MonkeyPatch) -> None:
+        channel_stack: ChannelStack, monkeypatch: pytest.MonkeyPatch, words: str) -> None:
     number = phone()
     conversation = cid(number, monkeypatch)
-    original = incoming(number, f"my partner Dave reads my phone {SECRET}")
+    original = incoming(number, f"{words} {SECRET}")
     signature = RequestValidator(AUTH_TOKEN).compute_signature(URL, original)
     assert post(channel_stack, original, signature).status_code == 200
     assert len(channel_stack.api.sms_to(number)) == 1
@@ -63,14 +66,15 @@ def test_shifted_replays_are_refused_and_bring_nothing_back(
     moved_sid = {**{k: v for k, v in original.items() if k != "NumMedia"},
                  "MessageSid": original["MessageSid"] + "NumMedia0"}
     assert moved_sid in replays, "the shift of the incident"
-    assert any(r.get("Body") == "my partner " for r in replays), "a shift that rewrites Body"
-    statuses = Counter()
-    for replay in replays:
-        assert RequestValidator(AUTH_TOKEN).validate(URL, replay, signature)
-        reply = post(channel_stack, replay, signature)
-        statuses[reply.status_code] += 1
-        assert reply.status_code in (400, 403), (reply.status_code, sorted(replay))
-    REPLAY_COUNTS.update(statuses)
+    assert any(r.get("Body", "").startswith(words[:5]) and r["Body"] != original["Body"]
+               for r in replays), "a shift that rewrites Body"
+    assert all(RequestValidator(AUTH_TOKEN).validate(URL, replay, signature)
+               for replay in replays)
+    statuses = Counter(post(channel_stack, replay, signature).status_code
+                       for replay in replays)
+    figures.record(figures.FORGED, sum(n for status, n in statuses.items() if status < 400),
+                   len(replays))
+    assert set(statuses) <= {400, 403}, statuses
     print(f"{len(replays)} shifted replays: {dict(statuses)}")
 
     assert sms_sent(channel_stack) == sent, "nobody was texted"
@@ -122,6 +126,7 @@ def test_requests_that_are_not_an_incoming_message_are_refused(
     params = {k: v for k, v in {**incoming(number, "hello"), **change}.items() if v is not None}
     signature = RequestValidator(AUTH_TOKEN).compute_signature(URL, params)
     reply = post(channel_stack, params, signature)
+    figures.record(figures.FORGED, int(reply.status_code < 400), 1)
     assert reply.status_code == status, reply.text
     assert "Traceback" not in reply.text
     assert not channel_stack.api.sms_to(number)

@@ -9,6 +9,8 @@ import time
 import pytest
 from telegram import Bot, Update
 
+from tests import figures
+
 from .conftest import BOT_TOKEN, NEUTRAL_REPLY, ChannelStack
 from .test_telegram_e2e import _ids, chat_id, cid, text
 
@@ -43,6 +45,7 @@ def test_replays_under_a_new_update_id_are_refused_after_exit(
     for update in (message, button):
         replay = {**update, "update_id": next(_ids)}
         reply = channel_stack.telegram(replay)
+        figures.record(figures.FORGED, int(reply.status_code < 400), 1)
         assert reply.status_code == 403, reply.text
         assert channel_stack.telegram(update).status_code == 200  # Telegram's own retry
     assert len(channel_stack.api.calls) == sent, "nothing sent, answered or deleted"
@@ -59,7 +62,9 @@ def test_a_replay_before_exit_is_refused_too(channel_stack: ChannelStack,
     assert channel_stack.telegram(message).status_code == 200
     sent = len(channel_stack.api.texts_to_chat(chat))
     replay = {**message, "update_id": next(_ids)}
-    assert channel_stack.telegram(replay).status_code == 403
+    status = channel_stack.telegram(replay).status_code
+    figures.record(figures.FORGED, int(status < 400), 1)
+    assert status == 403
     assert len(channel_stack.api.texts_to_chat(chat)) == sent
     users = [r for r in channel_stack.tracker_rows(cid(chat, monkeypatch)) if r[0] == "user"]
     assert len(users) == 1
