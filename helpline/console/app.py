@@ -2,8 +2,10 @@
 
 Security: every route but /login and /static needs a session; every state change needs the
 session's CSRF token (header X-CSRF-Token or form field csrf) and a same-origin Origin when
-the browser sends one; cookies are HttpOnly, SameSite=Strict and Secure on https; the session
-id changes at login; failed logins are limited per address and per username. Pages set a
+the browser sends one; cookies are HttpOnly, SameSite=Strict and Secure on https; a session
+is made only at login (a new id each time), and the login form's CSRF token is a signed
+double-submit cookie, so anonymous visitors write nothing (see auth.py); login attempts are
+limited per address and per username, counted before the password check. Pages set a
 strict Content-Security-Policy and render every text escaped (the script uses textContent).
 """
 from __future__ import annotations
@@ -26,12 +28,15 @@ from sqlalchemy import text
 from helpline import db, queue, settings
 from helpline.console import auth, directory
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
+from helpline.untrusted import BadInput, parse_json_object
 
 log = logging.getLogger(__name__)
 
 COOKIE = "helpline_console"
+LOGIN_COOKIE = "helpline_login"  # the login form's CSRF nonce, sent to /login only
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_REPLY = 2000
+MAX_BODY_BYTES = 64 * 1024
 POLL_QUEUE = 0.25
 POLL_CONVERSATION = 0.3
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -60,8 +65,9 @@ def _secure(request: web.Request) -> bool:
     return request.secure
 
 
-def _set_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
+def _set_cookie(request: web.Request, response: web.StreamResponse, token: str,
+                name: str = COOKIE, path: str = "/") -> None:
+    response.set_cookie(name, token, httponly=True, samesite="Strict", path=path,
                         secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
 
 
@@ -78,6 +84,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise
     except (asyncio.CancelledError, ConnectionResetError):
         raise
+    except UnicodeDecodeError:  # request.post() on a form that is not UTF-8
+        return _bad("The form is not valid UTF-8.", 400)
     except Exception as error:  # noqa: BLE001
         log.error("Console error on %s (%s).", request.path, type(error).__name__)
         return _bad("Something went wrong on our side.", 500)
@@ -86,6 +94,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 @web.middleware
 async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
+    if not request.content.at_eof():  # a body refused unread: aiohttp 3.9.5 would stall
+        response.force_close()  # the kept-alive connection (see helpline/webchat.py)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -114,7 +124,13 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
         sent = request.headers.get("X-CSRF-Token", "")
         if not sent and request.content_type == "application/x-www-form-urlencoded":
             sent = str((await request.post()).get("csrf", ""))
-        if session is None or not sent or not hmac.compare_digest(sent, session.csrf):
+        if request.path == "/login":  # no session yet: the login cookie's signed nonce
+            nonce = request.cookies.get(LOGIN_COOKIE)
+            expected = auth.login_csrf(nonce) if nonce else ""
+        else:
+            expected = session.csrf if session else ""
+        if not sent or not expected or not hmac.compare_digest(sent.encode(),
+                                                                expected.encode()):
             return _bad("Missing or wrong CSRF token: reload the page and try again.", 403)
     return await handler(request)
 
@@ -162,19 +178,17 @@ async def ready(request: web.Request) -> web.Response:
 
 async def login_page(request: web.Request, message: str = "", status: int = 200
                      ) -> web.Response:
-    session = request["session"]
-    if session is None:
-        session = await asyncio.to_thread(auth.new_session, None, None, request.app[DB])
+    nonce = auth.login_nonce(request.cookies.get(LOGIN_COOKIE))
     note = f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
     body = (f'{note}<form method="post" action="/login" class="login">'
-            f'<input type="hidden" name="csrf" value="{escape(session.csrf)}">'
+            f'<input type="hidden" name="csrf" value="{escape(auth.login_csrf(nonce))}">'
             f'<label>Username <input name="username" autocomplete="username" required></label>'
             f'<label>Password <input name="password" type="password" '
             f'autocomplete="current-password" required></label>'
             f'<button type="submit">Log in</button></form>')
-    response = _page("Log in", body, session)
+    response = _page("Log in", body)
     response.set_status(status)
-    _set_cookie(request, response, session.token)
+    _set_cookie(request, response, nonce, LOGIN_COOKIE, "/login")
     return response
 
 
@@ -182,24 +196,28 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
-    limiter, by_ip = request.app[LIMITER], request.app[IP_LIMITER]
-    user_key, ip_key = f"user:{username.casefold()}", f"ip:{request.remote}"
-    wait = max(limiter.retry_after(user_key), by_ip.retry_after(ip_key))
-    if wait:
+    limits = ((request.app[LIMITER], f"user:{username.casefold()}"),
+              (request.app[IP_LIMITER], f"ip:{request.remote}"))
+    # Counted before the slow password check, so parallel attempts can't all pass first.
+    taken = [(limiter, key, limiter.take(key)) for limiter, key in limits]
+    if any(stamp is None for _, _, stamp in taken):
+        for limiter, key, stamp in taken:
+            if stamp is not None:
+                limiter.give_back(key, stamp)
         response = await login_page(request, "Too many failed logins. Try again later.", 429)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(max(lim.retry_after(k) for lim, k in limits))
         return response
     role = await asyncio.to_thread(auth.verify, username, password, request.app[DB])
-    if role is None:
-        limiter.fail(user_key)
-        by_ip.fail(ip_key)
+    if role is None:  # the attempts stay counted
         return await login_page(request, "Wrong username or password.", 401)
-    limiter.clear(user_key)
+    for limiter, key, stamp in taken:
+        limiter.give_back(key, stamp)
     old = request["session"]
     await asyncio.to_thread(auth.end_session, old.token if old else None, request.app[DB])
     fresh = await asyncio.to_thread(auth.new_session, username, role, request.app[DB])
     response = web.HTTPSeeOther("/")
     _set_cookie(request, response, fresh.token)
+    response.del_cookie(LOGIN_COOKIE, path="/login")
     raise response
 
 
@@ -447,13 +465,13 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
+    """The JSON object an advisor's page sent, or 400 (untrusted.parse_json_object: UTF-8,
+    an object, depth): a deeply nested body was a RecursionError and a 500 before. Bodies
+    over MAX_BODY_BYTES got aiohttp's 413 already."""
     try:
-        data = await request.json()
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text="The body must be JSON.") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text="The body must be a JSON object.")
-    return data
+        return parse_json_object(await request.read(), MAX_BODY_BYTES)
+    except BadInput as error:
+        raise web.HTTPBadRequest(text=error.message) from None
 
 
 def _holder(request: web.Request, entry: queue.QueueEntry) -> None:
@@ -567,7 +585,7 @@ async def _stop(app: web.Application) -> None:
 
 def make_app(rasa_url: str, db_url: Optional[str] = None,
              rasa_token: Optional[str] = None) -> web.Application:
-    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=MAX_BODY_BYTES)
     app[DB] = db_url or settings.database_url()
     app[RASA] = RasaAPI(rasa_url, rasa_token)
     app[LIMITER] = auth.RateLimiter(limit=5)

@@ -1,4 +1,29 @@
-"""Console users (argon2id password hashes), server-side sessions and login rate limiting."""
+"""Console users (argon2id password hashes), server-side sessions and login rate limiting.
+
+Sessions: a row in console_sessions exists only for a logged-in advisor. Before, every
+anonymous GET /login wrote one to carry the login form's CSRF token (200 requests, 200 rows;
+the compose health check alone asks for /login every 10 s, 8,640 rows a day). Now the login
+form uses a signed double-submit token: a random nonce in an HttpOnly, SameSite=Strict cookie
+scoped to /login, and in the form HMAC-SHA256 of it under HELPLINE_ID_SECRET (``login_csrf``).
+A cross-site form can't send the cookie (SameSite), read it (HttpOnly) or, without the secret,
+make the form value from a cookie it managed to set; a login POST without the matching pair
+gets 403, as before.
+
+Rate limit: ``RateLimiter.take`` checks the count and counts the attempt in one locked step,
+before the slow argon2 check (0.26 to 0.42 s here, on a loaded machine). Counting only after
+a wrong password, as before, let parallel attempts all pass the check first: 25 parallel
+POST /login for one user (24 wrong, 1 right) all reached the password check, 24 x 401 and a
+login, against a limit of 5 (3 runs out of 3). Now at most 5 reach it and the rest get 429
+(5 runs: 5 x 401 and 20 x 429, or 4 x 401, a login and 20 x 429 when the right password was
+among the first 5; tests/handoff/test_console_login.py). A right password gives its attempt
+back; wrong ones stay counted for the window, even across a later success (clearing them at
+a success would let a burst in flight past the limit).
+The count lives in memory, not in the database: docker-compose.yml runs one console process,
+and a database counter would need a table and migration, a write per attempt, and would keep
+the addresses and usernames tried on disk (safety rule 5) with a job to prune them. A restart
+forgets the counts (an attacker can't restart the console). If the console ever runs as N
+processes, each allows the limit: move the count into the database then.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +40,7 @@ from sqlalchemy import Column, Float, String, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import db
+from helpline import db, privacy
 from helpline.db import Base
 
 ROLES = ("advisor", "supervisor")
@@ -40,7 +65,7 @@ class ConsoleSession(Base):
     __tablename__ = "console_sessions"
 
     id_hash = Column(String(64), primary_key=True)
-    username = Column(String(64), nullable=True)  # None before login
+    username = Column(String(64), nullable=True)  # None only in old, anonymous rows
     role = Column(String(16), nullable=True)
     csrf = Column(String(64), nullable=False)
     created_at = Column(Float, nullable=False)
@@ -96,14 +121,26 @@ class SessionInfo:
     csrf: str
 
 
-def new_session(username: Optional[str] = None, role: Optional[str] = None,
-                db_url: Optional[str] = None) -> SessionInfo:
-    """A fresh session id and CSRF token (a new id at every login)."""
+def new_session(username: str, role: str, db_url: Optional[str] = None) -> SessionInfo:
+    """A fresh session id and CSRF token, made at login (a new id at every login)."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with _session(db_url) as session, session.begin():
         session.add(ConsoleSession(id_hash=_digest(token), username=username, role=role,
                                    csrf=csrf, created_at=time.time()))
     return SessionInfo(token, username, role, csrf)
+
+
+def login_nonce(current: Optional[str]) -> str:
+    """The login cookie's nonce: the browser's own if it sent one, else a new one (so two open
+    login tabs both work)."""
+    if current and 32 <= len(current) <= 100:
+        return current
+    return secrets.token_urlsafe(32)
+
+
+def login_csrf(nonce: str) -> str:
+    """The login form's CSRF token for the nonce in the login cookie (signed double submit)."""
+    return privacy.keyed_hash("console-login-csrf", nonce)
 
 
 def get_session(token: Optional[str], db_url: Optional[str] = None) -> Optional[SessionInfo]:
@@ -130,18 +167,39 @@ def usernames(db_url: Optional[str] = None) -> list[tuple[str, str]]:
 
 
 class RateLimiter:
-    """At most ``limit`` failed logins per key in ``window`` seconds (per process)."""
+    """At most ``limit`` login attempts per key in ``window`` seconds reach the password check
+    (per process; see the module docstring)."""
 
     def __init__(self, limit: int = 5, window: float = 900) -> None:
         self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._attempts: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._failures[key]
+        stamps = self._attempts[key]
         while stamps and stamps[0] < now - self.window:
             stamps.popleft()
         return stamps
+
+    def take(self, key: str) -> Optional[float]:
+        """Count an attempt at ``key`` and return its stamp, or None (counting nothing) if
+        ``key`` is at its limit. The check and the count are one step."""
+        now = time.monotonic()
+        with self._lock:
+            stamps = self._recent(key, now)
+            if len(stamps) >= self.limit:
+                return None
+            stamps.append(now)
+            return now
+
+    def give_back(self, key: str, stamp: float) -> None:
+        """Uncount the attempt ``take`` stamped (it was not a failure)."""
+        with self._lock:
+            stamps = self._attempts.get(key)
+            if stamps and stamp in stamps:
+                stamps.remove(stamp)
+            if not stamps:
+                self._attempts.pop(key, None)
 
     def retry_after(self, *keys: str) -> int:
         """Seconds to wait (0 when allowed)."""
@@ -150,13 +208,3 @@ class RateLimiter:
             waits = [int(s[0] + self.window - now) + 1 for s in
                      (self._recent(k, now) for k in keys) if len(s) >= self.limit]
         return max(waits, default=0)
-
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

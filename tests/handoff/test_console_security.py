@@ -56,19 +56,28 @@ def test_readiness_is_public_and_says_only_that(console: Console) -> None:
     assert "Set-Cookie" not in reply.headers
 
 
+def cookie_headers(reply: requests.Response, name: str) -> list[str]:
+    return [h for h in reply.raw.headers.getlist("Set-Cookie") if h.startswith(name + "=")]
+
+
 def test_session_id_changes_at_login_and_cookie_flags(console: Console) -> None:
     session = requests.Session()
     first = session.get(console.url + "/login", timeout=10)
-    before = session.cookies.get("helpline_console")
-    header = first.headers["Set-Cookie"]
-    assert "HttpOnly" in header and "SameSite=Strict" in header
+    assert cookie_headers(first, "helpline_console") == []  # no session before login
+    [header] = cookie_headers(first, "helpline_login")  # the login form's CSRF nonce
+    assert "HttpOnly" in header and "SameSite=Strict" in header and "Path=/login" in header
     assert "Secure" not in header  # plain http on loopback
-    csrf = re.search(r'name="csrf" value="([^"]+)"', first.text).group(1)
-    session.post(console.url + "/login", timeout=10,
-                 data={"csrf": csrf, "username": "ann", "password": PASSWORD})
-    after = session.cookies.get("helpline_console")
-    assert before and after and before != after
-    assert auth.get_session(before, console.db_url) is None  # the old id is dead
+    ids = []
+    for name in ("ann", "sue"):  # a second login in the same browser gets a new id too
+        page = session.get(console.url + "/login", timeout=10)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        reply = session.post(console.url + "/login", timeout=10, allow_redirects=False,
+                             data={"csrf": csrf, "username": name, "password": PASSWORD})
+        [header] = cookie_headers(reply, "helpline_console")
+        assert "HttpOnly" in header and "SameSite=Strict" in header and "Path=/" in header
+        ids.append(session.cookies.get("helpline_console"))
+    assert ids[0] and ids[1] and ids[0] != ids[1]
+    assert auth.get_session(ids[0], console.db_url) is None  # the old id is dead
     assert session.get(console.url + "/", timeout=10).status_code == 200
 
 
@@ -136,6 +145,9 @@ def test_bad_input_gets_4xx(console: Console) -> None:
     assert session.post(base + "/close", data=b"{nope", headers={**h, "Content-Type":
                         "application/json"}, timeout=10).status_code == 400
     assert session.post(base + "/close", json=[1], headers=h, timeout=10).status_code == 400
+    for body in (b"[" * 50_000, b'{"a":' * 10_000, b'{"outcome": "\xff"}'):  # depth, UTF-8
+        assert session.post(base + "/close", data=body, headers={
+            **h, "Content-Type": "application/json"}, timeout=10).status_code == 400
     assert session.post(base + "/close", json={"outcome": "x"}, headers=h,
                         timeout=10).status_code == 400
     assert session.post(base + "/reply", json={"text": "hi"}, headers=h,

@@ -43,7 +43,10 @@ def wait_http(url: str, processes: list[subprocess.Popen], timeout: float, logs:
 
 
 class _NeutralHandler(BaseHTTPRequestHandler):
+    requests: list[str]  # every path asked for, in order (set per server)
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.requests.append(self.path)  # before answering: a synchronous XHR waits for this
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -64,6 +67,7 @@ class SafetyStack(StackFiles):
     webchat_url: str
     neutral_url: str
     env: dict[str, str]  # the settings the processes were given
+    neutral_requests: list[str]  # paths the neutral site was asked for, in order
 
     @property
     def dir(self) -> Path:
@@ -90,7 +94,9 @@ class SafetyStack(StackFiles):
 def safety_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafetyStack]:
     ensure_model()  # trains once if `make train` has not
     base = tmp_path_factory.mktemp("safety-stack")
-    neutral = ThreadingHTTPServer(("127.0.0.1", 0), _NeutralHandler)
+    neutral_requests: list[str] = []
+    handler = type("Handler", (_NeutralHandler,), {"requests": neutral_requests})
+    neutral = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=neutral.serve_forever, daemon=True).start()
     neutral_url = f"http://127.0.0.1:{neutral.server_address[1]}/weather"
     (base / "credentials.yml").write_text("bot.channels.rest.HelplineRestInput:\n")
@@ -115,7 +121,7 @@ def safety_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafetySta
         webchat_url = f"http://127.0.0.1:{web_port}"
         wait_http(f"{webchat_url}/healthz", stack.processes, 60, base)
         stack.wait_ready(600)
-        yield SafetyStack(stack, webchat_url, neutral_url, env)
+        yield SafetyStack(stack, webchat_url, neutral_url, env, neutral_requests)
     finally:
         stack.stop()
         neutral.shutdown()
