@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import declarative_base
 from sqlalchemy.pool import QueuePool
 
 from helpline import settings
@@ -36,11 +36,6 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-@lru_cache(maxsize=None)
-def engine() -> Engine:
-    return make_engine()
 
 
 @lru_cache(maxsize=None)
@@ -75,6 +70,3 @@ def forget_engines() -> None:
     for cached in (engine_for, _create_tables):
         cached.cache_clear()
 
-
-def session_factory(bind: Engine | None = None) -> sessionmaker:
-    return sessionmaker(bind=bind or engine(), future=True, expire_on_commit=False)

@@ -40,7 +40,6 @@ OUTCOMES = {
     "safeguarding_concern": "Safeguarding concern",
     "no_further_action": "No further action",
 }
-ENDED_BY_PERSON = "ended_by_person"
 NOTE_MAX = 500
 CALLBACK_METHODS = ("call", "text")
 

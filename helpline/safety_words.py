@@ -129,11 +129,6 @@ def is_exit_word(text: Any) -> bool:
     return bool(value) and value in exit_words()
 
 
-def is_reserved_word(text: Any) -> bool:
-    """True for Twilio's reserved opt-out / opt-in / help words (whole message)."""
-    return normalise(text) in RESERVED_WORDS
-
-
 def is_set_command(text: Any) -> bool:
     return normalise(text) in SET_COMMANDS
 

@@ -47,19 +47,18 @@ logger = logging.getLogger(__name__)
 # pipeline's first component caps what the model sees (helpline.nlu.components.SafetyGate).
 MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 128
-BadRequest = BadInput  # a request we answer with a 4xx and a plain explanation
 
 
 def _json(body: Any, status: int = 200, **kwargs: Any) -> HTTPResponse:
     return response.json(body, status=status, dumps=json_dumps, **kwargs)
 
 
-def _error(error: BadRequest) -> HTTPResponse:
+def _error(error: BadInput) -> HTTPResponse:
     return _json({"error": error.message}, status=error.status)
 
 
 def parse_body(request: Request) -> dict[str, Any]:
-    """The JSON object of a request body, or BadRequest."""
+    """The JSON object of a request body, or BadInput."""
     return parse_json_object(request.body, MAX_BODY_BYTES,
                              hint=' Send JSON: {"sender": "...", "message": "..."}.')
 
@@ -67,19 +66,19 @@ def parse_body(request: Request) -> dict[str, Any]:
 def parse_sender(data: dict[str, Any]) -> str:
     sender = data.get("sender")
     if isinstance(sender, bool) or not isinstance(sender, (str, int)):
-        raise BadRequest('"sender" is missing: give a text id for the conversation.')
+        raise BadInput('"sender" is missing: give a text id for the conversation.')
     sender = str(sender).strip()
     if not sender or len(sender) > MAX_SENDER_CHARS:
-        raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters.')
+        raise BadInput(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters.')
     if has_lone_surrogate(sender):
-        raise BadRequest('"sender" is not valid Unicode (it holds a lone surrogate).')
+        raise BadInput('"sender" is not valid Unicode (it holds a lone surrogate).')
     return sender
 
 
 def parse_message(data: dict[str, Any]) -> str:
     message = data.get("message")
     if not isinstance(message, str):
-        raise BadRequest('"message" is missing: give the text the person wrote.')
+        raise BadInput('"message" is missing: give the text the person wrote.')
     # An empty message is passed on: the bot answers it like any message it can't read.
     return message.replace("\x00", "")
 
@@ -89,7 +88,7 @@ def parse_after(value: Optional[str]) -> int:
     if value is None or value == "":
         return 0
     if not value.isdigit() or len(value) > 18:
-        raise BadRequest('"after" must be a whole number: the last message id shown.')
+        raise BadInput('"after" must be a whole number: the last message id shown.')
     return int(value)
 
 
@@ -102,7 +101,7 @@ def parse_wait(value: Optional[str]) -> float:
     except ValueError:
         wait = -1.0
     if not 0 <= wait <= outbox.MAX_WAIT:
-        raise BadRequest(f'"wait" must be a number of seconds from 0 to {outbox.MAX_WAIT:.0f}.')
+        raise BadInput(f'"wait" must be a number of seconds from 0 to {outbox.MAX_WAIT:.0f}.')
     return wait
 
 
@@ -135,7 +134,7 @@ class HelplineRestInput(RestInput):
                 data = parse_body(request)
                 sender = parse_sender(data)
                 text = parse_message(data)
-            except BadRequest as error:
+            except BadInput as error:
                 return _error(error)
             try:
                 return _json(await self.handle(request, on_new_message, sender, text))
@@ -147,7 +146,7 @@ class HelplineRestInput(RestInput):
         async def erase(request: Request) -> HTTPResponse:
             try:
                 sender = parse_sender(parse_body(request))
-            except BadRequest as error:
+            except BadInput as error:
                 return _error(error)
             await self.erase(request, sender)
             return _json({"status": "erased"})
@@ -158,7 +157,7 @@ class HelplineRestInput(RestInput):
                 sender = parse_sender({"sender": request.args.get("sender")})
                 after = parse_after(request.args.get("after"))
                 wait = parse_wait(request.args.get("wait"))
-            except BadRequest as error:
+            except BadInput as error:
                 return _error(error)
             conversation_id = privacy.pseudonymise(self.name(), sender)
             try:

@@ -69,6 +69,7 @@ from bot.channels.common import (
     take_delivery,
 )
 from helpline import privacy, safety_words
+from helpline.untrusted import BadInput
 
 logger = logging.getLogger(__name__)
 # Twilio's HTTP client logs request details (numbers, text) at INFO: keep it quiet.
@@ -105,28 +106,19 @@ COUNT = re.compile(r"[0-9]{1,3}")
 COUNTS = ("NumMedia", "NumSegments")
 
 
-class BadRequest(Exception):
-    """A webhook request we answer with a 4xx and a plain explanation."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def parse_form(request: Request) -> dict[str, str]:
-    """The form fields of a Twilio webhook body (first value of each), or BadRequest."""
+    """The form fields of a Twilio webhook body (first value of each), or BadInput."""
     body = request.body or b""
     if len(body) > MAX_BODY_BYTES:
-        raise BadRequest("The request is too large.", 413)
+        raise BadInput("The request is too large.", 413)
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
-        raise BadRequest("Send application/x-www-form-urlencoded, as Twilio does.", 415)
+        raise BadInput("Send application/x-www-form-urlencoded, as Twilio does.", 415)
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True,
                           errors="strict", max_num_fields=200)
     except ValueError:  # bad UTF-8 (raw or %-escaped), or a malformed field
-        raise BadRequest("The form body is malformed or not UTF-8.") from None
+        raise BadInput("The form body is malformed or not UTF-8.") from None
     fields: dict[str, str] = {}
     for key, value in pairs:
         fields.setdefault(key, value)
@@ -134,19 +126,19 @@ def parse_form(request: Request) -> dict[str, str]:
 
 
 def check_message(fields: dict[str, str], account_sid: str) -> None:
-    """BadRequest unless `fields` are an incoming message for our account (see above)."""
+    """BadInput unless `fields` are an incoming message for our account (see above)."""
     missing = [name for name in REQUIRED if name not in fields]
     if missing:
-        raise BadRequest(f"Not an incoming Twilio message: {', '.join(missing)} missing.")
+        raise BadInput(f"Not an incoming Twilio message: {', '.join(missing)} missing.")
     if not MESSAGE_SID.fullmatch(fields["MessageSid"]):
-        raise BadRequest("MessageSid is not a Twilio message SID (SM or MM, 32 hex digits).")
+        raise BadInput("MessageSid is not a Twilio message SID (SM or MM, 32 hex digits).")
     if fields["AccountSid"] != account_sid:
-        raise BadRequest("The message is for another Twilio account.", 403)
+        raise BadInput("The message is for another Twilio account.", 403)
     if not PHONE_NUMBER.fullmatch(fields["From"]):
-        raise BadRequest("From is not a phone number in E.164 form.")
+        raise BadInput("From is not a phone number in E.164 form.")
     for name in COUNTS:
         if name in fields and not COUNT.fullmatch(fields[name]):
-            raise BadRequest(f"{name} is not a number.")
+            raise BadInput(f"{name} is not a number.")
 
 
 def replay_key(signature: str, fields: dict[str, str]) -> tuple[str, str]:
@@ -274,13 +266,13 @@ class TwilioSmsInput(InputChannel):
                 return response.text("Missing X-Twilio-Signature.", status=403)
             try:
                 fields = parse_form(request)
-            except BadRequest as error:
+            except BadInput as error:
                 return response.text(error.message, status=error.status)
             if not self.signature_ok(request, fields):
                 return response.text("Invalid X-Twilio-Signature.", status=403)
             try:
                 check_message(fields, self.account_sid)
-            except BadRequest as error:
+            except BadInput as error:
                 return response.text(error.message, status=error.status)
             sid, sender = fields["MessageSid"], fields["From"]
             try:

@@ -8,7 +8,6 @@ from helpline.directory.extract import GENERAL_NEED, Person
 from helpline.directory.hours import is_24_hours, is_open
 from helpline.directory.model import NATIONAL, Directory, Service
 
-TIERS = ("local", "county", "national")
 FALLBACK_ID = "national-domestic-abuse-helpline"
 GENERAL_NEEDS = {GENERAL_NEED, "community-support"}
 

@@ -7,6 +7,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import create_engine
 
+from tests.conftest import free_port
+
 PG_ADMIN = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 
 
@@ -40,14 +42,6 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Console:
