@@ -118,6 +118,11 @@ def exit_words() -> frozenset[str]:
     return frozenset(w for w in (normalise(word) for word in words) if w)
 
 
+# Response header of the REST channel when a safety or exit word has just erased the
+# conversation: the web chat ends the chat on it (the body keeps Rasa's REST contract).
+ENDED_HEADER = "X-Helpline-Ended"
+
+
 def neutral_reply() -> str:
     """The only reply after a safety word (env HELPLINE_NEUTRAL_REPLY)."""
     return os.environ.get("HELPLINE_NEUTRAL_REPLY", "").strip() or DEFAULT_NEUTRAL_REPLY

@@ -4,14 +4,16 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
 
 - ``GET /``: the chat page (neutral title, quick exit, no cookies, no caching).
 - ``POST /api/message``: ``{"sender", "message"}`` to Rasa's REST webhook; answers
-  ``{"messages": [...], "ended": bool}`` (ended: a safety word erased the conversation).
+  ``{"messages": [...], "ended": bool}`` (ended: a safety word erased the conversation, as
+  the REST channel's X-Helpline-Ended header says; before, the web chat compared the reply
+  with the neutral reply, so the two servers had to share HELPLINE_NEUTRAL_REPLY).
 - ``POST /api/erase``: ``{"sender"}`` to the REST channel's erase route (quick exit's beacon).
 - ``GET /api/outbox?sender=...&after=N&wait=S``: messages that arrived outside a request (an
   advisor's replies), from the REST channel's outbox. The page long-polls it (wait=20): a
   reply shows as soon as it is sent; after an error the page retries about every second.
 
 Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
-HELPLINE_NEUTRAL_REPLY (must match the Rasa server's). No access log: it would hold IPs.
+No access log: it would hold IPs.
 
 Bodies are read with helpline.untrusted.parse_json_object (size, UTF-8, JSON, depth, an
 object): bad ones get a 400 or 413 here; the Rasa server's REST channel checks the fields
@@ -128,14 +130,15 @@ async def favicon(_request: web.Request) -> web.Response:
 
 
 async def _forward(request: web.Request, path: str, payload: dict[str, Any]
-                   ) -> tuple[int, Any]:
+                   ) -> tuple[int, Any, bool]:
+    """Rasa's status and JSON answer, and whether it says the conversation was erased."""
     url = request.app[RASA_URL].rstrip("/") + path
     async with request.app[SESSION].post(url, json=payload) as upstream:
         try:
             data = await upstream.json(content_type=None)
         except ValueError:
             data = None
-        return upstream.status, data
+        return upstream.status, data, upstream.headers.get(safety_words.ENDED_HEADER) == "1"
 
 
 async def message(request: web.Request) -> web.Response:
@@ -151,7 +154,7 @@ async def message(request: web.Request) -> web.Response:
     if not isinstance(text, str) or not text.strip():
         return error("Please type a message first.")
     try:
-        status, reply = await _forward(request, "/webhooks/rest/webhook",
+        status, reply, ended = await _forward(request, "/webhooks/rest/webhook",
                                        {"sender": sender, "message": text})
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.error("The Rasa server is unreachable (%s).", type(exc).__name__)
@@ -165,8 +168,6 @@ async def message(request: web.Request) -> web.Response:
         return error(detail or "Sorry, that didn't work. Please try again.",
                      status if status < 500 else 503)
     messages = reply if isinstance(reply, list) else []
-    texts = [m.get("text") for m in messages if isinstance(m, dict)]
-    ended = texts == [safety_words.neutral_reply()]
     return json_response({"messages": messages, "ended": ended})
 
 
@@ -179,7 +180,7 @@ async def erase(request: web.Request) -> web.Response:
     if not isinstance(sender, str) or not sender.strip():
         return error('"sender" is missing.')
     try:
-        status, _ = await _forward(request, "/webhooks/rest/erase", {"sender": sender})
+        status, _, _ = await _forward(request, "/webhooks/rest/erase", {"sender": sender})
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.error("Erase could not reach the Rasa server (%s).", type(exc).__name__)
         return error("The conversation could not be erased right now.", 503)

@@ -6,7 +6,9 @@ list of bot messages out. On top of it:
 - the sender id is pseudonymised (HMAC) before Rasa or its tracker store sees it, and the
   replies carry the caller's own sender id back;
 - the safety gate runs before Rasa: a safety word erases the conversation and gets only the
-  neutral reply; "set a safety word" is handled here, so the word never reaches Rasa;
+  neutral reply, with the header ``X-Helpline-Ended: 1`` (safety_words.ENDED_HEADER) so a
+  client such as the web chat can end the chat; "set a safety word" is handled here, so the
+  word never reaches Rasa;
 - bad bodies get a 4xx with a plain JSON explanation, never a 5xx or a stack trace
   (helpline.untrusted.parse_json_object: size, UTF-8, JSON, depth, an object); a sender id
   with a lone surrogate is refused (400), while message text has them replaced (see there);
@@ -38,7 +40,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import outbox
 from bot.channels import common
-from helpline import privacy
+from helpline import privacy, safety_words
 from helpline.untrusted import BadInput, has_lone_surrogate, json_dumps, parse_json_object
 
 logger = logging.getLogger(__name__)
@@ -137,7 +139,9 @@ class HelplineRestInput(RestInput):
             except BadInput as error:
                 return _error(error)
             try:
-                return _json(await self.handle(request, on_new_message, sender, text))
+                outcome = await self.handle(request, on_new_message, sender, text)
+                return _json(outcome.messages, headers={safety_words.ENDED_HEADER: "1"}
+                             if outcome.erased else None)
             except common.Unavailable:
                 return _json(
                     [{"recipient_id": sender, "text": common.UNAVAILABLE_REPLY}], status=503)
@@ -181,13 +185,16 @@ class HelplineRestInput(RestInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         sender: str,
         text: str,
-    ) -> list[dict[str, Any]]:
-        """Screen the message, then (unless screened out) pass it to Rasa."""
+    ) -> common.Outcome:
+        """Screen the message, then (unless screened out) pass it to Rasa; the replies carry
+        the caller's sender id."""
         conversation_id = privacy.pseudonymise(self.name(), sender)
         # Rasa's own collector splits texts at blank lines, as its REST channel always has.
-        outcome = await common.converse(request.app, on_new_message, self.name(), conversation_id,
-                                 text, collector=CollectingOutputChannel())
-        return [{**message, "recipient_id": sender} for message in outcome.messages]
+        outcome = await common.converse(request.app, on_new_message, self.name(),
+                                        conversation_id, text,
+                                        collector=CollectingOutputChannel())
+        outcome.messages = [{**message, "recipient_id": sender} for message in outcome.messages]
+        return outcome
 
     async def erase(self, request: Request, sender: str) -> None:
         """Erase the conversation of this raw sender id, as a safety word would."""

@@ -207,6 +207,16 @@ def test_webchat_proxy_reports_a_safety_word(safety_stack: SafetyStack) -> None:
                     "ended": True}
 
 
+def test_rest_says_when_a_word_ended_the_conversation(safety_stack: SafetyStack) -> None:
+    """The web chat learns of the erasure from the REST channel's header, not by comparing
+    the reply with a neutral reply the two servers would have to share."""
+    sender = f"header-{uuid.uuid4()}"
+    assert "X-Helpline-Ended" not in post(safety_stack, sender, "hello").headers
+    ended = post(safety_stack, sender, "exit")
+    assert ended.headers["X-Helpline-Ended"] == "1"
+    assert [m["text"] for m in ended.json()] == [NEUTRAL_REPLY]
+
+
 def test_webchat_page_headers(safety_stack: SafetyStack) -> None:
     page = requests.get(safety_stack.webchat_url, timeout=10)
     assert page.status_code == 200
