@@ -16,7 +16,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat test validate stories unit production crossval bench topology \
+.PHONY: help setup train run chat test validate stories unit production crossval bench topology machine \
 	bench-cluster lint clean evaluate
 
 help: ## List the targets
@@ -62,7 +62,7 @@ unit: $(MODEL) ## Run pytest: unit, end-to-end and browser tests
 production: $(MODEL) ## Run the production topology tests (nginx, 2 Rasa servers, PostgreSQL, Redis)
 	$(BIN)/pytest -q tests/production
 
-test: lint validate train stories unit production crossval evaluate ## Run all the tests (lint first: ruff catches errors no test reaches)
+test: machine lint validate train stories unit production crossval evaluate ## Run all the tests (lint first: ruff catches errors no test reaches)
 
 evaluate: $(MODEL) ## Route evaluation on held-out messages (docs/nlu-evaluation.md); fails below the floor
 	$(BIN)/python scripts/evaluate.py
@@ -78,6 +78,9 @@ topology: setup ## Production topology here: 2 Rasa servers behind nginx, Postgr
 
 bench-cluster: setup ## Benchmark 2 Rasa servers against 1 through nginx (docs/benchmarks.md)
 	$(BIN)/python scripts/bench_cluster.py
+
+machine: ## What the tests need from the machine: Chromium, nginx, PostgreSQL, Redis (installs as root)
+	scripts/machine.sh
 
 lint: $(BIN)/activate ## ruff
 	$(BIN)/ruff check helpline bot tests scripts deploy
