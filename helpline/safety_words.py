@@ -349,7 +349,7 @@ def _reply(text: str, erased: bool = False) -> Screened:
     return Screened([{"text": text}], erased)
 
 
-def screen_sync(channel: str, conversation_id: str, text: Any, *,
+def screen_sync(conversation_id: str, text: Any, *,
                 tracker_url: Optional[str] = None, db_url: Optional[str] = None,
                 in_memory: Optional[dict] = None) -> Optional[Screened]:
     """The blocking part of ``screen()``; see there."""
@@ -387,7 +387,7 @@ def _take_word(conversation_id: str, word: Any, current: WordState,
     return _reply(CONFIRMED.format(exit_words=words))
 
 
-async def screen(channel: str, conversation_id: str, text: Any, *,
+async def screen(conversation_id: str, text: Any, *,
                  tracker_store: Any = None, lock_store: Any = None,
                  tracker_url: Optional[str] = None,
                  db_url: Optional[str] = None) -> Optional[Screened]:
@@ -403,6 +403,6 @@ async def screen(channel: str, conversation_id: str, text: Any, *,
     in_memory = privacy.in_memory_trackers(tracker_store) if tracker_store else None
     kwargs = {"tracker_url": tracker_url, "db_url": db_url, "in_memory": in_memory}
     if lock_store is None:
-        return await asyncio.to_thread(screen_sync, channel, conversation_id, text, **kwargs)
+        return await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
     async with lock_store.lock(conversation_id):
-        return await asyncio.to_thread(screen_sync, channel, conversation_id, text, **kwargs)
+        return await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)

@@ -193,7 +193,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     strict(tracker_store)
     try:
         screened = await safety_words.screen(
-            channel, conversation_id, text, tracker_store=tracker_store, lock_store=lock_store)
+            conversation_id, text, tracker_store=tracker_store, lock_store=lock_store)
     except Exception as error:  # noqa: BLE001 - nothing taken yet: the sender should retry
         logger.error("Safety screen failed on %s (%s).", channel, type(error).__name__)
         raise Unavailable(type(error).__name__) from error

@@ -495,7 +495,7 @@ async def claim(request: web.Request) -> web.Response:
 
 async def _send(request: web.Request, entry: queue.QueueEntry, text: str) -> web.Response:
     try:
-        await request.app[RASA].say(entry.conversation_id, text, request["session"].username)
+        await request.app[RASA].say(entry.conversation_id, text)
     except RasaError:
         return _bad("The message was not sent: the bot server did not answer.", 502)
     await asyncio.to_thread(queue.audit, request["session"].username, "reply", entry.id,

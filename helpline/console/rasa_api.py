@@ -66,7 +66,7 @@ class RasaAPI:
     async def resume(self, conversation_id: str) -> None:
         await self.append(conversation_id, [{"event": "resume"}])
 
-    async def say(self, conversation_id: str, text: str, advisor: str) -> None:
+    async def say(self, conversation_id: str, text: str) -> None:
         await self.append(conversation_id, [{"event": "bot", "text": text,
                                              "metadata": {"advisor": True}}], deliver=True)
 

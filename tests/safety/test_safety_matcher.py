@@ -71,16 +71,16 @@ def test_set_exchange_stores_only_a_hash(tmp_path) -> None:
     cid = "c0ffee"
     kwargs = {"db_url": db_url, "tracker_url": tracker_url}
 
-    assert sw.screen_sync("rest", cid, "hello", **kwargs) is None
-    assert sw.screen_sync("rest", cid, "Set a safety word", **kwargs) == sw.Screened(
+    assert sw.screen_sync(cid, "hello", **kwargs) is None
+    assert sw.screen_sync(cid, "Set a safety word", **kwargs) == sw.Screened(
         [{"text": sw.PROMPT}])
-    reply = sw.screen_sync("rest", cid, "STOP", **kwargs)
+    reply = sw.screen_sync(cid, "STOP", **kwargs)
     assert reply and "reserve" in reply.replies[0]["text"] and not reply.erased
     # A refusal ends the exchange: the next message goes to Rasa again.
-    assert sw.screen_sync("rest", cid, "bluebell", **kwargs) is None
+    assert sw.screen_sync(cid, "bluebell", **kwargs) is None
 
-    sw.screen_sync("rest", cid, "set a safety word", **kwargs)
-    reply = sw.screen_sync("rest", cid, "Bluebell", **kwargs).replies
+    sw.screen_sync(cid, "set a safety word", **kwargs)
+    reply = sw.screen_sync(cid, "Bluebell", **kwargs).replies
     assert reply[0]["text"].startswith("Your safety word is set")
     assert "bluebell" not in reply[0]["text"].lower()
     assert b"luebell" not in (tmp_path / "ours.db").read_bytes()
@@ -88,22 +88,22 @@ def test_set_exchange_stores_only_a_hash(tmp_path) -> None:
     assert not sw.is_safety_word(cid, "bluebells", db_url)
     assert not sw.is_safety_word("someone-else", "bluebell", db_url)
 
-    assert sw.screen_sync("rest", cid, "bluebell", **kwargs) == sw.Screened(
+    assert sw.screen_sync(cid, "bluebell", **kwargs) == sw.Screened(
         [{"text": sw.neutral_reply()}], erased=True)
     # Erased with the conversation: the word is gone and a fresh conversation starts.
     assert sw.state(cid, db_url) == sw.WordState()
-    assert sw.screen_sync("rest", cid, "bluebell", **kwargs) is None
+    assert sw.screen_sync(cid, "bluebell", **kwargs) is None
 
 
 def test_a_forgotten_request_expires(tmp_path) -> None:
     db_url = f"sqlite:///{tmp_path / 'ours.db'}"
     kwargs = {"db_url": db_url, "tracker_url": f"sqlite:///{tmp_path / 'tracker.db'}"}
-    sw.screen_sync("rest", "c1", "set a safety word", **kwargs)
+    sw.screen_sync("c1", "set a safety word", **kwargs)
     engine = privacy.engine_for(db_url, lambda: db_url)
     with engine.begin() as connection:
         connection.exec_driver_sql("UPDATE safety_words SET updated_at = updated_at - 3600")
     # An hour later, an ordinary message is not taken as the safety word.
-    assert sw.screen_sync("rest", "c1", "is this abuse", **kwargs) is None
+    assert sw.screen_sync("c1", "is this abuse", **kwargs) is None
 
 
 def test_screen_with_rasa_in_memory_stores(tmp_path) -> None:
@@ -123,10 +123,10 @@ def test_screen_with_rasa_in_memory_stores(tmp_path) -> None:
 
     async def scenario() -> sw.Screened:
         await store.save(tracker)
-        passed = await sw.screen("rest", "c2", "hello", tracker_store=store,
+        passed = await sw.screen("c2", "hello", tracker_store=store,
                                  lock_store=locks, db_url=db_url)
         assert passed is None
-        return await sw.screen("rest", "c2", "Exit", tracker_store=store,
+        return await sw.screen("c2", "Exit", tracker_store=store,
                                lock_store=locks, db_url=db_url)
 
     assert asyncio.run(scenario()) == sw.Screened([{"text": sw.neutral_reply()}], erased=True)

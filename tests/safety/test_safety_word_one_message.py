@@ -65,21 +65,21 @@ def test_other_messages_are_not_one_message_requests(message: object) -> None:
 
 def test_one_message_sets_the_word_and_it_erases(stores: dict[str, str]) -> None:
     cid = "one-1"
-    reply = sw.screen_sync("rest", cid, "My safety word is \"Bluebell\" please", **stores)
+    reply = sw.screen_sync(cid, "My safety word is \"Bluebell\" please", **stores)
     assert reply is not None and not reply.erased
     assert reply.replies[0]["text"].startswith("Your safety word is set")
     assert "bluebell" not in reply.replies[0]["text"].lower()
     current = sw.state(cid, stores["db_url"])
     assert current.word_hash == sw.word_hash(cid, "bluebell") and not current.awaiting_word
-    assert sw.screen_sync("rest", cid, "hello", **stores) is None  # not waiting for a word
-    assert sw.screen_sync("rest", cid, " BLUEBELL ", **stores) == sw.Screened(
+    assert sw.screen_sync(cid, "hello", **stores) is None  # not waiting for a word
+    assert sw.screen_sync(cid, " BLUEBELL ", **stores) == sw.Screened(
         [{"text": sw.neutral_reply()}], erased=True)
     assert sw.state(cid, stores["db_url"]) == sw.WordState()
 
 
 def test_a_new_word_in_one_message_replaces_the_old(stores: dict[str, str]) -> None:
-    sw.screen_sync("rest", "one-2", "safety word: bluebell", **stores)
-    sw.screen_sync("rest", "one-2", "set my safe word to teacakes", **stores)
+    sw.screen_sync("one-2", "safety word: bluebell", **stores)
+    sw.screen_sync("one-2", "set my safe word to teacakes", **stores)
     assert not sw.is_safety_word("one-2", "bluebell", stores["db_url"])
     assert sw.is_safety_word("one-2", "teacakes", stores["db_url"])
 
@@ -94,17 +94,17 @@ def test_a_new_word_in_one_message_replaces_the_old(stores: dict[str, str]) -> N
 ])
 def test_problems_get_the_same_replies_as_the_two_step_way(
         stores: dict[str, str], message: str, expected: str | None) -> None:
-    reply = sw.screen_sync("rest", "one-3", message, **stores)
+    reply = sw.screen_sync("one-3", message, **stores)
     if expected is None:
         assert reply is None
         return
     assert reply == sw.Screened([{"text": expected}])
     assert sw.state("one-3", stores["db_url"]).word_hash is None
     # The two-step way refuses the same word with the same reply.
-    sw.screen_sync("rest", "one-4", "set a safety word", **stores)
+    sw.screen_sync("one-4", "set a safety word", **stores)
     word = sw.word_in_message(message)
     if not sw.is_exit_word(word):  # an exit word on its own erases, as it always has
-        assert sw.screen_sync("rest", "one-4", word, **stores) == reply
+        assert sw.screen_sync("one-4", word, **stores) == reply
 
 
 def test_exit_words_follow_the_configuration(stores: dict[str, str],
@@ -116,9 +116,9 @@ def test_exit_words_follow_the_configuration(stores: dict[str, str],
 
 def test_one_message_answers_a_waiting_request(stores: dict[str, str]) -> None:
     cid = "one-5"
-    assert sw.screen_sync("rest", cid, "set a safety word", **stores).replies[0]["text"] == \
+    assert sw.screen_sync(cid, "set a safety word", **stores).replies[0]["text"] == \
         sw.PROMPT
-    reply = sw.screen_sync("rest", cid, "my safe word is kestrel", **stores)
+    reply = sw.screen_sync(cid, "my safe word is kestrel", **stores)
     assert reply.replies[0]["text"].startswith("Your safety word is set")
     assert sw.is_safety_word(cid, "kestrel", stores["db_url"])
     assert not sw.is_safety_word(cid, "my safe word is kestrel", stores["db_url"])
@@ -126,15 +126,15 @@ def test_one_message_answers_a_waiting_request(stores: dict[str, str]) -> None:
 
 def test_a_request_without_a_word_starts_the_two_step_way(stores: dict[str, str]) -> None:
     cid = "one-6"
-    assert sw.screen_sync("rest", cid, "i want to set a safety word", **stores) == sw.Screened(
+    assert sw.screen_sync(cid, "i want to set a safety word", **stores) == sw.Screened(
         [{"text": sw.PROMPT}])
-    assert sw.screen_sync("rest", cid, "Otter", **stores).replies[0]["text"].startswith(
+    assert sw.screen_sync(cid, "Otter", **stores).replies[0]["text"].startswith(
         "Your safety word is set")
     assert sw.is_safety_word(cid, "otter", stores["db_url"])
 
 
 def test_the_word_is_stored_only_as_a_hash(stores: dict[str, str], tmp_path) -> None:
-    sw.screen_sync("rest", "one-7", "my safety word is zebracrossing", **stores)
+    sw.screen_sync("one-7", "my safety word is zebracrossing", **stores)
     assert b"zebracrossing" not in (tmp_path / "ours.db").read_bytes()
 
 
@@ -142,7 +142,7 @@ def test_quotes_inside_the_word_are_kept_as_written(stores: dict[str, str]) -> N
     """Curly quotes around the word go; an apostrophe inside it stays as typed, so the word
     sent later on its own matches."""
     assert sw.word_in_message("my safety word is ‘o’malley’") == "o’malley"
-    sw.screen_sync("rest", "one-8", "set my safe word to “O’Malley”", **stores)
+    sw.screen_sync("one-8", "set my safe word to “O’Malley”", **stores)
     assert sw.is_safety_word("one-8", "O’Malley", stores["db_url"])
 
 
@@ -154,5 +154,5 @@ def test_a_request_that_also_shows_danger_goes_on_to_rasa(stores: dict[str, str]
                                                           message: str) -> None:
     """Rasa's first reply to danger is the 999 one; nothing is set or asked here."""
     assert sw.word_in_message(message) is None
-    assert sw.screen_sync("rest", "one-9", message, **stores) is None
+    assert sw.screen_sync("one-9", message, **stores) is None
     assert sw.state("one-9", stores["db_url"]) == sw.WordState()
