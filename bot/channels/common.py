@@ -219,32 +219,41 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
     return Outcome([dict(message) for message in collector.messages])
 
 
+TAKEN, IN_HAND, UNAVAILABLE = 200, 409, 503  # take_delivery's answers, as HTTP statuses
+# What the webhook says with each status that asks for the delivery again.
+RETRY_TEXT = {IN_HAND: "This message is being handled already.",
+              UNAVAILABLE: "The message could not be taken now; please retry."}
+
+
 async def take_delivery(channel: str, delivery_id: str,
                         handle: Callable[[], Awaitable[Any]],
-                        tell_unavailable: Callable[[], Awaitable[Any]]) -> bool:
-    """Handle one webhook delivery (Twilio MessageSid, Telegram update_id) at most once.
+                        tell_unavailable: Callable[[], Awaitable[Any]]) -> int:
+    """Handle one webhook delivery (Twilio MessageSid, Telegram update_id) at most once, and
+    say which HTTP status to answer.
 
-    True when the sender may forget the delivery: handled now, or a duplicate. False when
-    it must come again (answer 503): another attempt is handling it, or the database can't
-    be reached; then the claim is released and `tell_unavailable` tells the person.
-    `tell_unavailable` must not raise. Other errors are logged (kind only) and acknowledged:
-    a retry would fail the same way.
+    TAKEN (200) when the sender may forget the delivery: handled now, or a duplicate of one
+    handled. Else it must come again (Twilio and Telegram retry any non-2xx): IN_HAND (409)
+    while another attempt is handling the same delivery, a copy arriving concurrently, which
+    is no failure of ours (it was a 503, and the 10,000-request fuzz met it once in a CI run);
+    UNAVAILABLE (503) when the database can't be reached, after the claim is released and
+    `tell_unavailable` has told the person (it must not raise). Other errors are logged (kind
+    only) and acknowledged: a retry would fail the same way.
     """
     try:
         claim = await asyncio.to_thread(channel_store.claim_delivery, channel, delivery_id)
         if claim != channel_store.NEW:
-            return claim == channel_store.SEEN
+            return TAKEN if claim == channel_store.SEEN else IN_HAND
         await handle()
     except (Unavailable, *NOT_TAKEN) as error:
         logger.error("A %s message was not taken (%s); it should come again.",
                      channel, type(error).__name__)
         await best_effort(channel_store.release_delivery, channel, delivery_id)
         await tell_unavailable()
-        return False
+        return UNAVAILABLE
     except Exception as error:  # noqa: BLE001 - log the kind, never the content
         logger.error("Handling a %s message failed (%s).", channel, type(error).__name__)
     await best_effort(channel_store.finish_delivery, channel, delivery_id)
-    return True
+    return TAKEN
 
 
 def _problems(app: Any) -> list[str]:

@@ -59,6 +59,8 @@ from twilio.rest import Client
 from bot.channels import channel_store, sms_text
 from bot.channels.common import (
     MAX_BODY_BYTES,
+    RETRY_TEXT,
+    TAKEN,
     NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
@@ -287,12 +289,12 @@ class TwilioSmsInput(InputChannel):
             if not fresh:
                 logger.warning("Refused a replayed SMS webhook (its signature was used).")
                 return response.text("This signature was already used.", status=403)
-            if not await take_delivery(
-                    self.name(), sid,
-                    lambda: self.handle(request.app, on_new_message, sender, fields),
-                    lambda: self.send_sms(sender, sms_text.shape_text(UNAVAILABLE_REPLY))):
-                return response.text("The message could not be taken now; please retry.",
-                                     status=503)
+            status = await take_delivery(
+                self.name(), sid,
+                lambda: self.handle(request.app, on_new_message, sender, fields),
+                lambda: self.send_sms(sender, sms_text.shape_text(UNAVAILABLE_REPLY)))
+            if status != TAKEN:
+                return response.text(RETRY_TEXT[status], status=status)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return hook

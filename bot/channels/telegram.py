@@ -42,6 +42,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from bot.channels import channel_store
 from bot.channels.common import (
     MAX_BODY_BYTES,
+    RETRY_TEXT,
+    TAKEN,
     NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
@@ -215,9 +217,9 @@ class TelegramInput(InputChannel):
                 logger.warning("Refused a replayed Telegram update (its message was seen).")
                 return response.json({"error": "This message was already delivered."},
                                      status=403)
-            if not await self.receive_update(request.app, on_new_message, update):
-                # Not taken (database unreachable): Telegram delivers the update again.
-                return response.json({"error": "Not taken; please retry."}, status=503)
+            status = await self.receive_update(request.app, on_new_message, update)
+            if status != TAKEN:  # Telegram delivers the update again
+                return response.json({"error": RETRY_TEXT[status]}, status=status)
             return response.json({"status": "ok"})
 
         if self.polling and self.enabled:
@@ -250,12 +252,9 @@ class TelegramInput(InputChannel):
             raise ValueError("The body is not a valid Telegram update.") from None
 
     async def receive_update(self, app: Any, on_new_message: OnNewMessage,
-                             update: Update) -> bool:
-        """Drop duplicates, then handle the update; never raises.
-
-        False when the update was not taken (the database is unreachable, or another
-        attempt is handling it): it must be delivered again.
-        """
+                             update: Update) -> int:
+        """Drop duplicates, then handle the update; never raises. The status to answer
+        (common.take_delivery): anything but TAKEN means it must be delivered again."""
         return await take_delivery(self.name(), str(update.update_id),
                                    lambda: self.handle(app, on_new_message, update),
                                    lambda: self.tell_unavailable(update))
@@ -342,7 +341,7 @@ class TelegramInput(InputChannel):
                 await asyncio.sleep(5)
                 continue
             for update in updates:
-                if not await self.receive_update(app, on_new_message, update):
+                if await self.receive_update(app, on_new_message, update) != TAKEN:
                     await asyncio.sleep(5)  # fetched again from this offset
                     break
                 offset = update.update_id + 1

@@ -3,7 +3,7 @@ import asyncio
 
 import pytest
 
-from bot.channels.common import Unavailable, take_delivery
+from bot.channels.common import IN_HAND, TAKEN, UNAVAILABLE, Unavailable, take_delivery
 
 
 @pytest.fixture(autouse=True)
@@ -25,25 +25,25 @@ def test_handled_once_and_retried_only_when_not_taken() -> None:
     async def tell() -> None:
         told.append("told")
 
-    def take(delivery: str, outcome: str) -> bool:
+    def take(delivery: str, outcome: str) -> int:
         return asyncio.run(take_delivery("sms", delivery, lambda: handle(outcome), tell))
 
-    assert take("SM1", "ok") is True
-    assert take("SM1", "ok") is True  # a duplicate: acknowledged, not handled again
+    assert take("SM1", "ok") == TAKEN
+    assert take("SM1", "ok") == TAKEN  # a duplicate: acknowledged, not handled again
     assert calls == ["ok"] and told == []
 
-    assert take("SM2", "database down") is False  # not taken: the person is told, retry
+    assert take("SM2", "database down") == UNAVAILABLE  # not taken: the person is told, retry
     assert told == ["told"]
-    assert take("SM2", "ok") is True  # the retry is handled
+    assert take("SM2", "ok") == TAKEN  # the retry is handled
     assert calls == ["ok", "database down", "ok"]
 
-    assert take("SM3", "bug") is True  # acknowledged: a retry would fail the same way
-    assert take("SM3", "ok") is True
+    assert take("SM3", "bug") == TAKEN  # acknowledged: a retry would fail the same way
+    assert take("SM3", "ok") == TAKEN
     assert calls[-1] == "bug" and told == ["told"]
 
 
 def test_a_copy_arriving_while_the_first_is_handled_must_come_again() -> None:
-    async def scenario() -> list[bool]:
+    async def scenario() -> list[int]:
         started, release = asyncio.Event(), asyncio.Event()
 
         async def slow() -> None:
@@ -59,4 +59,4 @@ def test_a_copy_arriving_while_the_first_is_handled_must_come_again() -> None:
         release.set()
         return [await first, copy]
 
-    assert asyncio.run(scenario()) == [True, False]
+    assert asyncio.run(scenario()) == [TAKEN, IN_HAND]  # 409: comes again, not a 5xx
