@@ -1,6 +1,7 @@
 """Shared fixtures: the real Rasa server and action server, started once per test run."""
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from helpline import settings
+from deploy.topology import create_database, drop_database
+from helpline import db, settings
 from helpline.run import MODEL, Stack
 
 
@@ -17,6 +19,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Our database on SQLite, then on a throwaway PostgreSQL database (dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'helpline.db'}"
+        return
+    url = f"{PG}/helpline_test_{secrets.token_hex(4)}"
+    create_database(url)
+    try:
+        yield url
+    finally:
+        db.engine_for(url).dispose()
+        drop_database(url)
+        db.forget_engines()
 
 
 def ensure_model() -> Path:

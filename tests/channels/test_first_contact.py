@@ -6,21 +6,17 @@ Unit tests on SQLite and a throwaway PostgreSQL database, then the real stack.
 """
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.channels import channel_store
-from deploy.topology import create_database, drop_database
-from helpline import db
 
 from .conftest import ChannelStack
 from .test_sms_e2e import cid as sms_cid
@@ -28,23 +24,7 @@ from .test_sms_e2e import phone
 from .test_telegram_e2e import chat_id, text
 from .test_telegram_e2e import cid as telegram_cid
 
-PG = "postgresql://postgres@127.0.0.1:5432"
 THREADS = 12  # within the engine's pool (5 + 10 overflow)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'helpline.db'}"
-        return
-    url = f"{PG}/helpline_contact_{secrets.token_hex(4)}"
-    create_database(url)
-    try:
-        yield url
-    finally:
-        db.engine_for(url).dispose()
-        drop_database(url)
-        db.forget_engines()
 
 
 def together(function: Callable[[int], Any]) -> list[str]:

@@ -166,3 +166,14 @@ def handoff_stack(tmp_path_factory):
         if console:
             console.stop()
         stack.stop()
+
+
+def serve_console(db_url: str, tmp_path_factory) -> Iterator["Console"]:
+    """A console process on ``db_url`` for a test module (Rasa's URL points nowhere)."""
+    server = Console(db_url, f"http://127.0.0.1:{free_port()}",
+                     tmp_path_factory.mktemp("log") / "console.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()

@@ -15,7 +15,7 @@ from helpline.console import auth
 from helpline.console.app import LIMITER, make_app
 from tests import figures
 
-from .conftest import PASSWORD, Console, free_port, login
+from .conftest import PASSWORD, Console, login, serve_console
 
 WAIT = 120  # seconds; generous, the machine is shared
 
@@ -25,13 +25,7 @@ def console(tmp_path_factory) -> Iterator[Console]:
     url = f"sqlite:///{tmp_path_factory.mktemp('login') / 'helpline.db'}"
     for name in ("ann", "dora"):
         auth.create_user(name, PASSWORD, "advisor", url)
-    server = Console(url, f"http://127.0.0.1:{free_port()}",
-                     tmp_path_factory.mktemp("log") / "console.log")
-    try:
-        server.wait()
-        yield server
-    finally:
-        server.stop()
+    yield from serve_console(url, tmp_path_factory)
 
 
 def login_form(url: str) -> tuple[str, requests.cookies.RequestsCookieJar]:

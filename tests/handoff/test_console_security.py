@@ -10,18 +10,12 @@ import requests
 from helpline import queue
 from helpline.console import auth
 
-from .conftest import PASSWORD, Console, free_port, login
+from .conftest import PASSWORD, Console, login, serve_console
 
 
 @pytest.fixture(scope="module")
 def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
-    server = Console(console_db, f"http://127.0.0.1:{free_port()}",
-                     tmp_path_factory.mktemp("log") / "console.log")
-    try:
-        server.wait()
-        yield server
-    finally:
-        server.stop()
+    yield from serve_console(console_db, tmp_path_factory)
 
 
 ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),

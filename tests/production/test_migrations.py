@@ -2,32 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import secrets
-from pathlib import Path
-from typing import Iterator
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from deploy.topology import create_database, drop_database
 from helpline import cli_db
 from helpline.migrations import load_models
 
-PG = "postgresql://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'helpline.db'}"
-        return
-    url = f"{PG}/helpline_migrate_{secrets.token_hex(4)}"
-    create_database(url)
-    try:
-        yield url
-    finally:
-        drop_database(url)
 
 
 def _run(*argv: str) -> None:
