@@ -42,6 +42,16 @@ _VIOLENT = (
     r"slapping|throttling|smacking|bashing|strangle|choke|stab|attack|beat|batter|punch|kick)"
 )
 _VICTIM = r"(me|us|her|him|my (mum|mom|mam|sister|kids?|children|son|daughter|baby|nan))"
+# Happening now, or about to: with an act of violence or a threat, that is danger now.
+_NOW = (r"(right now|just now|at the moment|as we speak|any (minute|second|moment)|"
+        r"on (his|her|their|the) way|coming (back|home|round|over|for me)|driving (up|over|round|"
+        r"here|back)|(is|are) (here|outside|downstairs|asleep|sleeping|dozed off)|"
+        r"(he|she|they) (is|are) (just )?(next door|in the (next|other) room|behind me))")
+_ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\w*|hurt\w*|"
+           r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
+           r"threat\w*|going for|come at|came at|coming at|hold\w* (it|a \w+|the \w+) (at|to)|"
+           r"blocking|drag\w*|headlock|fight\w*|beat\w*|batter\w*|drunk|drinking|raging|kill\w*|"
+           r"dead|finish me|waiting for me|lock\w*|hiding|hide)")
 _WEAPON = r"(knife|knives|gun|guns|weapon|machete|blade|axe|hammer|baseball bat|crowbar|acid|petrol)"
 
 # Urgent signals, by name; the patterns read normalised text.
@@ -56,18 +66,23 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(fear|scared|afraid|frightened|terrified) for my (life|safety|kids|children)\b",
         r"\b(think|thinks|feel|scared|afraid|frightened|terrified) (he|she|they) (will|is going "
         r"to|are going to) (kill|hurt)\b",
-        r"\b(set|setting) fire\b",
+        r"\b(set|setting) fire\b", r"\bburn (the|my|our) (house|flat|place|car) down\b",
+        r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
+        r"(me|her|him|us) (off|out of|down)\b",
     ],
     "strangulation": [
         r"\b(strangl\w*|chok(e|ed|es|ing)|throttl\w*|suffocat\w*|smother\w*)\b",
-        r"\b(hands?|arms?|forearm|knee) (round|around|on|across|over) (my|her|his|their) "
-        r"(neck|throat|mouth)\b", r"\bby (the|my|her|his) (throat|neck)\b",
+        r"\b(hands?|arms?|forearm|knee) (round|around|on|across|over) (my|her|his|their)( \w+s)? "
+        r"(neck|throat|mouth)\b", r"\b(grab\w*|squeez\w*|held|hold\w*) (me |her |him )?(by )?"
+        r"(my|the|her|his) (neck|throat)\b", r"\bby (the|my|her|his) (throat|neck)\b",
         r"\b(cannot|could not) breathe\b", r"\bpinned me (down )?by (my|the) (neck|throat)\b",
     ],
     "weapons": [
         r"\b(knife|knives|gun|guns|shotgun|rifle|firearm|pistol|weapon|weapons|machete|blade|"
-        r"axe|hammer|baseball bat|crowbar|acid|petrol)\b",
-        r"\bstabb?(ed|ing)\b",
+        r"axe|hammer|baseball bat|crowbar|acid|petrol|scissors|screwdriver|broken bottle|"
+        r"boiling water)\b",
+        r"\bstabb?(ed|ing)\b", r"\bhold\w* (it|a \w+|the \w+) (at|to) (me|her|him|us|my \w+)\b",
+        r"\b(come|came|comes|coming|went|going|gone) (at|for) (me|her|him|us) with\b",
     ],
     "danger_now": [
         rf"\b{_VIOLENT} {_VICTIM}\b",
@@ -84,11 +99,35 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
         r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
         r"^\s*(sos|999|emergency)\W*$",
+        rf"\b{_NOW}\b.*\b{_ACTING}|\b{_ACTING}.*\b{_NOW}\b",
+        r"\b(he|she|they) (is|are|has|have) (just )?(raped|hit|punched|attacked|stabbed|strangled|"
+        r"beaten|battered|kicked|thrown \w+ at|threw \w+ at) (me|us|her|him)\b",
+        r"\b(just|has just|have just) (raped|hit|punched|attacked|strangled|beat|beaten|battered|"
+        r"kicked|threw|thrown|smashed|grabbed|pushed) (me|us|her|him|the)\b",
+        r"\b(got|has|have|had) (me|us|her|him) (cornered|pinned|trapped|in a headlock|by the)\b",
+        r"\b(cornered|trapped|pinned) (me|us|her|him)?\b.{0,30}\b(now|hallway|kitchen|room|"
+        r"bathroom|bedroom)\b",
+        r"\b(locked|barricaded|hiding|hid) (myself|ourselves|us|me)? ?(in|under|behind)\b",
+        r"\b(blocking|blocks|blocked) (the|my) (door|doorway|way out)\b",
+        r"\b(not|never) (leaving|leave|get out of|getting out of) (this|the) (house|flat|room|"
+        r"place)( \w+)? alive\b", r"\b(tonight|today) (i am|you are|youre|im) dead\b",
+        r"\b(finish|end) me\b", r"\bin a box\b", r"\b(i am|im|youre|you are) dead\b",
+        r"\btaking (me|her|him|them|us) to the (airport|river|canal)\b",
+        r"\b(will not|wont|refus\w* to) (give|bring) (her|him|them|the (baby|kids|children)) back\b",
+        r"\b(he|she|they) (is|are) (following|chasing|after) (me|us|her)\b",
+        r"\b(he|she|they) (is|are) (driving|coming|heading|on (his|her|their) way)\b.{0,30}"
+        r"\b(now|tonight|here)\b", r"\b(he|she|they) (is|are)\b.{0,40}\bwaiting for me\b",
+        r"\b(i am|im) (getting it|going to get it|in for it)\b",
+        r"\b(not|never) (letting|let) me (go|leave|out)\b",
+        r"\b(is|are|been|has been) (stood|standing|sat|sitting|parked|waiting) (at|outside|in|on|"
+        r"near|by) (the end of )?(my|the|our) (road|street|house|flat|door|work|car park|"
+        r"drive)\b",
     ],
     "injury": [
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",
         r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
         r"fingers?|leg)\b", r"\bheadbutt\w*\b",
+        r"\bpregnan\w*\b.*\b(punch|kick|hit|stamp)\w* (me )?(in|on) (the|my) (stomach|belly|bump)\b",
     ],
 }
 _COMPILED = {name: re.compile("|".join(f"(?:{p})" for p in patterns))

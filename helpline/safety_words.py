@@ -181,6 +181,17 @@ _CAN_FORM = re.compile(
 _USE_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick) (?P<word>.+?) "
     rf"(?:as |to be |be )?(?:my|the) (?:new )?{_NOUN}$")
+# "can i have a safe word? penguin", "if i say crumpet thats my safety word",
+# "bluebell is my safe word" (a word of three words at most).
+_HAVE_FORM = re.compile(
+    rf"^{_POLITE}(?:can|could|may) i (?:have|get|use|set) (?:a|my) (?:new )?{_NOUN}"
+    rf"(?: please| pls| plz)?\s*[?.,:!]+\s*(?P<word>.+)$")
+_IF_FORM = re.compile(
+    rf"^{_POLITE}if i (?:say|type|send|write|text) (?P<word>.+?)\s*,?\s+(?:that is|that'?s|it is|it'?s|"
+    rf"that will be|that'?ll be|that is going to be) (?:my|the) (?:new )?{_NOUN}$")
+_REVERSE_FORM = re.compile(
+    rf"^{_POLITE}(?P<word>[^ ]+(?: [^ ]+){{0,2}}) (?:is|will be|should be|shall be|can be) "
+    rf"(?:my|the) (?:new )?{_NOUN}$")
 # A would-be word that starts like a sentence: the message is about the word, not setting it.
 _NOT_A_WORD = frozenset({
     "not", "no", "never", "for", "because", "cos", "coz", "cause", "but", "and", "or", "if",
@@ -189,6 +200,7 @@ _NOT_A_WORD = frozenset({
     "it's", "its", "is", "isn't", "was", "wasn't", "does", "doesn't", "do", "don't", "did",
     "didn't", "up", "in", "on", "with", "from", "before", "after", "still", "already",
     "something", "anything", "same", "working", "forgotten", "gone", "wrong", "broken",
+    "this", "there", "here", "mine", "yours", "which", "whats", "wheres",
 })
 _NO_WORD = frozenset({"", "please", "here", "for this chat", "to", "as", "to be"})
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -256,7 +268,10 @@ def _word_in_message(text: Any) -> Any:
         if match:
             word = _candidate(_strip_tail(match.group("word")) or match.group("word"))
             return _as_written(original, value, match.start("word"), word) if word else None
-    match = _USE_FORM.match(_strip_tail(value))
+    for form in (_USE_FORM, _HAVE_FORM, _IF_FORM, _REVERSE_FORM):
+        match = form.match(_strip_tail(value))
+        if match:
+            break
     if match:
         word = _candidate(match.group("word"))
         return _as_written(original, value, match.start("word"), word) if word else None

@@ -263,7 +263,8 @@ _OWN = _any(
     r"lashed out at|go for|went for|put my hands on|raised my hand to|"
     r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
     rf"(her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|children))\b",
-    rf"\bi (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|"
+    rf"\bi ((?!(he|she|they|it|we|you|my|his|her|their|someone|somebody)\b)\w+ ){{0,2}}"
+    rf"({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|"
     r"children))\b",
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
     r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
@@ -308,6 +309,11 @@ _OWN = _any(
     r"\bi (track|check|read|go through|went through) my \w+('?s)? (phone|messages|texts|"
     r"whatsapps?)\b", r"\bi control every penny\b",
     r"\bi (keep|kept) (turning|showing) up\b",
+    rf"\b(she|he|they|my {_PARTNER}) (has|have|had) to (ask|tell|show|account to) me\b",
+    r"\bi (manage|handle|control|decide|run) (all |every penny of )?(the|our|her|his|their) "
+    r"(money|finances|spending|bank|accounts?)\b",
+    r"\bi (put|installed|hid|placed|fitted|set up) (a |an |some )?(tracker|airtag|tracking app|"
+    r"app|camera|cameras|spyware|gps)\b",
     r"\bi (keep|kept) (messaging|texting|calling|ringing|following|watching|contacting)\b",
     rf"\bi (pressure|pressured|force|forced|make|made) (her|him|my {_PARTNER}) (into|to|have)\b",
     r"\bi (picked up|grabbed|got|pulled|held|waved) (a|the|my) (knife|weapon|hammer|bat|gun)\b",
@@ -325,6 +331,8 @@ _DEFENCE = _any(
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
 _ACCUSED = re.compile(
+    r"\b(says?|said|tells?|told|claims?|claimed|report\w*|accus\w*)( \w+){0,3} (that )?i "
+    r"(hit|hurt|abused?|attacked|beat|raped|assaulted|pushed|push)\b|"
     r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
     r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying|thinking|"
     r"believe|believes|convinced) "
@@ -369,7 +377,7 @@ _MUTUAL = _any(
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
     r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
     r"first\b",
-    r"\bboth of us\b", r"\b(on|from) both sides\b", r"\bwe both\b", r"\bboth (been )?"
+    r"(?<!to )(?<!at )(?<!on )\bboth of us\b", r"\b(on|from) both sides\b", r"\bwe both\b", r"\bboth (been )?"
     r"arrested\b", r"\barrested (us both|both of us)\b",
     r"\b(we|us) (fight|row|argue|kick off|get physical|go at it)\b.{0,30}\b(both|each)\b",
     r"\bas bad as each other\b", r"\b(violence|violent|abuse|abusive) in (my|our|the) "
@@ -442,7 +450,15 @@ def circumstances(normalised: str) -> list[str]:
     return found
 
 
+_NUMBER_WORDS = {"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                 "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                 "eighteen": 18, "nineteen": 19}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b")
+
+
 def stated_age(normalised: str) -> Optional[int]:
+    """An age the writer gives for themselves ("im 15", "16f", "sixteen and...")."""
+    normalised = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), normalised)
     match = _AGE.search(normalised)
     if not match:
         return None
@@ -497,7 +513,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
         return None
     found = cues(normalised)
     found_role = _role(normalised, intent, age, found)
-    if found_role in (VICTIM, YOUNG) and float(own_confidence) >= OWN_DOUBT \
+    if found_role == VICTIM and float(own_confidence) >= OWN_DOUBT \
             and not found & {"victim", "defence", "accused", "third", "harmed_by"}:
         return CLARIFY
     return found_role
@@ -543,14 +559,17 @@ def is_other_language(text: str, known_words: Iterable[str]) -> bool:
 
 
 def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
-         confidences: Optional[dict[str, float]] = None) -> Reading:
-    """The reading of one message whose intent the model gave (with its confidences)."""
+         confidences: Optional[dict[str, float]] = None,
+         learned: Iterable[str] = ()) -> Reading:
+    """The reading of one message whose intent the model gave (with its confidences, and the
+    circumstances a model learned from examples: helpline.nlu.circumstances)."""
     confidences = confidences or {}
     words = normalise(text or "")
     if known_words and is_other_language(text or "", known_words):
         return Reading(other_language=True)
     age = stated_age(words)
     found = circumstances(words)
+    found += [c for c in learned if c in CIRCUMSTANCES and c not in found]
     implied = SITUATION_INTENTS.get(intent or "")
     if implied and implied not in found:
         found.append(implied)
@@ -583,11 +602,9 @@ def routes(reading: Reading, danger: bool = False) -> list[str]:
     if reading.role is None:
         return out
     out.append(reading.role)
-    if reading.role == CLARIFY:
-        return out
-    wanted = [c for c in reading.circumstances
-              if not (reading.role == OWN and c in _VICTIM_ONLY)]
-    out.extend(wanted[:MAX_ROUTES])
+    if reading.role != CLARIFY:
+        out.extend([c for c in reading.circumstances
+                    if not (reading.role == OWN and c in _VICTIM_ONLY)][:MAX_ROUTES])
     if reading.role == YOUNG or reading.maybe_young or (reading.age is not None
                                                         and reading.age < 18):
         out.append("childline")

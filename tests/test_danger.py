@@ -30,6 +30,21 @@ DANGER = [
     "im bleeding",
     "I have been with him for years and it was ok at first but lately he drinks and tonight"
     " he said he is going to kill me when he gets back",
+    # Happening now, in words the first lexicon missed (a second dev set, written apart).
+    "hes smashing the place up right now and the kids are upstairs",
+    "she's just hit me with the remote and gone to get more",
+    "he's got me cornered in the kitchen",
+    "locked myself in the loo, he's kicking the door",
+    "hes blocking the door and wont let me out",
+    "he said i'm not leaving this flat alive",
+    "my ex is stood outside my house again",
+    "hes driving over here now, he knows where i am",
+    "he is following me, i can see his car",
+    "she came at me with a screwdriver",
+    "he's holding a bottle to my face",
+    "he put his hands round my wife's neck",  # a man writing about his brother-in-law, say
+    "he said he'll burn the house down with us in it",
+    "im pregnant and he kicked me in the stomach",
 ]
 
 SAFE = [
@@ -43,6 +58,10 @@ SAFE = [
     "what is coercive control",
     "thank you",
     "he won't let me see my friends",
+    "we share the kids at weekends",
+    "i am getting there slowly, thanks",
+    "right now i just want to know my options",
+    "he used to follow me on instagram",
 ]
 
 

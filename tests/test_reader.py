@@ -21,7 +21,7 @@ def message(text: str, ranking: list[tuple[str, float]],
     msg = Message(data={TEXT: text, INTENT: {"name": top[0], "confidence": top[1]},
                         INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
                         ENTITIES: entities or [], **data})
-    HelplineReader(None, None, frozenset(ENGLISH)).process([msg])  # type: ignore[arg-type]
+    HelplineReader({}, None, None, frozenset(ENGLISH)).process([msg])  # type: ignore[arg-type]
     return msg
 
 

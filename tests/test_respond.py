@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.respond import (PARTS, ActionClarify, ActionRespond, clarify_options,
+from bot.actions.respond import (CLARIFY_ROLE, PARTS, ActionClarify, ActionRespond, clarify_options,
                                  numbers)
 from helpline.directory.live import Loaded, build
 from helpline.directory.validate import load_directory
@@ -144,3 +144,11 @@ def test_clarify_with_nothing_plausible_says_so() -> None:
     asyncio.run(ActionClarify().run(dispatcher, Tracker("t", {}, latest, [], False, None, {},
                                                          "action_listen"), {}))
     assert "didn't understand" in dispatcher.messages[0]["text"]
+
+
+def test_a_child_asked_who_is_who_gets_the_buttons_and_childline(loaded: Loaded) -> None:
+    text, buttons = answer(loaded, "im 14 and me and my boyfriend hit each other", "victim")
+    assert text.startswith(CLARIFY_ROLE) and "Childline" in text and "0800 1111" in text
+    assert len(buttons) == 3
+    adult, _ = answer(loaded, "me and my boyfriend hit each other", "victim")
+    assert adult == CLARIFY_ROLE

@@ -24,6 +24,11 @@ PAIRS = [
     ("my wife is scared of me", OWN, "i'm scared of my wife", VICTIM),
     ("he says i'm the controlling one because i fought back", VICTIM,
      "i think i'm too controlling", OWN),
+    ("my wifes dad lives with us and i think he hits her", CONCERNED,
+     "i think i hit her harder than i meant to", OWN),
+    ("he put a tracker on my car", VICTIM, "i put a tracker on my wifes car", OWN),
+    ("i have to ask him before i buy anything", VICTIM,
+     "my partner has to ask me before she buys anything", OWN),
 ]
 
 
@@ -65,6 +70,23 @@ def test_a_stated_age_under_18_always_brings_childline() -> None:
         reading = read(text, intent)
         assert reading.age is not None and reading.age < 18
         assert "childline" in routes(reading), text
+
+
+def test_being_accused_of_hitting_is_asked_about_not_taken_as_a_confession() -> None:
+    reading = read("my wife says shell tell the police i hit her if i leave", "own_behaviour")
+    assert reading.role == CLARIFY
+
+
+def test_a_child_asked_who_is_who_still_gets_childline() -> None:
+    for text in ("fourteen, my mums partner and her go for each other every night",
+                 "im fourteen and me and my boyfriend hit each other"):
+        reading = read(text, "victim")
+        assert reading.age == 14 and reading.role == CLARIFY
+        assert routes(reading) == [CLARIFY, "childline"], text
+
+
+def test_horrible_to_both_of_us_is_not_a_fight_between_two() -> None:
+    assert read("im 14, my mums partner is horrible to both of us", "victim").role == YOUNG
 
 
 def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None:

@@ -151,12 +151,13 @@ class ActionRespond(DirectoryAction):
                now: Optional[datetime] = None) -> list[EventType]:
         reading = reading_of(tracker)
         events: list[EventType] = [SlotSet("reading", reading.as_dict())]
-        if reading.role == CLARIFY:
-            dispatcher.utter_message(text=CLARIFY_ROLE, buttons=ROLE_BUTTONS)
-            return events
-        led = bool(LEADS & set(_this_turn(tracker)))
         phones = numbers(loaded)
         labels = routes(reading)
+        if reading.role == CLARIFY:  # a child asked who is who still gets Childline
+            text = "\n".join([CLARIFY_ROLE] + [part(x, phones) for x in labels if x == "childline"])
+            dispatcher.utter_message(text=text, buttons=ROLE_BUTTONS)
+            return events
+        led = bool(LEADS & set(_this_turn(tracker)))
         lines = []
         if _first_contact(tracker) and not led:
             lines.append(part("first_contact", phones))

@@ -15,7 +15,7 @@ the n-gram counts are whole numbers, so unscaled the regularised model all but i
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -48,13 +48,19 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.set_params(C=float(self.config["C"]))
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        weight = float(self.config["dense_weight"])
-        rows = []
-        for message in messages:
-            sentence = [f for f in message.features
-                        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-            if not sentence:
-                return super()._create_X(messages)  # no sentence features: Rasa's way
-            rows.append(hstack([f.features if f.is_sparse()
-                                else csr_matrix(f.features * weight) for f in sentence]))
-        return vstack(rows, format="csr")
+        matrix = sentence_matrix(messages, float(self.config["dense_weight"]))
+        return super()._create_X(messages) if matrix is None else matrix  # None: Rasa's way
+
+
+def sentence_matrix(messages: List[Message], dense_weight: float) -> Optional[csr_matrix]:
+    """One row per message: every featurizer's sentence features, dense ones scaled by
+    `dense_weight`; None when a message has no sentence features."""
+    rows = []
+    for message in messages:
+        sentence = [f for f in message.features
+                    if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        if not sentence:
+            return None
+        rows.append(hstack([f.features if f.is_sparse()
+                            else csr_matrix(f.features * dense_weight) for f in sentence]))
+    return vstack(rows, format="csr")

@@ -15,6 +15,9 @@ answer from it). Two things it may change:
   "I didn't understand" or a device-safety tip.
 - A short everyday intent with a place in it ("I'm in Lichfield, I need to talk to someone
   about my relationship") becomes ``find_service``: a place named is never dropped.
+
+It also learns circumstances from examples (`helpline.nlu.circumstances`), on the same sentence
+features as the intent classifier, to add what the patterns miss.
 """
 from __future__ import annotations
 
@@ -32,9 +35,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from helpline.danger import normalise
+from helpline.nlu.circumstances import CircumstanceModel
+from helpline.nlu.classifier import sentence_matrix
 from helpline.nlu.components import SAFETY_FLAG
-from helpline.understanding import (PROMOTABLE, SITUATION_INTENTS, WORD, describes_situation,
-                                    read)
+from helpline.understanding import (CIRCUMSTANCES, PROMOTABLE, SITUATION_INTENTS, WORD,
+                                    circumstances, describes_situation, read)
 
 READING = "helpline_reading"
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -45,6 +50,7 @@ DANGER_INTENT = "danger"
 DANGER_SHARE = 0.25
 PLACE_ENTITY = "place"
 _VOCABULARY_FILE = "vocabulary.json"
+_CIRCUMSTANCE_FILE = "circumstances.npz"
 
 
 @DefaultV1Recipe.register(
@@ -53,26 +59,38 @@ _VOCABULARY_FILE = "vocabulary.json"
 class HelplineReader(GraphComponent):
     """Adds the reading of each message; learns the English vocabulary from training data."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 vocabulary: Optional[frozenset[str]] = None) -> None:
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # share: the learned probability above which a circumstance is added; C and
+        # dense_weight as for the intent classifier (helpline.nlu.classifier).
+        return {"circumstance_share": 0.5, "C": 1.0, "dense_weight": 5.0}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, vocabulary: Optional[frozenset[str]] = None,
+                 model: Optional[CircumstanceModel] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = frozenset(vocabulary or ()) | ENGLISH_STOP_WORDS
+        self.model = model
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext) -> "HelplineReader":
-        return cls(model_storage, resource)
+        return cls(config, model_storage, resource)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "HelplineReader":
+        words, model = [], None
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / _VOCABULARY_FILE).read_text())
+                if (directory / _CIRCUMSTANCE_FILE).exists():
+                    model = CircumstanceModel.load(directory / _CIRCUMSTANCE_FILE)
         except (ValueError, OSError):
-            words = []
-        return cls(model_storage, resource, frozenset(words))
+            pass
+        return cls(config, model_storage, resource, frozenset(words), model)
 
     def train(self, training_data: TrainingData) -> Resource:
         words: set[str] = set()
@@ -82,8 +100,15 @@ class HelplineReader(GraphComponent):
         for table in training_data.lookup_tables:
             for element in table.get("elements") or []:
                 words.update(WORD.findall(normalise(str(element))))
+        examples = [e for e in training_data.training_examples if e.get(TEXT)]
+        features = sentence_matrix(examples, float(self.config["dense_weight"]))
+        if features is not None and examples:
+            self.model = CircumstanceModel.fit(features, [_circumstances_of(e) for e in examples],
+                                               CIRCUMSTANCES, float(self.config["C"]))
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(words)))
+            if self.model is not None:
+                self.model.save(directory / _CIRCUMSTANCE_FILE)
         self.vocabulary = frozenset(words) | ENGLISH_STOP_WORDS
         return self._resource
 
@@ -112,12 +137,32 @@ class HelplineReader(GraphComponent):
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
         confidences = {r.get("name"): r.get("confidence", 0.0)
                        for r in message.get(INTENT_RANKING_KEY) or []}
-        reading = read(text, intent, self.vocabulary, confidences)
+        reading = read(text, intent, self.vocabulary, confidences, self._learned(message))
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
         elif intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE:
             _set_intent(message, DANGER_INTENT, confidences[DANGER_INTENT])
         message.set(READING, reading.as_dict(), add_to_output=True)
+
+
+    def _learned(self, message: Message) -> List[str]:
+        features = sentence_matrix([message], float(self.config["dense_weight"]))
+        if self.model is None or features is None:
+            return []
+        return self.model.likely(features, float(self.config["circumstance_share"]))[0]
+
+
+def _circumstances_of(example: Message) -> List[str]:
+    """The circumstances a training example holds: its metadata's list when it has one, else
+    what the patterns and its topic intent give; none for conversational intents."""
+    written = ((example.get("metadata") or {}).get("example") or {}).get("circumstances")
+    if isinstance(written, list):
+        return [c for c in written if c in CIRCUMSTANCES]
+    intent = example.get(INTENT)
+    if intent not in SITUATION_INTENTS:
+        return []
+    implied = SITUATION_INTENTS[intent]
+    return circumstances(normalise(example.get(TEXT))) + ([implied] if implied else [])
 
 
 def _set_intent(message: Message, name: str, confidence: float) -> None:

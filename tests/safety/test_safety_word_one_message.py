@@ -35,6 +35,12 @@ ONE_MESSAGE = [
     ("make teacakes my safe word", "teacakes"),
     ("set safety word   Bluebell", "bluebell"),
     ("ＭＹ ＳＡＦＥＴＹ ＷＯＲＤ ＩＳ ＢＬＵＥＢＥＬＬ", "bluebell"),  # full-width letters
+    ("can i have a safe word? penguin", "penguin"),
+    ("Could I get a safety word please: red kite", "red kite"),
+    ("if i say crumpet thats my safety word", "crumpet"),
+    ("If I type 'otter', that's my safe word", "otter"),
+    ("bluebell is my safe word", "bluebell"),
+    ("blue umbrella will be my safety word", "blue umbrella"),
 ]
 
 
@@ -57,6 +63,9 @@ def test_a_request_without_a_word_asks_for_one(message: str) -> None:
     "safety word is a good idea", "safety word is what?", "my safe word's gone",
     "i want a safe word", "he knows my safety word", "my safety word", "hello",
     "set a safety word",  # the two-step command itself, handled as before
+    "this is my safety word", "what is my safe word", "whats my safety word",
+    "the thing i worry about most is my safety word", "can i have a safe word?",
+    "if i forget it what happens to my safety word",
     "", "   ", None, 42,
 ])
 def test_other_messages_are_not_one_message_requests(message: object) -> None:
