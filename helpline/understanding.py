@@ -309,6 +309,15 @@ _OWN = _any(
     r"\bi (track|check|read|go through|went through) my \w+('?s)? (phone|messages|texts|"
     r"whatsapps?)\b", r"\bi control every penny\b",
     r"\bi (keep|kept) (turning|showing) up\b",
+    r"\bi (keep |kept )?(making|creating|setting up|made|created|set up) (fake|new|another|"
+    r"other|different) (accounts?|profiles?|numbers?|emails?)\b",
+    rf"\b(she|he|they|my {_PARTNER}) (has |have |had )?blocked me\b",
+    r"\bi (can not|cannot|cant) stop (myself )?(from )?(checking|texting|messaging|calling|"
+    r"ringing|following|looking|watching|hitting|shouting|driving past|going through)\b",
+    r"\bi am (always|constantly|forever) (checking|texting|messaging|calling|accusing|"
+    r"questioning|tracking)\b",
+    r"\bi (want|need|have) to know where (she|he|they) (is|are)\b",
+    r"\bis it (wrong|bad|abuse|abusive|controlling|stalking|toxic) (that|if|when) i\b",
     rf"\b(she|he|they|my {_PARTNER}) (has|have|had) to (ask|tell|show|account to) me\b",
     r"\bi (manage|handle|control|decide|run) (all |every penny of )?(the|our|her|his|their) "
     r"(money|finances|spending|bank|accounts?)\b",
@@ -395,6 +404,16 @@ _AGE = _any(
     r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?P<a3>\d{1,2}) ?(yo|y o|yrs old|yr old|years old|"
     r"year old|f|m)\b(?! (son|daughter|boy|girl|child|kid))",
 )
+# School words in the writer's own life: a child, whoever else the message is about.
+_AT_SCHOOL = _any(
+    r"\b(i am|im|i have|ive|i got|got|i go|i start|i started) (\w+ ){0,2}(school|gcses?|sixth form|"
+    r"exams|mocks)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
+    r"\bmy (teachers?|form tutor|head of year|gcses?|mocks)\b", r"^\W*year (7|8|9|10|11) here\b",
+    r"\bunder (18|16)\b")
+# Someone else's child: then school words are about them.
+_SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (son|daughter|child|kid|pupil|student|little ones?|baby|"
+                                  r"niece|nephew|grandson|granddaughter|(\d+|teenage) ?(yr|year)"
+                                  r" old|teenager|teen|boy|girl|stepson|stepdaughter)s?\b")
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
@@ -532,8 +551,12 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int],
         return CLARIFY  # "she says i'm abusive": ask rather than reassure or accuse
     if age is not None and age < 18:
         return YOUNG
+    if age is None and _AT_SCHOOL.search(normalised) \
+            and not _SOMEONE_ELSES_CHILD.search(normalised):
+        return YOUNG  # "year 10 here, my dad hits my mum": a child, not a concerned adult
     third = "third" in found and not victim_words
-    if age is None and intent != CONCERNED and not third and _YOUNG.search(normalised):
+    if age is None and intent != CONCERNED and not third and _YOUNG.search(normalised) \
+            and not _SOMEONE_ELSES_CHILD.search(normalised):
         return YOUNG
     if third:
         return CONCERNED

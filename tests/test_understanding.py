@@ -178,3 +178,14 @@ def test_a_reading_is_plain_json_even_from_numpy_confidences() -> None:
                                 "own_behaviour": numpy.float64(0.01)})
     assert reading.maybe_young is True
     json.dumps(reading.as_dict())
+
+
+@pytest.mark.parametrize("text, intent, role", [
+    ("Hi, I'm in year 10 at school and my dad hits my mum", "concerned_other", YOUNG),
+    ("my mum and her bf fight every night and ive got my gcses next month", "victim", YOUNG),
+    ("year 9 here. my dad goes mad at my mum every weekend", "victim", YOUNG),
+    ("my daughter is in year 10 and her dad hits her", "concerned_other", CONCERNED),
+    ("i drop the kids at school then he checks my phone", "victim", VICTIM),
+])
+def test_school_in_the_writers_own_life_means_a_child(text: str, intent: str, role: str) -> None:
+    assert read(text, intent).role == role
