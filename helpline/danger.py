@@ -28,7 +28,7 @@ _WORDS = {
     "rn": "right now", "u": "you", "ur": "your", "r": "are", "n": "and", "b": "be", "pls": "please",
     "plz": "please", "pleas": "please", "hlp": "help", "halp": "help", "hes'": "he is",
     "outsid": "outside", "outide": "outside", "ouside": "outside", "dwnstairs": "downstairs",
-    "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband",
+    "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband", "thru": "through",
     "dangr": "danger", "dnger": "danger", "scard": "scared",
     "brethe": "breathe", "breath": "breathe", "cudnt": "could not", "couldnt": "could not",
 }
@@ -103,7 +103,10 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(he|she|they) (is|are|has|have) (just )?(raped|hit|punched|attacked|stabbed|strangled|"
         r"beaten|battered|kicked|thrown \w+ at|threw \w+ at) (me|us|her|him)\b",
         r"\b(just|has just|have just) (raped|hit|punched|attacked|strangled|beat|beaten|battered|"
-        r"kicked|threw|thrown|smashed|grabbed|pushed) (me|us|her|him|the)\b",
+        r"kicked|threw|thrown|smashed|grabbed|pushed|dragged|pulled|bundled) (me|us|her|him|the|"
+        r"his|my)\b", r"\bburst in\b", r"\b(will not|never) wake up\b",
+        r"\b(got|has|have|pinned|holding|holds) (me|her|him|us|mummy|mum|mom|mam|my \w+) (on the "
+        r"floor|down|against the wall|by the (hair|throat|neck))\b",
         r"\b(got|has|have|had) (me|us|her|him) (cornered|pinned|trapped|in a headlock|by the)\b",
         r"\b(cornered|trapped|pinned) (me|us|her|him)?\b.{0,30}\b(now|hallway|kitchen|room|"
         r"bathroom|bedroom)\b",

@@ -273,14 +273,42 @@ _OWN = _any(
     r"jealous|possessive)\b",
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
-    r"\bi (make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show)\b",
+    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|"
+    r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
+    # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
+    r"\bi (threatened|threaten|threatens|have threatened) to\b",
+    rf"\bi (keep |kept )?(tell|telling|told) (her|him|my {_PARTNER}) (she is|he is|they are) "
+    r"(going mad|mad|crazy|imagining|mental|stupid|useless|fat|ugly|nothing|worthless)\b",
+    rf"\bi (have )?(left|locked|kept|shut) (her|him|my {_PARTNER}) (upstairs|downstairs|outside|"
+    r"in|out|without)\b",
+    r"\b(the way i|how i|what i) (treat|talk to|speak to|behave with|act with|am with|do to) "
+    r"(her|him|my \w+)\b.{0,30}\b(abuse|abusive|controlling|not ok|wrong|toxic)\b",
+    r"\b(do not|dont|stop) (hurt|hit|hitting|hurting|shouting at) (mummy|daddy|mum|mom|dad|mam)"
+    r"\b.{0,10}\bto me\b",
+    rf"\b(had sex with|slept with) (her|him|my {_PARTNER}) (while|when) (she|he|they) (was|were|is)"
+    r" (asleep|drunk|passed out|unconscious|crying|out of it)\b",
+    # 5, 6, 8: a dropped "i" ("put an airtag in his car", "smashed his phone so he couldnt")
+    r"^\W*(put|placed|hid|fitted|set up|installed) (a |an |some )?(airtag|tracker|camera|app|"
+    r"spyware|gps)\b", r"\bso i can (watch|see|track|check|know|hear) (what|where|who)\b",
+    rf"^\W*(smashed|hit|pushed|slapped|punched|kicked|grabbed|choked|strangled|locked|threw|"
+    rf"shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?)\b",
+    r"(^|[.!?,] *|\bi (am|was|have been|got) )(got |been )?(on bail|arrested|charged|cautioned|"
+    r"convicted|nicked)( \w+){0,3} for (assault\w*|hitting|battering|harass\w*|criminal damage|"
+    r"stalking|domestic\w*|beating|threatening|strangling|attacking|abusing|controlling)\b"
+    r"(?! me\b| us\b)",
+    r"\b(i have been|i have|i keep|i was|i am|been|keep) (waiting|sitting|sat|parked|hanging "
+    r"around|driving past)\b.{0,40}\b(my exs|her (work|house|flat|job|mums)|his (work|house|flat|"
+    r"job|mums)|outside the school)\b",
+    # 7: the writer holds the weapon or the neck
+    r"\bi (have|have got|had|am holding|picked up|grabbed) (a|the|my) (knife|bat|hammer|weapon|"
+    r"gun|blade)\b", r"\b(drove|driven|driving|went|going) (to|round to|over to) (my exs|her|"
+    r"his|their)\b.{0,40}\b(knife|bat|hammer|weapon|blade)\b",
     r"\bi (stop|stopped) (her|him|them|my \w+) (from|going|seeing|having|working|leaving)\b",
     r"\bi (lock|locked) (her|him|them|my \w+) in\b",
     r"\bi (get|got|become|became|am|was|can be|can get) (so |really |too |very )?(angry|jealous|"
     r"violent|nasty|aggressive|possessive|controlling|abusive|rough|scary)\b",
     r"\b(police|court|judge|social services)\b.{0,40}\b(arrested|charged|cautioned|ordered|"
     r"told) me\b", r"\bi (was|got|have been) (arrested|charged|cautioned)\b",
-    r"\b(course|programme|program|group|help) for (men|blokes|guys|lads|people|women) who\b",
     r"\b(i do not|i dont|do not|dont) want to (be|become|turn into) (like|that|abusive|my dad|"
     r"a monster|him|her)\b",
     r"\b(left|leaving|moved out|took the kids)\b.{0,30}\b(because of|cos of|coz of) (me|my)\b",
@@ -300,12 +328,26 @@ _OWN = _any(
     r"abusing|controlling|lashing|getting)\b",
     r"\bi (punched|smashed|kicked|broke|put my fist through|hit|threw \w+ at) (the|a) (wall|"
     r"door|window|tv|phone)\b.{0,40}\b(her|his|my)\b",
+    r"\b(on bail|arrested|charged|cautioned|convicted|done|nicked|in court) for (assault\w*|hitting|"
+    r"battering|harass\w*|criminal damage|stalking|domestic|beating|threatening|strangling|"
+    r"attacking|abusing|controlling) (my|her|him|his|the|a)\b",
+    r"\b(served|given|gave me|given me|slapped with|i got|i have got|i have been|i was|i am on) "
+    r"(with )?"
+    r"(a |an )?(non mol\w*|dvpn|dvpo|harassment warning|restraining order|injunction|"
+    r"protection notice)\b(?! (against|on) (him|her|them|my|the))",
+    r"\b(probation|social services|social worker|court|judge|cafcass|solicitor|police) "
+    r"(want|wants|say|says|said|told|ordered|have told|has told|referred) me (to|i have to|i "
+    r"need to|i must) (do|go on|attend|complete|go to|contact)\b",
+    r"\bbuilding better relationships\b|\bnot a victim,? (the )?other way\b",
+    r"\b(say|says|said) i (have to|need to|must|should) (do|go on|attend|complete) (a |an |the )?"
+    r"(course|programme|program|group)\b", r"\bto (punish|teach) (him|her|them)\b",
     r"\b(restraining order|non molestation order|injunction|bail conditions|protective order)"
     r" (against|on) me\b",
     rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b",
-    rf"\bi (control|check|track|monitor|read|go through|went through|take|took) (her|his|"
-    rf"their|my {_PARTNER}('?s)?|my {_PARTNER}s) (phone|messages|money|wages?|texts|"
-    r"whatsapps?|location|bank|card|every penny)",
+    rf"\bi (am |have been )?(control|check|track|monitor|read|go through|went through|take|took|"
+    rf"taking|keep|kept|keeping|spend|spent) (her|his|their|my {_PARTNER}('?s)?|my {_PARTNER}s) "
+    r"(phone|messages|money|wages?|texts|whatsapps?|location|bank|card|every penny|universal "
+    r"credit|benefits|pay|payslips?|passport|papers|keys|car keys|medication|meds|wheelchair)",
     r"\bi (track|check|read|go through|went through) my \w+('?s)? (phone|messages|texts|"
     r"whatsapps?)\b", r"\bi control every penny\b",
     r"\bi (keep|kept) (turning|showing) up\b",
@@ -326,15 +368,16 @@ _OWN = _any(
     r"\bi (keep|kept) (messaging|texting|calling|ringing|following|watching|contacting)\b",
     rf"\bi (pressure|pressured|force|forced|make|made) (her|him|my {_PARTNER}) (into|to|have)\b",
     r"\bi (picked up|grabbed|got|pulled|held|waved) (a|the|my) (knife|weapon|hammer|bat|gun)\b",
-    r"\bi (put|had) my hands? (round|around|on) (her|his|their) (neck|throat)\b",
+    r"\bi (just )?(put|had) my hands? (round|around|on) (her|his|their|my \w+) (neck|throat)\b",
     rf"\bi (grab|grabbed|slap|push|shove|kick|punch|pinch) (her|him|my {_PARTNER})('?s)?\b",
     r"\b(she|he) (says|said|told me|reckons) i (rape|raped|assault\w*|hit|hurt|abuse|scare)\b", r"\bi (told|threatened) (her|him|my \w+) "
     r"(i would|id|i will|i would) (out|hurt|kill|leave|take)\b",
 )
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
 _DEFENCE = _any(
-    r"\b(hit|hits|pushed|push|shoved|slapped|punched|kicked|scratched|bit|lashed out|shouted|"
-    r"screamed|fought|fight|swore|went) (him |her |them )?back\b",
+    r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!\bnot )\b(hit|hits|pushed|push|shoved|slapped|punched|"
+    r"kicked|scratched|lashed out|shouted|screamed|fought|fight|swore) (him |her |them )?back\b",
+    r"\bbit (him|her|them) back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
     r"\bget (him|her|them) off me\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
@@ -349,7 +392,8 @@ _ACCUSED = re.compile(
     r"abusive|violent|the problem|aggressive|the violent one|"
     r"the bad one|the bad guy|a monster|toxic|controlling|a bully)")
 _VICTIM = _any(
-    rf"\b{_HARM} me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
+    rf"\b{_HARM} me\b",
+    rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
     r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b", r"\bto me\b.{0,20}\b(hit|hurt)",
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
@@ -498,9 +542,22 @@ PROMOTABLE = {"bot_challenge", "device_safety", "find_service", "need_help", "af
               "greet", "goodbye", "thank", "nlu_fallback"}
 
 
+# Asking for a programme for people who harm: their own words, unless they name a partner
+# ("my husband wants to go on a course for men who are violent" is his partner writing).
+_SEEKING_PROGRAMME = re.compile(
+    r"\b(programmes?|programs?|courses?|groups?|help|number|line|support|anywhere|someone|"
+    r"somewhere)( \w+){0,3} for ((perpetrators|abusers)\b|(men|women|people|blokes|lads|guys|dads|someone|"
+    r"partners) (who|that|whove|thats)\b.{0,20}\b(abusive|violent|controlling|aggressive|"
+    r"(hit|hurt|abuse|control) (their|a|her|his)))")
+_MY_PARTNER = re.compile(rf"\bmy {_PARTNER}\b")
+
+
 def cues(normalised: str) -> set[str]:
     """Which role cues the words hold: own, defence, accused, victim, mutual."""
-    return {name for name, pattern in _CUES.items() if pattern.search(normalised)}
+    found = {name for name, pattern in _CUES.items() if pattern.search(normalised)}
+    if _SEEKING_PROGRAMME.search(normalised) and not _MY_PARTNER.search(normalised):
+        found.add("own")
+    return found
 
 
 def describes_situation(normalised: str, intent: Optional[str]) -> bool:
@@ -517,6 +574,9 @@ def describes_situation(normalised: str, intent: Optional[str]) -> bool:
 
 TOPIC_SHARE = 0.1  # a topic intent this likely adds its circumstance
 OWN_DOUBT = 0.1  # the model's own_behaviour probability above which a "victim" reading asks
+OWN_SURE = 0.98  # the model's own_behaviour probability that, with "i" and no sign of the
+# reverse (harm to the writer, self-defence, blame, a third person), is the writer's own words
+_FIRST_PERSON = re.compile(r"\bi\b")
 YOUNG_DOUBT = 0.2  # the model's young_person probability above which Childline is added
 
 
@@ -532,6 +592,10 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
         return None
     found = cues(normalised)
     found_role = _role(normalised, intent, age, found)
+    if found_role == CLARIFY and intent == OWN and float(own_confidence) >= OWN_SURE \
+            and _FIRST_PERSON.search(normalised) \
+            and not found & {"victim", "defence", "accused", "third", "harmed_by", "mutual"}:
+        return OWN
     if found_role == VICTIM and float(own_confidence) >= OWN_DOUBT \
             and not found & {"victim", "defence", "accused", "third", "harmed_by"}:
         return CLARIFY

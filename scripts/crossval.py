@@ -1,7 +1,17 @@
 """5-fold cross-validation of the NLU pipeline; writes results/crossval/report.md, and
 docs/nlu-crossvalidation.md with --write (a test run changes no tracked file).
 
-Run with `make crossval`. Exits non-zero when the intent macro-F1 is below 0.90.
+Run with `make crossval`. Exits non-zero when the intent macro-F1 is below FLOOR.
+
+The floor was 0.90 on 3,841 examples with one intent per message. Since 2026-11-30 the
+training data also holds 2,752 messages in people's own words filed under who is writing
+(victim, concerned_other, own_behaviour, young_person, danger) with their circumstances as
+metadata, learned by helpline.nlu.circumstances. A gay man's message about his boyfriend is
+now a `victim` example carrying lgbt and male, so the topic intents (male_victim, lgbt,
+sexual_violence...) overlap with `victim` by design, and the intent F1 fell to 0.855 while
+the route accuracy on never-read messages rose from 81.2% to 85.0% (docs/understanding.md).
+Routes are what people get, so scripts/evaluate.py is the gate that matters; this floor
+catches a collapse of the intents.
 """
 from __future__ import annotations
 
@@ -14,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "crossval"
-TARGET = 0.90
+FLOOR = 0.84
 # Rasa shuffles the folds with numpy's global generator and no seed: seed it, so the folds
 # (and so the figure) are the same on every run.
 SEEDED_RASA = (
@@ -49,7 +59,8 @@ def main() -> int:
         "",
         f"Measured {datetime.date.today().isoformat()} on {examples} examples:",
         "",
-        f"- intent macro-F1: **{macro['f1-score']:.3f}** (target {TARGET:.2f})",
+        f"- intent macro-F1: **{macro['f1-score']:.3f}** (floor {FLOOR:.2f}; why it is no "
+        "longer 0.90: scripts/crossval.py's docstring)",
         f"- macro precision {macro['precision']:.3f}, macro recall {macro['recall']:.3f}",
         f"- weakest intents: {', '.join(f'{name} {f1:.2f}' for name, f1 in worst)}",
         "",
@@ -61,7 +72,7 @@ def main() -> int:
     for path in paths:
         path.write_text("\n".join(lines))
     print("\n".join(lines))
-    return 0 if macro["f1-score"] >= TARGET else 1
+    return 0 if macro["f1-score"] >= FLOOR else 1
 
 
 if __name__ == "__main__":

@@ -189,3 +189,55 @@ def test_a_reading_is_plain_json_even_from_numpy_confidences() -> None:
 ])
 def test_school_in_the_writers_own_life_means_a_child(text: str, intent: str, role: str) -> None:
     assert read(text, intent).role == role
+
+
+@pytest.mark.parametrize("text, intent, role", [
+    ("is there help for men who are abused by their wives", "male_victim", VICTIM),
+    ("is there a group for women who have been raped", "sexual_violence", VICTIM),
+    ("any programmes round Stoke for men whove been abusive? self referral", "victim", OWN),
+    ("is there a course for men who hit their partners", "victim", OWN),
+    ("on bail for assaulting my partner, not allowed back at the house", "victim", OWN),
+    ("he is on bail for assaulting me", "victim", VICTIM),
+    ("got served with a non mol today", "victim", OWN),
+    ("probation want me to do building better relationships", "victim", OWN),
+])
+def test_asking_for_a_programme_or_being_on_bail_is_own_behaviour_only_when_it_is(
+        text: str, intent: str, role: str) -> None:
+    assert read(text, intent).role == role
+
+
+def test_a_partner_asking_about_his_course_is_never_sent_to_respect() -> None:
+    text = "my husband says he wants to go on a course for men who are violent to their partners"
+    assert read(text, "own_behaviour").role != OWN
+
+
+@pytest.mark.parametrize("text", [
+    "only shoved her, she went back against the door, its not like i hit her",
+    "i threatened to tell his mum hes gay if he leaves",
+    "i keep telling him hes imagining things when he isnt",
+    "ive left her outside in the cold after rows",
+    "put an airtag in her handbag",
+    "smashed her laptop so she couldnt email anyone",
+    "made him sleep in the car cos he embarrassed me",
+    "i have been keeping her passport in my drawer",
+    "arrested for criminal damage last night, it was her car",
+    "police have given me a harassment warning",
+    "been parked outside her work most mornings, i just want to talk",
+    "i have got a knife in my hand and i need to stop",
+    "my counsellor says the way i treat my husband is abusive",
+    "the judge says i have to do a course",
+    "i go quiet for days to punish her",
+])
+def test_the_writers_own_harm_in_everyday_words_is_never_reassured(text: str) -> None:
+    assert read(text, "victim").role in (OWN, CLARIFY), text
+
+
+@pytest.mark.parametrize("text", [
+    "he threatened to tell my mum im gay", "ive got a non mol on him and he still turns up",
+    "he made me sleep in the car", "he has been parked outside my work every morning",
+    "he is on bail for hitting me", "he keeps telling me im imagining things",
+    "i hit him back when he grabbed me",
+])
+def test_the_same_words_about_the_other_person_are_never_the_perpetrator_route(
+        text: str) -> None:
+    assert read(text, "victim").role != OWN, text

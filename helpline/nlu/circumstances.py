@@ -44,7 +44,7 @@ class CircumstanceModel:
             target = np.array([label in s for s in sets])
             if target.sum() < MIN_POSITIVES or target.all():
                 continue
-            model = LogisticRegression(C=regularisation, max_iter=2000, random_state=42)
+            model = LogisticRegression(C=regularisation, solver="liblinear", random_state=42)
             model.fit(features, target)
             coef[row], intercept[row] = model.coef_[0], model.intercept_[0]
         return cls(labels, coef, intercept)
