@@ -157,13 +157,13 @@ _NOUN = r"(?:safe(?:ty)?|code)[ -]?(?:word|phrase)"
 _POLITE = r"(?:(?:please|pls|plz|ok|okay|hi|hello|hey|so|right)[ ,]+)*"
 _ASKING = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
 _I_WANT = r"(?:i want|i need|i would like|i'd like|id like|i wanna)"
-_WANT = rf"(?:(?:{_I_WANT}|let me|can i|could i|may i) (?:to )?)?"
+_WANT = rf"(?:(?:{_I_WANT}|let me|can i|could i|may i|lets|let's|let us|can we|could we) (?:to )?)?"
 _ARTICLE = r"(?:(?:my|a|the|me a|a new|my new|the new|new) )?"
 _TAIL = re.compile(r"(?:[ ,.!]+(?:please|pls|plz|thanks|thank you|thankyou|thx|ta|cheers))+$")
 # "set my safe word to teacakes", "i want to set a safety word: bluebell",
 # "make my safe word X please"; without a word ("set my safe word please") it asks for one.
 _SET_FORM = re.compile(
-    rf"^{_POLITE}{_ASKING}{_WANT}(?:set|change|make|update|choose|pick|create)(?: up)? "
+    rf"^{_POLITE}{_ASKING}{_WANT}(?:set|change|make|update|choose|pick|create|put)(?: up)? "
     rf"{_ARTICLE}{_NOUN}(?P<rest>.*)$")
 _SET_SEPARATOR = re.compile(
     r"^(?:\s*[:=\u2013\u2014-]\s*|\s+(?:to be|to|as|is|be|will be)\s+|(?P<bare>\s+))(?P<word>.+)$")
@@ -179,8 +179,8 @@ _CAN_FORM = re.compile(
     rf"(?:my|the) (?:new )?{_NOUN} be (?P<word>.+)$")
 # "use bluebell as my safety word", "make teacakes my safe word".
 _USE_FORM = re.compile(
-    rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick) (?P<word>.+?) "
-    rf"(?:as |to be |be )?(?:my|the) (?:new )?{_NOUN}$")
+    rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick|i want|i choose|i pick|"
+    rf"i will use|i'll use) (?P<word>.+?) (?:as |to be |be |for )?(?:my|the) (?:new )?{_NOUN}$")
 # "can i have a safe word? penguin", "if i say crumpet thats my safety word",
 # "bluebell is my safe word" (a word of three words at most).
 _HAVE_FORM = re.compile(
@@ -190,8 +190,10 @@ _IF_FORM = re.compile(
     rf"^{_POLITE}if i (?:say|type|send|write|text) (?P<word>.+?)\s*,?\s+(?:that is|that'?s|it is|it'?s|"
     rf"that will be|that'?ll be|that is going to be) (?:my|the) (?:new )?{_NOUN}$")
 _REVERSE_FORM = re.compile(
-    rf"^{_POLITE}(?P<word>[^ ]+(?: [^ ]+){{0,2}}) (?:is|will be|should be|shall be|can be) "
-    rf"(?:my|the) (?:new )?{_NOUN}$")
+    rf"^{_POLITE}(?P<word>[^ ]+(?: [^ ]+){{0,2}})(?: (?:is|will be|should be|shall be|can be) |"
+    rf"\s*[=:\u2013\u2014-]\s*)(?:(?:my|the|a) )?(?:new )?{_NOUN}$")
+# "safety word tangerine": one word straight after the noun.
+_BARE_FORM = re.compile(rf"^{_POLITE}(?:(?:my|a|the) )?(?:new )?{_NOUN} (?P<word>[^ ]+)$")
 # A would-be word that starts like a sentence: the message is about the word, not setting it.
 _NOT_A_WORD = frozenset({
     "not", "no", "never", "for", "because", "cos", "coz", "cause", "but", "and", "or", "if",
@@ -200,7 +202,8 @@ _NOT_A_WORD = frozenset({
     "it's", "its", "is", "isn't", "was", "wasn't", "does", "doesn't", "do", "don't", "did",
     "didn't", "up", "in", "on", "with", "from", "before", "after", "still", "already",
     "something", "anything", "same", "working", "forgotten", "gone", "wrong", "broken",
-    "this", "there", "here", "mine", "yours", "which", "whats", "wheres",
+    "this", "there", "here", "mine", "yours", "which", "whats", "wheres", "please", "pls",
+    "thanks", "reset", "change", "again", "set", "ok", "okay", "works", "work",
 })
 _NO_WORD = frozenset({"", "please", "here", "for this chat", "to", "as", "to be"})
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -213,9 +216,12 @@ def _strip_tail(value: str) -> str:
     return _TAIL.sub("", value).strip()
 
 
+_LEAD = re.compile(r"^(?:(?:please|pls|plz|ok|okay)[ ,]+)*(?:the (?:word|phrase) )?")
+
+
 def _candidate(value: str) -> Optional[str]:
     """The would-be word, or None when it reads like a sentence rather than a word."""
-    word = value.strip()
+    word = _LEAD.sub("", value.strip()).strip()
     first = word.split(" ", 1)[0].strip(_EDGE_PUNCTUATION)
     if not word or first in _NOT_A_WORD:
         return None
@@ -268,7 +274,7 @@ def _word_in_message(text: Any) -> Any:
         if match:
             word = _candidate(_strip_tail(match.group("word")) or match.group("word"))
             return _as_written(original, value, match.start("word"), word) if word else None
-    for form in (_USE_FORM, _HAVE_FORM, _IF_FORM, _REVERSE_FORM):
+    for form in (_USE_FORM, _HAVE_FORM, _IF_FORM, _REVERSE_FORM, _BARE_FORM):
         match = form.match(_strip_tail(value))
         if match:
             break

@@ -165,3 +165,19 @@ def test_a_request_that_also_shows_danger_goes_on_to_rasa(stores: dict[str, str]
     assert sw.word_in_message(message) is None
     assert sw.screen_sync("one-9", message, **stores) is None
     assert sw.state("one-9", stores["db_url"]) == sw.WordState()
+
+
+@pytest.mark.parametrize("message", [
+    "lets make the safe word tangerine", "put my safety word as tangerine",
+    "safety word tangerine", "tangerine = safe word", "the word tangerine is my safe word",
+    "i want tangerine as my safe word", "use the word tangerine as my safe word",
+    "set a safe word please, tangerine", "i choose tangerine for my safe word",
+])
+def test_more_everyday_forms_give_the_word_alone(message: str) -> None:
+    assert sw.word_in_message(message) == "tangerine"
+
+
+@pytest.mark.parametrize("message", ["safety word please", "my safety word works",
+                                     "safety word reset", "safe word again"])
+def test_a_bare_form_never_takes_an_ordinary_word(message: str) -> None:
+    assert sw.word_in_message(message) in (None, sw.ASK_FOR_WORD)
