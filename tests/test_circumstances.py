@@ -28,6 +28,8 @@ def test_each_circumstance_is_learned_apart_and_survives_saving(tmp_path: Path) 
     model = CircumstanceModel.fit(features, found, ("money", "tech", "stalking"), 10.0)
     new = csr_matrix(np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=float))
     assert model.likely(new, 0.5) == [["money"], ["tech"], ["money", "tech"], []]
+    direct = 1.0 / (1.0 + np.exp(-(new.toarray() @ model.coef.T + model.intercept)))
+    assert np.allclose(model.probabilities(new), direct)
     model.save(tmp_path / "c.npz")
     loaded = CircumstanceModel.load(tmp_path / "c.npz")
     assert loaded.labels == ("money", "tech", "stalking")
