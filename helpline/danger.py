@@ -95,7 +95,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
         r"\bi am in danger\b",
         r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
-        r"\blocked (me|us|her|him|them) in\b", r"\block(s|ed)? (me|her|him|us|them) in "
+        r"\blocked (me|us|her|him|them|my \w+) in\b", r"\block(s|ed)? (me|her|him|us|them) in "
         r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
         r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
         r"^\s*(sos|999|emergency)\W*$",
@@ -105,6 +105,17 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(just|has just|have just) (raped|hit|punched|attacked|strangled|beat|beaten|battered|"
         r"kicked|threw|thrown|smashed|grabbed|pushed|dragged|pulled|bundled) (me|us|her|him|the|"
         r"his|my)\b", r"\bburst in\b", r"\b(will not|never) wake up\b",
+        r"\b(just|has just|have just) (threw|thrown|chucked) \w+( \w+)? at (me|us|her|him|my)\b",
+        r"\b(he|she|they) (will|is going to|are going to) be back (soon|any|in)\b",
+        r"\b(got|broke|climbed|came|come) in (through|via) the\b", r"\bagainst the door\b",
+        r"\bbarricad\w*", r"\b(no one|nobody) is (leaving|getting out)\b",
+        r"\b(saw|seen|spotted) (him|her|them|his|her)\b.{0,40}\b(mins?|minutes?) ago\b",
+        r"\b(coming|come) to (take|get|grab) (me|her|him|us|the kids|the children)\b",
+        r"\bholding (the|my|our|her|his) (baby|child|son|daughter|kids?) (over|out of)\b",
+        r"\bdragg\w* (me|her|him|us)\b", r"\b(it is|its) happening (right )?now\b",
+        r"\b(do not|dont) trust myself\b", r"\bnever see (them|the kids|the children|her|him|"
+        r"my \w+) again\b", r"\b(cannot|can not) (get up|move|stand up)\b",
+        r"\bwith (a|the) (bat|cricket bat|golf club)\b|\b(a|the) bat in\b",
         r"\b(got|has|have|pinned|holding|holds) (me|her|him|us|mummy|mum|mom|mam|my \w+) (on the "
         r"floor|down|against the wall|by the (hair|throat|neck))\b",
         r"\b(got|has|have|had) (me|us|her|him) (cornered|pinned|trapped|in a headlock|by the)\b",
@@ -130,6 +141,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",
         r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
         r"fingers?|leg)\b", r"\bheadbutt\w*\b",
+        r"\bcut me\b",
         r"\bpregnan\w*\b.*\b(punch|kick|hit|stamp)\w* (me )?(in|on) (the|my) (stomach|belly|bump)\b",
     ],
 }

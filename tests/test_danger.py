@@ -45,6 +45,20 @@ DANGER = [
     "he put his hands round my wife's neck",  # a man writing about his brother-in-law, say
     "he said he'll burn the house down with us in it",
     "im pregnant and he kicked me in the stomach",
+    # A third set, written apart (dev3): more of the same, in other words.
+    "she has just thrown boiling tea at me",
+    "he's gone to the pub but he'll be back soon and he's raging",
+    "he came in through the kitchen window",
+    "we've pushed the wardrobe against the door",
+    "saw his car outside 10 mins ago",
+    "her dad and uncles are coming to take her tonight",
+    "he's holding our son out of the window",
+    "he was dragging her down the stairs",
+    "i can hear it through the wall, its happening now",
+    "i dont trust myself right now, shes in the other room",
+    "took the kids and said i will never see them again",
+    "cant get up off the floor",
+    "i locked my girlfriend in the bathroom",
 ]
 
 SAFE = [
