@@ -95,3 +95,17 @@ def test_danger_at_the_end_of_100_kb_is_found() -> None:
 
 def test_normalise_spells_out_text_speak() -> None:
     assert normalise("Hes gonna KILL me 2nite!!!") == "he is going to kill me tonight !!!"
+
+
+def test_no_pattern_scans_the_rest_of_the_message() -> None:
+    """An unbounded ".*" between two parts made one pattern quadratic in the message's length
+    (the check reads the whole text, up to 1 MB): such pairs go in TOGETHER instead."""
+    from helpline.danger import SIGNAL_PATTERNS
+
+    assert not [p for ps in SIGNAL_PATTERNS.values() for p in ps if ".*" in p or ".+" in p]
+
+
+@pytest.mark.parametrize("text", ["he is smashing the place up right now",
+                                  "right now he is smashing the place up"])
+def test_happening_now_and_an_act_are_found_in_either_order(text: str) -> None:
+    assert in_danger(text)
