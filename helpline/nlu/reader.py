@@ -63,7 +63,7 @@ class HelplineReader(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # share: the learned probability above which a circumstance is added; C and
         # dense_weight as for the intent classifier (helpline.nlu.classifier).
-        return {"circumstance_share": 0.5, "C": 1.0, "dense_weight": 5.0}
+        return {"circumstance_share": 0.3, "C": 1.0, "dense_weight": 5.0}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, vocabulary: Optional[frozenset[str]] = None,
@@ -137,7 +137,9 @@ class HelplineReader(GraphComponent):
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
         confidences = {r.get("name"): r.get("confidence", 0.0)
                        for r in message.get(INTENT_RANKING_KEY) or []}
-        reading = read(text, intent, self.vocabulary, confidences, self._learned(message))
+        # Only a situation gets circumstance routes, so only then is the model asked.
+        learned = self._learned(message) if intent in SITUATION_INTENTS else []
+        reading = read(text, intent, self.vocabulary, confidences, learned)
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
         elif intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE:
