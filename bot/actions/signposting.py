@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 import logging
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from helpline import settings
 from helpline.directory.extract import person_from_text
-from helpline.directory.hours import describe, is_24_hours
-from helpline.directory.live import Loaded, LiveDirectory
+from helpline.directory.format import BRIEF, REPLY, service_text
+from helpline.directory.live import LiveDirectory, Loaded
 from helpline.directory.places import PlaceResult
 from helpline.directory.search import Hit, SearchResult, search
 
@@ -37,49 +37,9 @@ def live_directory() -> LiveDirectory:
     return _live
 
 
-def _short(text: str, limit: int) -> str:
-    text = text.split(". ")[0].rstrip(".")
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;.") + "..."
-
-
-def _stop(text: str) -> str:
-    return text if text.endswith(".") else text + "."
-
-
-def _route(how_to_reach: str, limit: int) -> str:
-    """The first sentence of how_to_reach that says how, not what our source lacks."""
-    sentences = [x for x in how_to_reach.replace("\n", " ").split(". ") if x]
-    useful = [x for x in sentences if not x.startswith("Our source")] or sentences or ["ask the "
-                                                                                       "police"]
-    return _short(useful[0], limit)
-
-
 def service_line(hit: Hit, index: int, brief: bool) -> str:
-    service = hit.service
-    what = service.summary or _short(service.description, 40 if brief else 60)
-    parts = [f"{index}. {service.name}: " + _stop(what)]
-    route_len = 70 if brief else 120
-    if service.referral_only:
-        parts.append("Referral only (not a number to call): "
-                     + _stop(_route(service.how_to_reach, route_len)))
-    else:
-        contact = []
-        if service.phones:
-            numbers = service.phones[: 1 if brief else 2]
-            contact.append("Call " + " or ".join(p.number for p in numbers))
-        if service.email and not brief:
-            contact.append("email " + service.email)
-        if contact:
-            parts.append(" or ".join(contact) + ".")
-        else:
-            parts.append("No number listed: " + _stop(_route(service.how_to_reach, route_len)))
-        if hit.open_now is True:
-            parts.append("Open now" + (", 24h." if is_24_hours(service.schedules) else "."))
-        elif hit.open_now is False:
-            parts.append(f"Closed now ({describe(service.schedules)}).")
-    return " ".join(parts)
+    """A found service as one numbered line of a reply (shorter when ``brief``)."""
+    return service_text(hit.service, BRIEF if brief else REPLY, index, hit.open_now)
 
 
 def _render(hits: list[Hit], heading: str, alt: Any, brief: bool) -> str:

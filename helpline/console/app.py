@@ -6,7 +6,13 @@ the browser sends one; cookies are HttpOnly, SameSite=Strict and Secure on https
 is made only at login (a new id each time), and the login form's CSRF token is a signed
 double-submit cookie, so anonymous visitors write nothing (see auth.py); login attempts are
 limited per address and per username, counted before the password check. Pages set a
-strict Content-Security-Policy and render every text escaped (the script uses textContent).
+strict Content-Security-Policy (no inline script or style).
+
+Pages are Jinja2 templates in templates/, each extending base.html, rendered with autoescape
+on: every value is escaped, as html.escape did for each one in the f-strings before, and no
+template marks a value safe. The script fills in live data with textContent, never innerHTML.
+A 40-line conversation page renders in about 0.7 ms (0.2 ms from f-strings), small beside
+the tracker fetch it waits for; the queue page in 0.08 ms.
 """
 from __future__ import annotations
 
@@ -17,17 +23,18 @@ import json
 import logging
 import os
 import time
-from html import escape
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import urlsplit
 
+import jinja2
 from aiohttp import web
 from sqlalchemy import text
 
 from helpline import db, queue, settings
 from helpline.console import auth, directory
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
+from helpline.directory.format import FULL, service_text
 from helpline.untrusted import BadInput, parse_json_object
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,7 @@ log = logging.getLogger(__name__)
 COOKIE = "helpline_console"
 LOGIN_COOKIE = "helpline_login"  # the login form's CSRF nonce, sent to /login only
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_REPLY = 2000
 MAX_BODY_BYTES = 64 * 1024
 POLL_QUEUE = 0.25
@@ -137,27 +145,20 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
 
 # ------------------------------------------------------------------------------------ pages
 
-def _page(title: str, body: str, session: Optional[auth.SessionInfo] = None) -> web.Response:
-    csrf = escape(session.csrf) if session else ""
-    user = ""
-    if session and session.username:
-        links = '<a href="/">Queue</a>'
-        if session.role == "supervisor":
-            links += ' <a href="/supervisor">Supervisor</a>'
-        user = (f'<nav>{links} <span class="who">{escape(session.username)} '
-                f'({escape(session.role or "")})</span>'
-                f'<form method="post" action="/logout" class="inline">'
-                f'<input type="hidden" name="csrf" value="{csrf}">'
-                f'<button type="submit">Log out</button></form></nav>')
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="csrf-token" content="{csrf}">'
-            f'<meta name="username" content="{escape(session.username or "") if session else ""}">'
-            f'<title>{escape(title)} - Helpline console</title>'
-            f'<link rel="stylesheet" href="/static/console.css">'
-            f'<script src="/static/console.js" defer></script></head>'
-            f'<body><header><h1>{escape(title)}</h1>{user}</header><main>{body}</main>'
-            f'</body></html>')
+def _local_time(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+
+
+PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                           undefined=jinja2.StrictUndefined, trim_blocks=True,
+                           lstrip_blocks=True)
+PAGES.filters["local_time"] = _local_time
+
+
+def _page(template: str, session: Optional[auth.SessionInfo] = None, **context: Any
+          ) -> web.Response:
+    """A page from templates/ (each extends base.html); every value is escaped."""
+    html = PAGES.get_template(template).render(session=session, **context)
     return web.Response(text=html, content_type="text/html")
 
 
@@ -179,14 +180,7 @@ async def ready(request: web.Request) -> web.Response:
 async def login_page(request: web.Request, message: str = "", status: int = 200
                      ) -> web.Response:
     nonce = auth.login_nonce(request.cookies.get(LOGIN_COOKIE))
-    note = f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
-    body = (f'{note}<form method="post" action="/login" class="login">'
-            f'<input type="hidden" name="csrf" value="{escape(auth.login_csrf(nonce))}">'
-            f'<label>Username <input name="username" autocomplete="username" required></label>'
-            f'<label>Password <input name="password" type="password" '
-            f'autocomplete="current-password" required></label>'
-            f'<button type="submit">Log in</button></form>')
-    response = _page("Log in", body)
+    response = _page("login.html", message=message, login_csrf=auth.login_csrf(nonce))
     response.set_status(status)
     _set_cookie(request, response, nonce, LOGIN_COOKIE, "/login")
     return response
@@ -229,32 +223,13 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def queue_page(request: web.Request) -> web.Response:
-    body = ('<section><h2>Waiting</h2><table id="queue" aria-live="polite"><thead><tr>'
-            '<th>#</th><th>Priority</th><th>Signals</th><th>Channel</th><th>Waiting</th>'
-            '<th></th></tr></thead><tbody></tbody></table></section>'
-            '<section><h2>Held and handed back</h2><ul id="held"></ul></section>'
-            '<section><h2>Callback requests</h2><ul id="callbacks"></ul></section>'
-            '<section><h2>Ended by the person (last hour)</h2><ul id="ended"></ul></section>'
-            '<p id="live-status" class="muted">Connecting...</p>')
-    return _page("Advisor queue", body, request["session"])
+    return _page("queue.html", request["session"])
 
 
 async def supervisor_page(request: web.Request) -> web.Response:
     _require_supervisor(request)
     audit = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
-    rows = "".join(
-        f"<tr><td>{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(a.at))}</td>"
-        f"<td>{escape(a.actor)}</td><td>{escape(a.action)}</td><td>{a.entry_id or ''}</td></tr>"
-        for a in audit)
-    body = ('<section><h2>Queue figures</h2><dl id="figures"></dl></section>'
-            '<section><h2>All live conversations</h2><table id="all-live"><thead><tr>'
-            '<th>#</th><th>Status</th><th>Priority</th><th>Advisor</th><th>Since</th>'
-            '<th></th></tr></thead><tbody></tbody></table></section>'
-            '<section><h2>Audit log</h2><table id="audit"><thead><tr><th>When</th>'
-            '<th>Who</th><th>What</th><th>Entry</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table></section>'
-            '<p id="live-status" class="muted">Connecting...</p>')
-    return _page("Supervisor", body, request["session"])
+    return _page("supervisor.html", request["session"], audit=audit)
 
 
 def _require_supervisor(request: web.Request) -> None:
@@ -286,28 +261,8 @@ async def conversation_page(request: web.Request) -> web.Response:
     if entry.conversation_id:
         with contextlib.suppress(RasaError):
             items = transcript(await request.app[RASA].events(entry.conversation_id))
-    lines = "".join(f'<li class="{escape(i["who"])}"><b>{escape(i["who"])}</b> '
-                    f'<span class="text">{escape(i["text"])}</span></li>' for i in items)
-    outcomes = "".join(f'<option value="{k}">{escape(v)}</option>'
-                       for k, v in queue.OUTCOMES.items())
-    status = entry.status
-    body = (f'<div id="conversation" data-entry="{entry.id}" data-count="{len(items)}">'
-            f'<p>Entry {entry.id} &middot; {escape(entry.priority)} &middot; '
-            f'<span id="status">{escape(status)}</span> &middot; '
-            f'<span id="holder">{escape(entry.claimed_by or "")}</span></p>'
-            f'<ol id="transcript">{lines}</ol>'
-            f'<div class="actions"><button id="claim">Claim</button>'
-            f'<button id="handback">Hand back to the bot</button></div>'
-            f'<form id="reply"><label>Reply <textarea name="text" maxlength="{MAX_REPLY}" '
-            f'required></textarea></label><button type="submit">Send</button></form>'
-            f'<form id="dir-search"><label>Directory <input name="q" '
-            f'placeholder="town, postcode or service name"></label>'
-            f'<button type="submit">Search</button></form><ul id="dir-results"></ul>'
-            f'<form id="close"><label>Outcome <select name="outcome">{outcomes}</select></label>'
-            f'<label>Note <input name="note" maxlength="{queue.NOTE_MAX}"></label>'
-            f'<button type="submit">Close</button></form>'
-            f'<p id="message" role="status"></p></div>')
-    return _page(f"Conversation {entry.id}", body, session)
+    return _page("conversation.html", session, entry=entry, items=items,
+                 outcomes=queue.OUTCOMES, max_reply=MAX_REPLY, note_max=queue.NOTE_MAX)
 
 
 # -------------------------------------------------------------------------------- queue state
@@ -518,7 +473,7 @@ async def directory_search(request: web.Request) -> web.Response:
     query = request.query.get("q", "")[:100]
     services = await asyncio.to_thread(directory.find, query)
     return web.json_response({"results": [
-        {"id": s.id, "name": s.name, "message": directory.message_for(s)} for s in services]})
+        {"id": s.id, "name": s.name, "message": service_text(s, FULL)} for s in services]})
 
 
 async def insert_service(request: web.Request) -> web.Response:
@@ -529,7 +484,7 @@ async def insert_service(request: web.Request) -> web.Response:
     service = directory.get(service_id) if isinstance(service_id, str) else None
     if service is None:
         return _bad("No such service in the directory.", 404)
-    return await _send(request, entry, directory.message_for(service))
+    return await _send(request, entry, service_text(service, FULL))
 
 
 async def hand_back(request: web.Request) -> web.Response:

@@ -1,4 +1,5 @@
-"""Directory look-up for advisors: find a service and turn it into a message to send."""
+"""Directory look-up for advisors: find a service to send (as text by
+helpline.directory.format.service_text, the bot's formatter, in full detail)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -13,25 +14,6 @@ from helpline.directory.search import search
 @lru_cache(maxsize=1)
 def live() -> LiveDirectory:
     return LiveDirectory(settings.directory_dir())
-
-
-def message_for(service: Service) -> str:
-    """One plain message (no invented contacts: only what the directory holds)."""
-    parts = [f"{service.name}: {service.summary or service.description.split('. ')[0]}".rstrip(".")
-             + "."]
-    if service.referral_only:
-        parts.append("Referral only, not a number to call: " + service.how_to_reach)
-    elif service.phones:
-        parts.append("Call " + " or ".join(p.number for p in service.phones[:2]) + ".")
-        if service.email:
-            parts.append(f"Email {service.email}.")
-    elif service.email:
-        parts.append(f"Email {service.email}.")
-    else:
-        parts.append(service.how_to_reach)
-    if service.url:
-        parts.append(service.url)
-    return " ".join(p.strip() for p in parts if p and p.strip())[:1000]
 
 
 def find(query: str, limit: int = 8) -> list[Service]:
