@@ -7,7 +7,8 @@
   in the last two hours; with too little data we say we can't estimate.
 - Erasure (safety word, quick exit, retention) deletes the entry; the console shows an entry
   that vanished as "ended by the person".
-- Opening hours are in Europe/London, with bank holidays from a file or the environment.
+- Opening hours (env HELPLINE_ADVISOR_HOURS) and bank holidays follow the one hours model in
+  helpline/directory/hours.py; a bad value stops the process at start-up.
 
 The audit log records who opened which queue entry and when; it holds entry numbers, never
 conversation ids or anything the person wrote.
@@ -17,10 +18,8 @@ from __future__ import annotations
 import os
 import time as clock
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Iterable, Optional
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Float, Integer, String, and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
@@ -28,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from helpline import db, privacy, risk
 from helpline.db import Base
-
-LONDON = ZoneInfo("Europe/London")
+from helpline.directory import hours
+from helpline.directory.hours import LONDON
+from helpline.directory.model import Schedule
 
 WAITING, HELD, WITH_BOT, CLOSED, ENDED = "waiting", "held", "with_bot", "closed", "ended"
 LIVE_STATUSES = (WAITING, HELD, WITH_BOT)
@@ -334,73 +334,30 @@ def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry
 # ------------------------------------------------------------------------------ opening hours
 
 DEFAULT_HOURS = "mon-fri 09:00-17:00"
-DEFAULT_HOLIDAYS_FILE = Path(__file__).resolve().parent / "console" / "bank_holidays.txt"
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def parse_hours(spec: str) -> dict[int, list[tuple[time, time]]]:
-    """``"mon-fri 09:00-17:00; sat 10:00-13:00"`` to {weekday: [(open, close)]}."""
-    hours: dict[int, list[tuple[time, time]]] = {}
-    for part in (p.strip().lower() for p in spec.split(";")):
-        if not part:
-            continue
-        try:
-            days, span = part.split()
-            start, end = (time.fromisoformat(x) for x in span.split("-"))
-            first, _, last = days.partition("-")
-            a, b = _DAYS.index(first), _DAYS.index(last or first)
-        except ValueError:
-            raise ValueError(f"Bad opening hours {part!r}: write e.g. 'mon-fri 09:00-17:00'"
-                             ) from None
-        if end <= start:
-            raise ValueError(f"Bad opening hours {part!r}: closing must be after opening")
-        for day in range(a, b + 1):
-            hours.setdefault(day, []).append((start, end))
-    return hours
+def opening_hours() -> tuple[Schedule, ...]:
+    """Advisor hours from env HELPLINE_ADVISOR_HOURS (Europe/London; see directory/hours.py)."""
+    spec = os.environ.get("HELPLINE_ADVISOR_HOURS", "").strip() or DEFAULT_HOURS
+    try:
+        return hours.parse_line_hours(spec)
+    except ValueError as error:
+        raise ValueError(f"HELPLINE_ADVISOR_HOURS: {error}") from None
 
 
-def opening_hours() -> dict[int, list[tuple[time, time]]]:
-    """Advisor hours from env HELPLINE_ADVISOR_HOURS (Europe/London local time)."""
-    return parse_hours(os.environ.get("HELPLINE_ADVISOR_HOURS", "").strip() or DEFAULT_HOURS)
-
-
-def bank_holidays() -> set[date]:
-    """Dates from HELPLINE_BANK_HOLIDAYS (comma-separated ISO) and the holidays file
-    (HELPLINE_BANK_HOLIDAYS_FILE, default helpline/console/bank_holidays.txt)."""
-    days: set[date] = set()
-    path = Path(os.environ.get("HELPLINE_BANK_HOLIDAYS_FILE", DEFAULT_HOLIDAYS_FILE))
-    lines = path.read_text().splitlines() if path.exists() else []
-    lines += os.environ.get("HELPLINE_BANK_HOLIDAYS", "").split(",")
-    for line in lines:
-        value = line.split("#", 1)[0].strip()
-        if value:
-            days.add(date.fromisoformat(value))
-    return days
+# A bad value stops every process that uses the queue (console, action server) at start-up
+# with the message above, rather than failing each escalation.
+opening_hours()
 
 
 def is_open(now: Optional[datetime] = None) -> bool:
-    local = (now or datetime.now(LONDON)).astimezone(LONDON)
-    if local.date() in bank_holidays():
-        return False
-    return any(start <= local.time() < end for start, end in opening_hours().get(
-        local.weekday(), []))
+    """Advisors are on: within the hours, and not a bank holiday unless the hours say so."""
+    return bool(hours.is_open(opening_hours(), now, bank_holidays=True))
 
 
 def next_open(now: Optional[datetime] = None) -> Optional[datetime]:
     """When advisors are next available (now if open), within 21 days; London time."""
-    local = (now or datetime.now(LONDON)).astimezone(LONDON)
-    if is_open(local):
-        return local
-    hours, holidays = opening_hours(), bank_holidays()
-    for offset in range(22):
-        day = local.date() + timedelta(days=offset)
-        if day in holidays:
-            continue
-        for start, _end in sorted(hours.get(day.weekday(), [])):
-            candidate = datetime.combine(day, start, tzinfo=LONDON)
-            if candidate > local:
-                return candidate
-    return None
+    return hours.next_open(opening_hours(), now, bank_holidays=True)
 
 
 def describe_time(when: datetime, now: Optional[datetime] = None) -> str:

@@ -2,7 +2,7 @@
 
 Prints: full validation + import time, place+need search p50/p95, and lookups that failed
 while the directory was reloaded under load. Phone numbers are Ofcom's drama range
-(01632 960xxx), so nothing generated can be mistaken for a real service.
+(020 7946 0xxx), so nothing generated can be mistaken for a real service.
 
     .venv/bin/python scripts/bench_directory.py [--services 10000] [--places 5000]
 """
@@ -56,7 +56,7 @@ def generate(folder: Path, services: int, places: int, seed: int = 7) -> list[st
                 f"  - id: svc-{i}\n    organization: org-{f}\n    name: Service {i}\n"
                 f"    summary: generated\n    description: Generated service {i}.\n"
                 f"    needs: [{rng.choice(needs)}, {rng.choice(needs)}]\n    status: active\n"
-                f"    phones:\n      - number: \"01632 960{i % 1000:03d}\"\n        type: voice\n"
+                f"    phones:\n      - number: \"020 7946 0{i % 1000:03d}\"\n        type: voice\n"
                 "    schedules:\n      - freq: WEEKLY\n        byday: MO,TU,WE,TH,FR\n"
                 "        opens_at: \"09:00\"\n        closes_at: \"17:00\"\n"
                 f"    service_areas: [{area}]\n    source: national list\n"

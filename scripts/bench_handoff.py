@@ -243,9 +243,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-handoff-"))
     db_url = f"sqlite:///{workdir / 'helpline.db'}"
     os.environ.update({"HELPLINE_DB_URL": db_url, "HELPLINE_DATA_DIR": str(workdir),
-                       "HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-23:59",
-                       "HELPLINE_BANK_HOLIDAYS_FILE": "/nonexistent",
-                       "HELPLINE_BANK_HOLIDAYS": ""})
+                       "HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-24:00; hol 00:00-24:00"})
     for i in range(ADVISORS):
         auth.create_user(f"adv{i:02d}", PASSWORD, "advisor", db_url)
     signals = [[], ["stalking"], ["pregnancy"], ["threat_to_kill"], ["children"]]

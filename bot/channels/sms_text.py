@@ -3,7 +3,10 @@
 - ``to_gsm7``: curly quotes, dashes and ellipses become plain ones, accents that GSM-7
   lacks are dropped, emoji and other symbols are removed.
 - ``tidy_numbers``: UK phone numbers are written with plain spaces ("+44 (0)808-2000-247"
-  becomes "0808 2000 247"), so they are easy to read and a phone offers to dial them.
+  becomes "0808 200 0247"), so they are easy to read and a phone offers to dial them. A
+  regex finds numbers starting +44 or 0 with at least 9 more digits (999, 55 and 116 123
+  never match); phonenumbers groups them in the UK national format. A number already
+  written as plain spaced digits keeps the grouping its service publishes.
 - ``compose``: the texts of one bot turn, with buttons as numbered options ("1 Yes").
 - ``split``: the first part that fits in 3 segments, ending "Reply MORE for the rest.", and
   the rest. Cuts fall at a paragraph, then a sentence, then a space: never inside a number.
@@ -14,6 +17,8 @@ import math
 import re
 import unicodedata
 from typing import Any, Iterable
+
+import phonenumbers
 
 MAX_SEGMENTS = 3
 SINGLE_SEGMENT = 160
@@ -87,20 +92,13 @@ def _national(match: re.Match) -> str:
     original = match.group(0)
     if re.fullmatch(r"0\d+(?: \d+)+", original):
         return original  # already plain and spaced: keep the grouping services publish
-    digits = re.sub(r"\D", "", original)
-    if digits.startswith("44"):
-        digits = "0" + digits[2:]
-        if digits.startswith("00"):  # "+44 (0)" gave 4 4 0 ...
-            digits = digits[1:]
-    if len(digits) != 11:
+    try:
+        number = phonenumbers.parse(original, "GB")
+    except phonenumbers.NumberParseException:
         return original
-    if digits.startswith("02"):
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    if digits.startswith("01") and (digits[3] == "1" or digits[2] == "1"):
-        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
-    if digits.startswith(("01", "07")):
-        return f"{digits[:5]} {digits[5:]}"
-    return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+    if number.country_code != 44 or not phonenumbers.is_possible_number(number):
+        return original
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def tidy_numbers(text: str) -> str:

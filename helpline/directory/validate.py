@@ -1,4 +1,19 @@
-"""Check every directory file and build the in-memory Directory, with file:line problems."""
+"""Check every directory file and build the in-memory Directory, with file:line problems.
+
+- Phone numbers are checked against phonenumbers' UK ranges, and short codes against its
+  short-number list (116 123, 999, 111, 101...), instead of the old digit count, which let
+  a number with a digit missing ("0808 2000 24") or a fictional one (07700 900123) through.
+  The directory writes numbers as digits and spaces, so we take off "+44" or the trunk 0 and
+  build the number ourselves: phonenumbers.parse costs twice as much.
+- Measured (2026-11-30, 2-core machine shared with other jobs, so figures vary by +-30%):
+  `python -m helpline.cli directory validate` on the real directory takes 1.5 s of CPU
+  before and 1.6 s after (wall 1.6-3.3 s either way, almost all imports); importing
+  phonenumbers adds about 0.09 s and loading its UK data 0.03 s. Each number costs about
+  70 us (0.7 s CPU per 10,000 numbers; phonenumbers.parse would make it 1.3 s), against
+  2 us for the old regex.
+- Opening times use the one hours model (hours.py): a block closing before it opens is an
+  error that says how to write hours past midnight.
+"""
 from __future__ import annotations
 
 import difflib
@@ -9,6 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+import phonenumbers
+from phonenumbers import shortnumberinfo
+
+from helpline.directory import hours
 from helpline.directory.model import (
     DAYS,
     NATIONAL,
@@ -29,12 +48,10 @@ AREAS_FILE = "areas.yml"
 NEEDS_FILE = "needs.yml"
 REVIEW_MAX_DAYS = 365
 
-PHONE_CHARS = re.compile(r"^\+?[\d ]+$")
-PHONE_DIGITS = re.compile(r"^(0\d{9,10}|0800\d{4}|116\d{3}|999|111|101)$")
+PHONE_CHARS = re.compile(r"^\+?[\d ]+$")  # as services publish them: digits and spaces
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 SOURCE_FILE = re.compile(r"^[\w.-]+\.txt$")
 
 
@@ -127,9 +144,24 @@ def _text_list(check: Checker, entry: LineDict, key: str, required: bool, what: 
     return out
 
 
-def normalise_phone(number: str) -> str:
+def is_uk_phone(number: str) -> bool:
+    """A number in a UK range phonenumbers knows, or a UK short code (116 123, 999, 101)."""
+    if not PHONE_CHARS.match(number):
+        return False
     digits = number.replace(" ", "")
-    return "0" + digits[3:] if digits.startswith("+44") else digits
+    if digits.startswith("+44"):
+        national, full = digits[3:], True
+    elif digits.startswith("+"):
+        return False
+    elif digits.startswith("0"):
+        national, full = digits[1:], True  # the trunk 0
+    else:
+        national, full = digits, False  # a short code
+    if not national.isdigit() or national.startswith("0"):
+        return False
+    parsed = phonenumbers.PhoneNumber(country_code=44, national_number=int(national))
+    return phonenumbers.is_valid_number(parsed) if full else \
+        shortnumberinfo.is_valid_short_number(parsed)
 
 
 def _phones(check: Checker, entry: LineDict, what: str) -> list[Phone]:
@@ -153,7 +185,7 @@ def _phones(check: Checker, entry: LineDict, what: str) -> list[Phone]:
             check.error(item_check.line_of("number") if "number" in item else line,
                         "phone number missing or not in quotes: write it like \"01782 205500\"")
             continue
-        if not PHONE_CHARS.match(number) or not PHONE_DIGITS.match(normalise_phone(number)):
+        if not is_uk_phone(number):
             check.error(item_check.line_of("number"), f"'{number}' is not a valid UK phone number")
             continue
         kind = item.get("type", "voice")
@@ -191,13 +223,15 @@ def _schedules(check: Checker, entry: LineDict) -> list[Schedule]:
             continue
         opens, closes = item.get("opens_at"), item.get("closes_at")
         bad = [k for k, v in (("opens_at", opens), ("closes_at", closes))
-               if not isinstance(v, str) or not TIME.match(v)]
+               if not hours.is_time(v)]
         if bad:
             check.error(item.line_of(bad[0]), f"{bad[0]} should be a time in quotes like \"09:00\" "
                         "(24-hour clock; \"24:00\" means midnight at the end of the day)")
             continue
-        if opens == closes or opens == "24:00":
-            check.error(item.line_of("opens_at"), "opens_at and closes_at make an empty opening time")
+        try:
+            hours.check_block(opens, closes)
+        except ValueError as error:
+            check.error(item.line_of("closes_at"), f"opening time {opens}-{closes}: {error}")
             continue
         out.append(Schedule(tuple(days), opens, closes, "WEEKLY", str(item.get("description", ""))))
     return out

@@ -34,9 +34,21 @@ def test_segments() -> None:
     ("02079460000", "020 7946 0000"),
     ("+447700900123", "07700 900123"),
     ("0113.496.0000", "0113 496 0000"),
+    ("+44 (0) 1782 205500", "01782 205500"),
+    ("+44 161-123-4567", "0161 123 4567"),
 ])
 def test_numbers_are_readable_and_diallable(raw: str, tidy: str) -> None:
     assert sms_text.shape_text(f"Call {raw} now.") == f"Call {tidy} now."
+
+
+@pytest.mark.parametrize("text", [
+    "Call 999, then press 55 when asked.",
+    "Samaritans: 116 123. Childline: 0800 1111. Police: 101. NHS: 111.",
+    "Call 01782 205500 or 0161 123 4567.",  # published grouping is kept
+    "Reference 2026-05-04, 12 345 678 words.",
+])
+def test_short_codes_and_other_digits_are_left_alone(text: str) -> None:
+    assert sms_text.shape_text(text) == text
 
 
 def test_buttons_become_numbered_options() -> None:

@@ -1,12 +1,14 @@
 """Bad files give plain-English file:line problems and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from helpline.cli import main
+from helpline.directory import hours
+from helpline.directory.validate import is_uk_phone, load_directory
 from tests.directory.conftest import problems_for
 
 GOOD_SERVICE = """\
@@ -84,13 +86,61 @@ def test_bad_fields_are_reported_with_file_and_line(folder, capsys, old, new, li
      "freq 'DAILY' is not supported"),
     ('freq: WEEKLY\n        byday: MO\n        opens_at: "09:00"\n        closes_at: "09:00"',
      "empty opening time"),
+    ('freq: WEEKLY\n        byday: MO\n        opens_at: "24:00"\n        closes_at: "24:00"',
+     "empty opening time"),
 ])
 def test_invalid_schedules_are_errors(folder, capsys, schedule, words):
-    text = GOOD_SERVICE.replace("    service_areas:", f"    schedules:\n      - {schedule}\n"
-                                "    service_areas:")
-    path = write(folder, text)
+    path = write(folder, with_schedules(schedule))
     code, out = run_validate(folder, capsys)
     assert code == 1 and str(path) in out and words in out, out
+
+
+def with_schedules(*schedules: str) -> str:
+    blocks = "".join(f"      - {schedule}\n" for schedule in schedules)
+    return GOOD_SERVICE.replace("    service_areas:", f"    schedules:\n{blocks}    service_areas:")
+
+
+def test_closing_before_opening_is_an_error_that_says_how_to_fix_it(folder, capsys):
+    path = write(folder, with_schedules(
+        'freq: WEEKLY\n        byday: MO,TU\n        opens_at: "17:00"\n        closes_at: "09:00"'))
+    code, out = run_validate(folder, capsys)
+    assert code == 1
+    assert (f"{path}:19: opening time 17:00-09:00: it closes at 09:00, before it opens at 17:00. "
+            "Hours end on the day they start: for hours past midnight, write two blocks, one "
+            "until 24:00 and one from 00:00 the next day") in out, out
+
+
+def test_all_day_and_past_midnight_as_two_blocks_are_valid(folder):
+    write(folder, with_schedules(
+        'byday: MO,TU,WE,TH,FR,SA,SU\n        opens_at: "00:00"\n        closes_at: "24:00"'))
+    write(folder, with_schedules(
+        'byday: FR\n        opens_at: "18:00"\n        closes_at: "24:00"',
+        'byday: SA\n        opens_at: "00:00"\n        closes_at: "02:00"',
+    ).replace("test-service", "night-service").replace("test-org", "night-org"), "night.yml")
+    result = load_directory(folder)
+    assert result.directory is not None, [str(p) for p in result.errors]
+    services = result.directory.services
+    assert hours.is_24_hours(services["test-service"].schedules)
+    night = services["night-service"].schedules
+    assert hours.is_open(night, datetime(2026, 5, 8, 23, 30, tzinfo=hours.LONDON))  # Friday
+    assert hours.is_open(night, datetime(2026, 5, 9, 1, 30, tzinfo=hours.LONDON))
+    assert not hours.is_open(night, datetime(2026, 5, 9, 2, 0, tzinfo=hours.LONDON))
+
+
+@pytest.mark.parametrize("number", ["116 123", "0808 2000 247", "0800 1111", "999", "111", "101",
+                                    "+44 1782 205500", "0161 123 4567"])
+def test_uk_numbers_and_short_codes_are_accepted(number):
+    assert is_uk_phone(number)
+
+
+@pytest.mark.parametrize("number", [
+    "55",  # the Silent Solution's key presses, not a number to call
+    "0808 2000 24",  # a digit short: the old digit-count check let 10 digits through
+    "07700 900123",  # Ofcom's range for drama, never a real line
+    "+1 212 555 0100", "+44 999", "01782 2055", "0808-2000-247", "0800 CALL NOW",
+])
+def test_numbers_that_are_not_uk_numbers_are_refused(number):
+    assert not is_uk_phone(number)
 
 
 def test_duplicate_id_names_both_places(folder, capsys):

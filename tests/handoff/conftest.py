@@ -118,8 +118,7 @@ def console_db(tmp_path_factory) -> str:
     return url
 
 
-STACK_ENV = {"HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-23:59",
-             "HELPLINE_BANK_HOLIDAYS_FILE": "/nonexistent", "HELPLINE_BANK_HOLIDAYS": ""}
+STACK_ENV = {"HELPLINE_ADVISOR_HOURS": "mon-sun 00:00-24:00; hol 00:00-24:00"}
 
 
 @pytest.fixture(scope="session")

@@ -9,25 +9,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.handoff import (ActionHandoffCallback, ActionHandoffCancel,
                                  ActionHandoffEscalate)
 from helpline import queue
+from helpline.directory import hours
 
 
 @pytest.fixture
 def db(monkeypatch, sqlite_url: str) -> str:
     monkeypatch.setenv("HELPLINE_DB_URL", sqlite_url)
-    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS", "")
-    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS_FILE", "/nonexistent")
     return sqlite_url
 
 
 def open_now(monkeypatch) -> None:
-    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 00:00-23:59")
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 00:00-24:00; hol 00:00-24:00")
 
 
 def closed_now(monkeypatch) -> None:
     # Open for one minute a week, at an hour chosen not to be now.
     from datetime import datetime
     day = (datetime.now(queue.LONDON).weekday() + 3) % 7
-    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", f"{queue._DAYS[day]} 09:00-09:01")
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", f"{hours.LINE_DAYS[day]} 09:00-09:01")
 
 
 def tracker(sender: str, *texts: str, channel: str = "rest", intent: str = "ask_human",

@@ -1,14 +1,17 @@
 """The queue on real SQLite and PostgreSQL databases: order, place, claim, close, erasure."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import datetime
 
 import pytest
 from sqlalchemy import text
 
-from helpline import privacy, queue
-from helpline.queue import LONDON
+from helpline import privacy, queue, settings
+from helpline.directory.hours import LONDON
 
 
 def test_priority_then_waiting_time(db_url: str) -> None:
@@ -147,8 +150,6 @@ def at(text_: str) -> datetime:
 
 def test_opening_hours_and_bank_holidays(monkeypatch) -> None:
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-fri 09:00-17:00; sat 10:00-13:00")
-    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS_FILE", "/nonexistent")
-    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS", "2026-05-04")
     assert queue.is_open(at("2026-05-05T09:00"))  # Tuesday
     assert not queue.is_open(at("2026-05-05T17:00"))
     assert not queue.is_open(at("2026-05-04T10:00"))  # bank holiday Monday
@@ -159,19 +160,74 @@ def test_opening_hours_and_bank_holidays(monkeypatch) -> None:
         "tomorrow at 10:30am"
 
 
+def test_bank_holidays_come_from_a_maintained_calendar(monkeypatch) -> None:
+    """England and Wales, every year (the old file ended in 2027), as GOV.UK lists them."""
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-fri 09:00-17:00; sat 10:00-13:00")
+    assert not queue.is_open(at("2030-08-26T10:00"))  # summer bank holiday 2030
+    assert not queue.is_open(at("2031-12-25T10:00"))  # Christmas Day, a Thursday
+    assert queue.is_open(at("2030-08-27T10:00"))
+    # Boxing Day 2026 is a Saturday: the bank holiday is the Monday after, as on GOV.UK.
+    assert queue.is_open(at("2026-12-26T10:00"))
+    assert not queue.is_open(at("2026-12-28T10:00"))
+    assert queue.next_open(at("2026-12-24T18:00")) == at("2026-12-26T10:00")
+    assert queue.next_open(at("2026-12-26T14:00")) == at("2026-12-29T09:00")
+
+
+def test_hours_on_bank_holidays_are_given_by_hol(monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-fri 09:00-17:00; hol 10:00-14:00")
+    christmas = "2026-12-25"  # a Friday
+    assert not queue.is_open(at(f"{christmas}T09:30"))
+    assert queue.is_open(at(f"{christmas}T10:00"))
+    assert not queue.is_open(at(f"{christmas}T14:00"))
+    assert queue.next_open(at(f"{christmas}T08:00")) == at(f"{christmas}T10:00")
+
+
+def test_open_all_day_with_24_00(monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 00:00-24:00; hol 00:00-24:00")
+    late = datetime.fromisoformat("2026-05-05T23:59:59").replace(tzinfo=LONDON)
+    for moment in (at("2026-05-05T00:00"), late, at("2026-12-25T12:00")):
+        assert queue.is_open(moment)
+        assert queue.next_open(moment) == moment
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "fri 18:00-24:00; sat 00:00-02:00")
+    assert queue.is_open(at("2026-05-08T23:30")) and queue.is_open(at("2026-05-09T01:30"))
+    assert not queue.is_open(at("2026-05-09T02:00"))
+
+
 def test_london_time_across_clock_change(monkeypatch) -> None:
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 09:00-17:00")
-    monkeypatch.setenv("HELPLINE_BANK_HOLIDAYS", "")
     summer_utc = datetime.fromisoformat("2026-07-01T08:30+00:00")  # 09:30 in London
     assert queue.is_open(summer_utc)
 
 
-def test_default_holidays_file_is_read(monkeypatch) -> None:
-    monkeypatch.delenv("HELPLINE_BANK_HOLIDAYS_FILE", raising=False)
-    monkeypatch.delenv("HELPLINE_BANK_HOLIDAYS", raising=False)
-    assert datetime(2026, 12, 25).date() in queue.bank_holidays()
+@pytest.mark.parametrize("spec,words", [
+    ("weekdays 9-5", "write e.g. 'mon-fri 09:00-17:00"),
+    ("mon-fri 09:00:00-17:00", "write e.g."),
+    ("fri-mon 09:00-17:00", "days mon to sun"),
+    ("mon-fri 09:00-24:30", "times from 00:00 to 24:00"),
+    (";", "No opening hours"),
+    ("mon-fri 17:00-09:00", "closes at 09:00, before it opens at 17:00"),
+    ("mon-fri 17:00-09:00", "for hours past midnight, write two blocks"),
+    ("sat 10:00-10:00", "an empty opening time"),
+    ("mon-fri 24:00-24:00", "an empty opening time"),
+])
+def test_bad_hours_are_a_clear_error(monkeypatch, spec: str, words: str) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", spec)
+    with pytest.raises(ValueError) as error:
+        queue.opening_hours()
+    assert str(error.value).startswith("HELPLINE_ADVISOR_HOURS: ") and words in str(error.value)
 
 
-def test_bad_hours_are_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="mon-fri"):
-        queue.parse_hours("weekdays 9-5")
+def test_bad_hours_stop_the_action_server_at_start_up() -> None:
+    """Refused when the action server loads our actions, so no escalation ever meets them."""
+    load = ("from rasa_sdk.executor import ActionExecutor; "
+            "ActionExecutor().register_package('bot.actions'); print('loaded')")
+    env = {**os.environ, "HELPLINE_ADVISOR_HOURS": "mon-fri 17:00-09:00"}
+    bad = subprocess.run([sys.executable, "-c", load], env=env, capture_output=True, text=True,
+                         cwd=settings.ROOT, timeout=120)
+    assert bad.returncode != 0 and "loaded" not in bad.stdout
+    assert "HELPLINE_ADVISOR_HOURS: Bad opening hours 'mon-fri 17:00-09:00': it closes at " \
+        "09:00, before it opens at 17:00" in bad.stderr
+    env["HELPLINE_ADVISOR_HOURS"] = "mon-sun 00:00-24:00"
+    good = subprocess.run([sys.executable, "-c", load], env=env, capture_output=True, text=True,
+                          cwd=settings.ROOT, timeout=120)
+    assert good.returncode == 0 and "loaded" in good.stdout, good.stderr[-2000:]
