@@ -51,7 +51,7 @@ _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\
            r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
            r"threat\w*|going for|come at|came at|coming at|hold\w* (it|a \w+|the \w+) (at|to)|"
            r"blocking|drag\w*|headlock|fight\w*|beat\w*|batter\w*|drunk|drinking|raging|kill\w*|"
-           r"dead|finish me|waiting for me|lock\w*|hiding|hide)")
+           r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at)")
 _WEAPON = r"(knife|knives|gun|guns|weapon|machete|blade|axe|hammer|baseball bat|crowbar|acid|petrol)"
 
 # Urgent signals, by name; the patterns read normalised text.
@@ -131,6 +131,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(he|she|they) (is|are) (driving|coming|heading|on (his|her|their) way)\b.{0,30}"
         r"\b(now|tonight|here)\b", r"\b(he|she|they) (is|are)\b.{0,40}\bwaiting for me\b",
         r"\b(i am|im) (getting it|going to get it|in for it)\b",
+        r"\b(screaming|shouting|yelling|crying|begging) (for )?help\b",
+        r"\bbefore i (do (\w+ )?something|hurt|hit|kill|batter|strangle)( to)? (her|him|them|someone)\b",
         r"\b(not|never) (letting|let) me (go|leave|out)\b",
         r"\b(is|are|been|has been) (stood|standing|sat|sitting|parked|waiting) (at|outside|in|on|"
         r"near|by) (the end of )?(my|the|our) (road|street|house|flat|door|work|car park|"

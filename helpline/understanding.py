@@ -87,7 +87,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bmale (victim|here)\b", r"\bi am male\b", r"\bmen (get|can be|are) (abused|victims)",
         r"\b(bloke|lad|guy|man|dad|father|husband) here\b", r"\b(father|dad) of \w+\b",
         r"\b(\d+ ?(yr|yrs|year|years) old|i am \d+ and an?) (boy|lad|man|bloke|guy)\b",
-        r"\bcan a (man|bloke|guy|lad)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
+        r"\bcan a (man|bloke|guy|lad)\b", r"\b(are|were|we are) both (men|lads|guys)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
         r"\bi am (their|the kids|the childrens|the) dad\b", r"\bby another man\b",
         r"\b(his|my (son|brother|dad|father|friend|mate|grandson|nephew|uncle|cousin|husband)s?)"
         r"('?s)? (wife|girlfriend|partner|missus|boyfriend|husband|gf|bf|ex)\b.{0,40}\b"
@@ -145,7 +145,21 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpressur\w* (me|her|him) into (stuff|things|sex|it|doing)\b",
         r"\bsaid yes (cos|because|coz) i was (scared|afraid|frightened)\b",
         r"\b(assaulted|attacked|spiked) at a (party|club|night out|festival|gig)\b",
-        r"\b(keeps|kept|was) touching (her|him|my)\b"),
+        r"\b(keeps|kept|was) touching (her|him|my)\b",
+        # dev4: what people call it when they don't say rape
+        r"\b(just )?let (him|her) (do it|have (it|sex|his way|her way))\b",
+        r"\b(makes?|made|making) me (watch porn|do what (they|he|she)|do (stuff|things) i)",
+        r"\bsleep with (him|her|his mates|them)\b.{0,40}\b(or|if|so|when|to)\b",
+        r"\b(sells|sold|selling|pimp\w*) me\b", r"\b(got|gets|getting|climbed) into (my )?bed "
+        r"with me\b", r"\b(would not|will not|wouldnt|wont) stop (till|until) i (said|say) yes\b",
+        r"\b(kept|keeps) going (even )?(when|after|though) i (said|say|told (him|her)) (stop|no)\b",
+        r"\b(cannot|cant|can not) say no to (your|my|a|her) husband\b", r"\b(wifely|my|a wifes) "
+        r"duty\b", r"\b(coming|comes|came|keeps coming) into my (room|bed)\b",
+        r"\b(asking|asks|ask|pressur\w*|wants?|begging) (me )?(for )?(nudes|naked pics|nude pics)\b",
+        r"\bwants pics\b", r"\b(flushed|hid|hides|threw away|binned|took|stopped me taking) my "
+        r"(pill|pills|contraception|contraceptive|implant)\b", r"\bholes in (the )?condoms?\b",
+        r"\bsarc\b", r"\b(did not|didnt|never) want (it|to)\b.{0,30}\b(hurt me|anyway|still)\b",
+        r"\bnot taking no for an answer\b"),
     "stalking": _any(
         r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
         r"\bkeeps? (turning|showing|popping) up\b", r"\b(turns|turned|turning|shows|showed) up "
@@ -307,8 +321,8 @@ _OWN = _any(
     r"\bi (lock|locked) (her|him|them|my \w+) in\b",
     r"\bi (get|got|become|became|am|was|can be|can get) (so |really |too |very )?(angry|jealous|"
     r"violent|nasty|aggressive|possessive|controlling|abusive|rough|scary)\b",
-    r"\b(police|court|judge|social services)\b.{0,40}\b(arrested|charged|cautioned|ordered|"
-    r"told) me\b", r"\bi (was|got|have been) (arrested|charged|cautioned)\b",
+    r"\b(police|court|judge|social services)\b.{0,40}\b(arrested|charged|cautioned|ordered) "
+    r"me\b", r"\bi (was|got|have been) (arrested|charged|cautioned)\b",
     r"\b(i do not|i dont|do not|dont) want to (be|become|turn into) (like|that|abusive|my dad|"
     r"a monster|him|her)\b",
     r"\b(left|leaving|moved out|took the kids)\b.{0,30}\b(because of|cos of|coz of) (me|my)\b",
@@ -372,7 +386,42 @@ _OWN = _any(
     rf"\bi (grab|grabbed|slap|push|shove|kick|punch|pinch) (her|him|my {_PARTNER})('?s)?\b",
     r"\b(she|he) (says|said|told me|reckons) i (rape|raped|assault\w*|hit|hurt|abuse|scare)\b", r"\bi (told|threatened) (her|him|my \w+) "
     r"(i would|id|i will|i would) (out|hurt|kill|leave|take)\b",
+    # dev4: everyday control in the writer's own words
+    rf"\b(i|^\W*) ?(said|told (her|him|my {_PARTNER}))( that)? (i would|id|i will|ill|i was going "
+    r"to) (kill|hurt|smash|batter|out|tell|report|ruin|send|share|post|leak)\b",
+    rf"\bi (have |had )?been (hitting|hurting|pushing|shoving|slapping|punching|kicking|"
+    rf"threatening|controlling|shouting at|screaming at|grabbing|choking|following|tracking|"
+    rf"checking on|spying on) (her|him|them|my {_PARTNER}|my {_FAMILY})\b",
+    r"\b(saw|seen|watched|heard) me (hit|hitting|shove|shoving|push|pushing|slap|slapping|punch|"
+    r"grab|grabbing|kick|kicking|strangle|choke|threaten|scream at|screaming at|shout at|"
+    r"shouting at) (his|her|their|my) \w+",
+    r"\bi (wake|woke|keep waking) (her|him) up\b", r"\bi (tell|told) (her|him) what to "
+    r"(wear|do|eat|say|think)\b", r"\bi (stand|stood) in (front of )?the (door|doorway)\b",
+    r"\bi (listen|listened) in\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
+    r"(\w+ )?(account|facebook|instagram|email|phone|icloud|snapchat|messages)\b",
+    r"\bi (check|watch|look at) the (ring|doorbell|cameras?|app)\b.{0,60}\b(she|he) "
+    r"(goes|comes|is|gets)\b",
+    r"^\W*(pulled|dragged|pinned|kicked|bit|spat at|twisted) (her|his|him)\b",
+    r"^\W*(followed|tracked) (her|him)\b", r"^\W*(told|threatened) (her|him|my \w+) (i would|id"
+    r"|i will|ill) (tell|out|hurt|kill|leave|take|report)\b",
+    r"\b(told|tell) (her|him) if (she|he) (leaves|goes|tells|reports|leave)\b",
+    r"\b(her|his) (passport|papers|bank card|card|phone|keys) (is|are) in my\b",
+    r"\b(its|it is) (them|him|her|me) or me\b", r"^\W*(kicked|hit|hurt|kicking) the (dog|cat)\b",
+    rf"\bi decide (what|where|who|when|how much) (she|he|they|my {_PARTNER})\b",
+    r"\bbail conditions\b.{0,40}\b(with|contact) (her|him)\b",
+    r"\bin front of (her|him) to\b",
 )
+# The writer owns what they are accused of: "she says i'm controlling and tbh she's right".
+_ADMITS = re.compile(r"\b(she is|he is|they are) (right|not wrong)\b|\bi know (i am|it is|its|"
+                     r"she is right|he is right)\b|\bfair enough\b|\bi do (it|that)\b|"
+                     r"\bi did (\w+ )?(scream|shout|hit|push|smash|say|do|grab|threaten)|"
+                     r"\b(do not|dont) want to be (that|like that|like him|like my dad)\b")
+# Someone else is the one on a programme: "my ex has to do a perpetrator programme".
+_OTHERS_PROGRAMME = re.compile(
+    rf"\b(he|she|they|him|her|my {_PARTNER})\b.{{0,30}}\b(has to|needs to|must|should|is meant "
+    r"to|is supposed to|refus\w* to|went on|goes on|is on|did|does|was sent on)( do| go on| "
+    r"attend| complete)? (a |an |the )?(perpetrator|anger management|respect|building better|"
+    r"domestic abuse) (programme|program|course|group|classes|relationships)\b")
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
 _DEFENCE = _any(
     r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!\bnot )\b(hit|hits|pushed|push|shoved|slapped|punched|"
@@ -394,7 +443,7 @@ _ACCUSED = re.compile(
 _VICTIM = _any(
     rf"\b{_HARM} me\b",
     rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
-    r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b", r"\bto me\b.{0,20}\b(hit|hurt)",
+    r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b(?! promise)", r"\bto me\b.{0,20}\b(hit|hurt)",
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
@@ -404,6 +453,28 @@ _VICTIM = _any(
     r"mad|psycho|imagining|my fault|overreacting|too sensitive|nuts|mental|paranoid|stupid|"
     r"useless|worthless)\b", r"\b(violent|abusive|horrible|nasty) "
     r"(to|towards) me\b",
+    # dev4: harm done to the writer, told plainly
+    rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (threw|throws|chucked|chucks) (\w+ ){{1,3}}at "
+    r"me\b",
+    rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (hides|hid|took|takes|has taken|changed|"
+    r"smashed|broke|cut up|cuts up|ripped|rips|sold|spent|spends|stole|steals|controls|put|puts) "
+    r"(all |every )?(of )?my\b",
+    rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (grabbed|grabs|pulled|pulls|twisted|twists|"
+    r"bit|bites|scratched|scratches|punched|punches|kicked|kicks|slapped|slaps|pushed|pushes|"
+    r"shoved|shoves|pinned|pins) (me|my)\b",
+    r"\b(he|she|they) (\w+ ){0,2}(punched|hit|kicked|smashed) the (wall|door)\b.{0,30}\b(my|me)\b",
+    r"\b(loans?|debts?|credit cards?|catalogues?|contracts?|bills|finance|overdraft) "
+    r"(\w+ )?in my name\b", r"\b(have|had) to ask (him|her) (for|before|if)\b",
+    r"\b(she|he) (has|have) (got )?(all )?(our|my) money\b",
+    r"\b(texts|messages|calls|rings) me \d+", r"\bblocked (him|her|them) on everything\b",
+    r"\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
+    r"(him|her)\b", r"\binto (his|her) (bank )?account\b", rf"\bmy {_PARTNER} (makes?|made) me\b",
+    r"\bi flinch\b", r"\b(my|in|with) bruises\b", r"\bi (have )?left with\b",
+    r"\bcannot go home\b",
+    rf"\b(he|she|my {_PARTNER})( \w+){{0,2}} (put|installed|hid|fitted) (a |an |some )?(cameras?|"
+    r"tracker|airtag|app|spyware)\b",
+    r"\b(tell|ring|call|report\w*)( \w+){0,3} i (hit|hurt|abused?|attacked|beat)( \w+){0,4} if i "
+    r"(ever )?(leave|go|tell|report|say)\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 _THIRD = _any(
@@ -419,6 +490,7 @@ _THIRD = _any(
     r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
     r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
     r"\b(says|said) (she|he) fell\b", r"\bworried about (my|her|him|a)\b",
+    r"\b(will not|does not|won't) let (her|him) (leave|go|out)\b", r"\bscreaming (for )?help\b",
     r"\bmy (friend|mate|bestie|best friend|sister|sis|brother|cousin|daughter|son|niece|nephew|"
     r"colleague|coworker|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad)"
     r"('?s)?\b.{0,40}\b(is being|has been|was being|keeps being|being|is getting|gets|got) "
@@ -447,23 +519,33 @@ _AGE = _any(
     r"hours?|days?|%))\W",
     r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?P<a3>\d{1,2}) ?(yo|y o|yrs old|yr old|years old|"
     r"year old|f|m)\b(?! (son|daughter|boy|girl|child|kid))",
+    # "... when mum is at work. 13", "14 nearly 15": an age standing alone, signed off
+    r"[.,!?] *(?P<a5>1[0-7])( (nearly|almost|going on) \d{1,2})?\W*$",
+    r"\b(i am|im) (only|just|nearly|almost|barely) (?P<a6>\d{1,2})\b(?! (weeks?|months?))",
+    r"\bjust turned (?P<a7>\d{1,2})\b",
 )
 # School words in the writer's own life: a child, whoever else the message is about.
 _AT_SCHOOL = _any(
     r"\b(i am|im|i have|ive|i got|got|i go|i start|i started) (\w+ ){0,2}(school|gcses?|sixth form|"
     r"exams|mocks)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
     r"\bmy (teachers?|form tutor|head of year|gcses?|mocks)\b", r"^\W*year (7|8|9|10|11) here\b",
+    r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")
 # Someone else's child: then school words are about them.
 _SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (son|daughter|child|kid|pupil|student|little ones?|baby|"
                                   r"niece|nephew|grandson|granddaughter|(\d+|teenage) ?(yr|year)"
                                   r" old|teenager|teen|boy|girl|stepson|stepdaughter)s?\b")
+# The writer's parents fighting each other: the writer is neither of them.
+_PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
+                            r"\b(each other|both of them)\b")
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
     r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (boyfriend|new boyfriend|partner|new "
     r"partner|fella|girlfriend|bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
-    r"\bgrounded\b",
+    r"\bgrounded\b", r"\b(my parents|(my )?(mum|mam|mom) and dad|(my )?dad and (mum|mam|mom))"
+    r"( are| were| keep)? (fighting|shouting|screaming|arguing|hitting)\b.{0,80}\b(i am|im) "
+    r"(upstairs|in my room|in the wardrobe|hiding|under)\b",
     r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|beats|"
     r"screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|dad|step ?dad)\b",
 )
@@ -502,6 +584,29 @@ _ADULT_CHILD = re.compile(r"\b(son|daughter|child|kid)('?s)? (is|who is|aged|age
                           r"children|kids)\b")
 _CHILDREN_WORDS = re.compile(r"\b(kids|children|baby|babies|toddler|little ones|newborn|nappy|"
                              r"pregnan\w*|school run|nursery|kiddies)\b")
+
+
+# A man harmed by a woman partner rarely says he is a man: "the missus takes my whole wage".
+_WOMAN_PARTNER = re.compile(r"(\b(my|the|our) |^\W*)(ex )?(wife|missus|misses|mrs|girlfriend|"
+                            r"fiancee|baby mother|babys mum|kids mum)\b|\bher indoors\b")
+_SHE = re.compile(r"\b(she|her)\b")
+_WRITER_IS_A_WOMAN = re.compile(r"\b(i am|as) an? (woman|girl|lass|lady|mum|mother)\b|"
+                                r"\b\d{1,2} ?f\b|\blesbian\b")
+_NOT_ABOUT_A_MAN = re.compile(
+    r"\b(he|him|his|husband|boyfriend|fella|fiance|baby daddy|babys dad|man|bloke|guy)\b(?! up)|"
+    r"\b(mum|mam|mom|mother|nan|gran|grandma|sister|daughter|aunt|auntie|niece|step ?mum|friend|"
+    r"mate|boss|manager|colleague|neighbour|teacher|landlady|carer|wifes|girlfriends|in law)\b|"
+    r"\b(i am|as) an? (woman|girl|lass|lady|mum|mother|wife|girlfriend)\b|\b\d{1,2} ?f\b|"
+    r"\b(female|women|lesbian|girls)\b")
+
+
+def harmed_by_a_woman_partner(normalised: str) -> bool:
+    """A partner who is a woman does the harm, and nothing says the writer is a woman (or that
+    another woman or a man is the one meant). The route's wording ("for men") lets a woman in
+    the same words pass it by."""
+    if _NOT_ABOUT_A_MAN.search(normalised.replace("man up", "")):
+        return False
+    return bool(_WOMAN_PARTNER.search(normalised) or _SHE.search(normalised))
 
 
 def circumstances(normalised: str) -> list[str]:
@@ -547,14 +652,17 @@ PROMOTABLE = {"bot_challenge", "device_safety", "find_service", "need_help", "af
 _SEEKING_PROGRAMME = re.compile(
     r"\b(programmes?|programs?|courses?|groups?|help|number|line|support|anywhere|someone|"
     r"somewhere)( \w+){0,3} for ((perpetrators|abusers)\b|(men|women|people|blokes|lads|guys|dads|someone|"
-    r"partners) (who|that|whove|thats)\b.{0,20}\b(abusive|violent|controlling|aggressive|"
+    r"partners) (who|that|whove|thats)\b.{0,20}\b(abusive|violent|controlling|aggressive|lose it|"
+    r"lash out|get angry|get violent|"
     r"(hit|hurt|abuse|control) (their|a|her|his)))")
 _MY_PARTNER = re.compile(rf"\bmy {_PARTNER}\b")
 
 
 def cues(normalised: str) -> set[str]:
     """Which role cues the words hold: own, defence, accused, victim, mutual."""
-    found = {name for name, pattern in _CUES.items() if pattern.search(normalised)}
+    found = {name for name, pattern in _CUES.items()
+             if pattern.search(_OTHERS_PROGRAMME.sub(" ", normalised) if name == "own"
+                               else normalised)}
     if _SEEKING_PROGRAMME.search(normalised) and not _MY_PARTNER.search(normalised):
         found.add("own")
     return found
@@ -605,9 +713,10 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
 def _role(normalised: str, intent: Optional[str], age: Optional[int],
           found: set[str]) -> Optional[str]:
     defence, accused, victim_words = "defence" in found, "accused" in found, "victim" in found
-    if "mutual" in found and not defence and not (accused and victim_words):
+    if "mutual" in found and not defence and not (accused and victim_words) \
+            and not _PARENTS_FIGHT.search(normalised):
         return CLARIFY
-    if "own" in found and not defence and not accused:
+    if "own" in found and not defence and (not accused or _ADMITS.search(normalised)):
         return CLARIFY if victim_words else OWN
     if intent == OWN:
         return VICTIM if (defence or victim_words) else CLARIFY
@@ -668,6 +777,10 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
     if "forced_marriage" in found and "family" not in found:
         found.append("family")  # forced marriage and "honour" abuse come from the family
     who = role(words, intent, age, confidences.get(OWN, 0.0))
+    if who == VICTIM and not {"male", "lgbt"} & set(found) and harmed_by_a_woman_partner(words):
+        found.append("male")
+    if "male" in found and _WRITER_IS_A_WOMAN.search(words):
+        found.remove("male")  # "im a woman and my girlfriend hits me"
     if who == YOUNG and "children" in found:
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)

@@ -4,6 +4,9 @@ import pytest
 from helpline.danger import in_danger, normalise
 
 DANGER = [
+    "neighbours having a massive fight next door, shes screaming help and its gone quiet",
+    "i need to get out of the house before i do something to her",
+    "we are both going at each other right now, shes got a glass",
     "he's hitting me",
     "hes hittin me",
     "He is HITTING me!!!",

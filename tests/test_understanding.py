@@ -73,8 +73,63 @@ def test_a_stated_age_under_18_always_brings_childline() -> None:
 
 
 def test_being_accused_of_hitting_is_asked_about_not_taken_as_a_confession() -> None:
-    reading = read("my wife says shell tell the police i hit her if i leave", "own_behaviour")
+    reading = read("my wife says shell tell the police i hit her", "own_behaviour")
     assert reading.role == CLARIFY
+
+
+def test_a_false_report_threatened_to_stop_someone_leaving_is_abuse_of_the_writer() -> None:
+    for text in ("my wife says shell tell the police i hit her if i leave",
+                 "father of 3, wife says shell tell social services i hurt the kids if i ever "
+                 "leave"):
+        reading = read(text, "own_behaviour")
+        assert reading.role == VICTIM, text
+        assert "male" in reading.circumstances, text
+
+
+def test_a_man_harmed_by_a_woman_partner_is_read_as_a_man() -> None:
+    for text in ("the missus takes my whole wage the day it lands and gives me 20 quid",
+                 "she threw her phone at me mid row, told the lads at work i walked into a door",
+                 "wife scratched my face up and when police came they took me in instead"):
+        assert "male" in read(text, "victim").circumstances, text
+    # a woman, another woman, or a man as the one who harms: no Men's Advice Line
+    for text in ("my mum takes my wages and she screams at me",
+                 "lesbian couple, shes got all our money in her account",
+                 "im a woman and my girlfriend hits me",
+                 "my husband takes my wages and his sister helps him"):
+        assert "male" not in read(text, "victim").circumstances, text
+
+
+def test_everyday_control_in_the_writers_own_words_is_their_behaviour() -> None:
+    for text in ("i tell her what to wear before we go out, if she doesnt change i dont go",
+                 "i still log into her facebook to read her messages",
+                 "ive told her if she leaves ill tell the home office",
+                 "im 24 and ive been hitting my mum when she wont give me money",
+                 "my little boy saw me shove his mum last night",
+                 "she says im controlling and tbh shes right. i go thru her phone"):
+        assert read(text, "own_behaviour").role == OWN, text
+    # the same words about someone else's programme are not a confession
+    reading = read("social worker says my ex has to do a perpetrator programme before he sees "
+                   "our daughter", "own_behaviour")
+    assert reading.role != OWN
+
+
+def test_harm_told_plainly_is_read_as_a_victim_not_asked_about() -> None:
+    for text in ("she threw her phone at me mid row",
+                 "he grabbed my arm when i tried to walk off",
+                 "just found out theres a loan in my name i never took out",
+                 "i have to show him every receipt or hes angry for days"):
+        assert read(text, "own_behaviour").role == VICTIM, text
+
+
+def test_a_child_who_signs_off_with_their_age_or_school_year_is_a_young_person() -> None:
+    for text in ("my uncle lives with us and he hits me when mum is at work. 13",
+                 "my dad keeps turning up at my school and hes not supposed to. 14 nearly 15",
+                 "my parents are always screaming at each other. year 8",
+                 "just turned fifteen and my boyfriend is 19",
+                 "my parents are shouting downstairs right now and i heard something smash. "
+                 "im upstairs with my sister"):
+        reading = read(text, "victim")
+        assert "childline" in routes(reading), text
 
 
 def test_a_child_asked_who_is_who_still_gets_childline() -> None:

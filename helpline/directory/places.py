@@ -26,6 +26,7 @@ OUTWARD = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\b", re.I)
 PLACE_CUE = re.compile(r"\b(?:live in|living in|i'?m in|im in|based in|staying in|from|near|"
                        r"in|around|moved to)\s+([A-Z][a-z]+(?:[ -](?:upon|on|under|le)?[ -]?"
                        r"[A-Z][a-z]+)*)")
+AGE_SIGN = re.compile(r"\d{1,2}[fm]")
 CUES = {"in", "near", "from", "around", "at", "to", "live", "nr"}
 # Capitalised words after "in"/"near" that are not places.
 NOT_PLACES = {"I", "The", "A", "An", "My", "Danger", "Trouble", "Pain", "Love", "Hospital",
@@ -140,12 +141,17 @@ class PlaceFinder:
         for span in spans:
             key = span.text.lower()
             before = doc[span.start - 1].lower_ if span.start > 0 else ""
-            named = span.text[0].isupper() or before in CUES or short_reply
+            # "... where do i go. moreton": a name standing alone at the end, after a stop
+            signed_off = bool(before) and doc[span.start - 1].is_punct \
+                and all(t.is_punct for t in doc[span.end:])
+            named = span.text[0].isupper() or before in CUES or short_reply or signed_off \
+                or bool(AGE_SIGN.fullmatch(before))  # "17f stoke"
             if key in self.names:
                 if key not in self.common or named:
                     found.append((self.display[key], self.names[key]))
             elif not elsewhere and span.text not in NOT_PLACES and (
-                    span.text[0].isupper() or before in CUES or (short_reply and not before)):
+                    span.text[0].isupper() or before in CUES or signed_off
+                    or (short_reply and not before)):
                 elsewhere = span.text.title() if span.text.islower() else span.text
         return found, elsewhere
 

@@ -27,6 +27,9 @@ from helpline.directory.search import search
     ("Newcastle-under-Lyme", "newcastle-under-lyme"),
     ("burton upon trent", "east-staffordshire"),
     ("leek", "staffordshire-moorlands"),
+    # a name signed off at the end of a message, lower case, as people type on a phone
+    ("just got out. running down the road in my socks. where do i go. moreton", "wirral"),
+    ("im only allowed to see my friends if he says. 17f stoke", "stoke-on-trent"),
 ])
 def test_place_examples_resolve(loaded, text, area):
     place = loaded.places.resolve(text)
