@@ -243,11 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--console-port", type=int, default=8001)
     args = parser.parse_args(argv)
     pg = "postgresql://postgres@127.0.0.1:5432"
+    config = settings.get()
     topology = Topology(
         workdir=settings.data_dir() / "topology",
-        tracker_url=os.environ.get("HELPLINE_TRACKER_DB_URL") or f"{pg}/helpline_tracker",
-        db_url=os.environ.get("HELPLINE_DB_URL") or f"{pg}/helpline",
-        redis_url=os.environ.get("HELPLINE_REDIS_URL") or "redis://127.0.0.1:6379/0",
+        tracker_url=config.tracker_db_url or f"{pg}/helpline_tracker",
+        db_url=config.db_url or f"{pg}/helpline",
+        redis_url=config.redis_url or "redis://127.0.0.1:6379/0",
         rasa_ports=[args.first_rasa_port + i for i in range(args.rasa_servers)],
         action_port=args.action_port, nginx_port=args.nginx_port, api_port=args.api_port,
         console_port=args.console_port,

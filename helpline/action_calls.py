@@ -16,14 +16,13 @@ invalid responses are refused exactly as before, with Rasa's error message.
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, Text
 
 import rasa.core.actions.action
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
+from helpline import settings
 
 _original = RemoteAction._validate_action_result
 
@@ -44,16 +43,7 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     return _original(self, result)  # raises Rasa's ValidationError
 
 
-def timeout_seconds() -> float:
-    """How long to wait for the action server (env HELPLINE_ACTION_TIMEOUT)."""
-    try:
-        value = float(os.environ.get("HELPLINE_ACTION_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
-    except ValueError:
-        return DEFAULT_TIMEOUT_SECONDS
-    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
-
-
 def install() -> None:
     """Bound the wait and use the compiled validator in this process (idempotent)."""
-    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = timeout_seconds()
+    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = settings.get().action_timeout
     RemoteAction._validate_action_result = _validate_action_result

@@ -18,7 +18,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import os
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +30,6 @@ from helpline import db, settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 30
 DEV_ID_SECRET = "dev-only-insecure-helpline-id-secret"  # noqa: S105 - local default only
 TRACKER_TABLE = ("events", "sender_id", "timestamp")
 
@@ -79,10 +77,6 @@ def register_hook(hook: Callable[[Connection, str], None]) -> None:
 
 # ---------------------------------------------------------------------------- pseudonymous ids
 
-def production_mode() -> bool:
-    return os.environ.get("HELPLINE_ENV", "").strip().lower() in {"production", "prod"}
-
-
 @lru_cache(maxsize=1)
 def _warn_dev_secret() -> None:
     logger.warning(
@@ -93,9 +87,10 @@ def _warn_dev_secret() -> None:
 
 def id_secret() -> bytes:
     """The secret for pseudonymous ids and safety-word hashes (env HELPLINE_ID_SECRET)."""
-    secret = os.environ.get("HELPLINE_ID_SECRET", "")
+    config = settings.get()
+    secret = config.id_secret.get_secret_value()
     if not secret:
-        if production_mode():
+        if config.production:
             _warn_dev_secret()
         secret = DEV_ID_SECRET
     return secret.encode("utf-8")
@@ -248,14 +243,7 @@ def erase(conversation_id: str, *, tracker_url: Optional[str] = None,
 
 def retention_days() -> int:
     """Days to keep a conversation after its latest event (env HELPLINE_RETENTION_DAYS)."""
-    raw = os.environ.get("HELPLINE_RETENTION_DAYS", "").strip()
-    try:
-        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        logger.warning("HELPLINE_RETENTION_DAYS is not a whole number; using %d.",
-                       DEFAULT_RETENTION_DAYS)
-        return DEFAULT_RETENTION_DAYS
-    return max(days, 0)
+    return settings.get().retention_days
 
 
 def _stale_in_tracker(engine: Engine, cutoff: float) -> tuple[set[str], set[str]]:

@@ -15,7 +15,6 @@ conversation ids or anything the person wrote.
 """
 from __future__ import annotations
 
-import os
 import time as clock
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from sqlalchemy import Column, Float, Integer, String, and_, delete, func, or_, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import db, privacy, risk
+from helpline import db, privacy, risk, settings
 from helpline.db import Base
 from helpline.directory import hours
 from helpline.directory.hours import LONDON
@@ -333,12 +332,9 @@ def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry
 
 # ------------------------------------------------------------------------------ opening hours
 
-DEFAULT_HOURS = "mon-fri 09:00-17:00"
-
-
 def opening_hours() -> tuple[Schedule, ...]:
     """Advisor hours from env HELPLINE_ADVISOR_HOURS (Europe/London; see directory/hours.py)."""
-    spec = os.environ.get("HELPLINE_ADVISOR_HOURS", "").strip() or DEFAULT_HOURS
+    spec = settings.get().advisor_hours
     try:
         return hours.parse_line_hours(spec)
     except ValueError as error:

@@ -2,8 +2,8 @@
 
 The action server, the Rasa server (REST channel on :5005), the web chat (:8000) and the
 advisor console (:8001) run as child processes; the settings come from environment variables
-with local defaults (SQLite in var/). The same functions start the real servers in the
-end-to-end tests.
+with local defaults (helpline.settings; SQLite in var/). The same functions start the real
+servers in the end-to-end tests.
 
 The runner supervises (`Supervisor`): a child that exits is started again, alone, after a
 back-off of 1 s that doubles while it keeps failing (to 30 s at most) and starts again from
@@ -87,7 +87,7 @@ def write_endpoints(path: Path, action_url: str, tracker_url: str,
                     lock_url: str | None = None) -> Path:
     """Write an endpoints file for one Rasa server.
 
-    ``lock_url`` (default: env HELPLINE_REDIS_URL) selects Redis as the lock store, which
+    ``lock_url`` (default: settings HELPLINE_REDIS_URL) selects Redis as the lock store, which
     several Rasa servers sharing one tracker store need; without it Rasa keeps its
     in-memory lock store, which is right for a single server.
     """
@@ -95,11 +95,11 @@ def write_endpoints(path: Path, action_url: str, tracker_url: str,
         "action_endpoint": {"url": action_url},
         "tracker_store": tracker_store_config(tracker_url),
     }
+    config = settings.get()
     if lock_url is None:
-        lock_url = os.environ.get("HELPLINE_REDIS_URL", "").strip()
+        lock_url = config.redis_url
     if lock_url:
-        prefix = os.environ.get("HELPLINE_REDIS_KEY_PREFIX", "").strip()
-        endpoints["lock_store"] = lock_store_config(lock_url, prefix)
+        endpoints["lock_store"] = lock_store_config(lock_url, config.redis_key_prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
     return path
@@ -118,7 +118,7 @@ def _env(db_url: str | None = None, isolated: bool = False) -> dict:
         env["HELPLINE_DB_URL"] = db_url
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("SANIC_HOST", os.environ.get("HELPLINE_BIND", "127.0.0.1"))
+    env.setdefault("SANIC_HOST", settings.get().bind)
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("PYTHONWARNINGS", "ignore")
     return env
@@ -136,7 +136,7 @@ class Stack:
     bind: str = "127.0.0.1"
     log_dir: Path = field(default_factory=settings.data_dir)
     action_url: str | None = None  # default: our own action server
-    lock_url: str | None = None  # default: env HELPLINE_REDIS_URL, else in-memory
+    lock_url: str | None = None  # default: settings HELPLINE_REDIS_URL, else in-memory
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. TICKET_LOCK_LIFETIME
     credentials: Path = settings.ROOT / "credentials.yml"
     isolated: bool = False  # True: no HELPLINE_/TWILIO_/TELEGRAM_ settings but extra_env
@@ -265,20 +265,19 @@ class Supervisor:
 
 
 def serve(process: str) -> int:
-    """Run one process in the foreground, settings from the environment (a container's
+    """Run one process in the foreground, settings from helpline.settings (a container's
     command): ``rasa`` (endpoints generated from env) or ``actions``."""
-    port = os.environ.get("HELPLINE_PORT", "5055" if process == "actions" else "5005")
-    bind = os.environ.get("HELPLINE_BIND", "127.0.0.1")
+    config = settings.get()
+    port = str(config.port or (5055 if process == "actions" else 5005))
     if process == "actions":
         args = [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", port]
     else:
-        action_url = os.environ.get("HELPLINE_ACTION_URL", "http://127.0.0.1:5055/webhook")
         endpoints = write_endpoints(settings.data_dir() / f"endpoints-{port}.yml",
-                                    action_url, settings.tracker_db_url())
+                                    config.action_url, settings.tracker_db_url())
         args = [str(BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL),
                 "--endpoints", str(endpoints), "--credentials", str(settings.ROOT / "credentials.yml"),
-                "--interface", bind, "--port", port]
-        token = os.environ.get("HELPLINE_RASA_TOKEN", "").strip()
+                "--interface", config.bind, "--port", port]
+        token = config.rasa_token.get_secret_value()
         if token:
             args += ["--auth-token", token]
     os.chdir(settings.ROOT)
@@ -295,12 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         return serve(args.serve)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    stack = Stack(
-        rasa_port=int(os.environ.get("HELPLINE_RASA_PORT", "5005")),
-        action_port=int(os.environ.get("HELPLINE_ACTION_PORT", "5055")),
-        tracker_url=settings.tracker_db_url(),
-        bind=os.environ.get("HELPLINE_BIND", "127.0.0.1"),
-    )
+    config = settings.get()
+    stack = Stack(rasa_port=config.rasa_port, action_port=config.action_port,
+                  tracker_url=settings.tracker_db_url(), bind=config.bind)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if args.shell:
@@ -315,8 +311,7 @@ def main(argv: list[str] | None = None) -> int:
                  "--endpoints", str(endpoints), "--port", str(stack.rasa_port)],
                 cwd=settings.ROOT, env=_env(),
             )
-        webchat_port = int(os.environ.get("HELPLINE_WEBCHAT_PORT", "8000"))
-        console_port = int(os.environ.get("HELPLINE_CONSOLE_PORT", "8001"))
+        webchat_port, console_port = config.webchat_port, config.console_port
         supervisor = Supervisor(stack)
         supervisor.add("actions", stack.start_actions)
         supervisor.add("rasa", stack.start_rasa)

@@ -23,7 +23,6 @@ A message that also shows immediate danger always goes on to Rasa (999 first).
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 import unicodedata
@@ -34,12 +33,10 @@ from sqlalchemy import Boolean, Column, Float, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import danger, db, privacy
+from helpline import danger, db, privacy, settings
 from helpline.db import Base
 from helpline.untrusted import clean_text
 
-DEFAULT_EXIT_WORDS = ("exit", "quick exit")
-DEFAULT_NEUTRAL_REPLY = "Thanks for your message. Goodbye."
 MAX_WORD_LENGTH = 40
 AWAIT_SECONDS = 15 * 60  # "set a safety word" waits this long for the word
 
@@ -112,10 +109,9 @@ def normalise(text: Any) -> str:
 
 
 def exit_words() -> frozenset[str]:
-    """Default exit words: env HELPLINE_EXIT_WORDS (comma-separated) or "exit, quick exit"."""
-    raw = os.environ.get("HELPLINE_EXIT_WORDS")
-    words = raw.split(",") if raw is not None and raw.strip() else DEFAULT_EXIT_WORDS
-    return frozenset(w for w in (normalise(word) for word in words) if w)
+    """The default exit words (settings: HELPLINE_EXIT_WORDS, comma-separated)."""
+    return frozenset(w for w in (normalise(word) for word in settings.get().exit_words.split(","))
+                     if w)
 
 
 # Response header of the REST channel when a safety or exit word has just erased the
@@ -124,8 +120,8 @@ ENDED_HEADER = "X-Helpline-Ended"
 
 
 def neutral_reply() -> str:
-    """The only reply after a safety word (env HELPLINE_NEUTRAL_REPLY)."""
-    return os.environ.get("HELPLINE_NEUTRAL_REPLY", "").strip() or DEFAULT_NEUTRAL_REPLY
+    """The only reply after a safety word (settings: HELPLINE_NEUTRAL_REPLY)."""
+    return settings.get().neutral_reply
 
 
 def is_exit_word(text: Any) -> bool:

@@ -1,13 +1,40 @@
-"""Reading untrusted input: the one JSON body parser, and text cleaned for Rasa (issue 12).
+"""Reading untrusted input: request-size limits, the one JSON body parser, and text cleaned for
+Rasa (issue 12).
 
-The REST and Telegram channels (through bot.channels.common) and the web chat read request
-bodies with `parse_json_object`. It raises `BadInput` (a ValueError with an HTTP status) for
-a body that is too large (413), empty, not UTF-8 (a leading BOM is allowed, as json.loads
-allowed it; UTF-16 and UTF-32, which json.loads also guessed, are not), not JSON, not an
-object, or nested deeper than `MAX_DEPTH` (400). It lives here, not in bot/channels/common.py
-where the channels reach it, because the web chat is a separate light process: importing
-bot.channels.common (Rasa) costs it about 100 MB of memory and 0.8 s at start (measured:
-42 -> 143 MB max RSS, 0.36 -> 1.18 s).
+Request-size limits. Every body is refused with a 413 before it is parsed when it is larger
+than the largest body its sender legitimately sends, with room to spare (`refuse_if_larger`,
+which the JSON parser, the SMS form parser and the web chat call). The senders differ by 16
+times, so there are three sizes, all here:
+
+- `PAGE_BODY_BYTES`, 16 KB: our own pages. The web chat's box takes 4,000 characters
+  (webchat_static/index.html, maxlength), at most 12,000 bytes once JSON.stringify has
+  written them as UTF-8, plus the sender id; the console's longest field is a reply of 2,000
+  characters (helpline.console.app MAX_REPLY). Larger bodies come from something else: the
+  web chat refuses 100 KB, and a 16 KB padding field, with a 413
+  (tests/safety/test_safety_rest_e2e.py, tests/fuzz_inputs.py).
+- `SERVICE_BODY_BYTES`, 64 KB: the Twilio and Telegram webhooks. An SMS Body is at most 1,600
+  characters, under 15 KB even form-encoded as %XX%XX%XX a character, beside about 20 other
+  fields; a Telegram message is at most 4,096 characters (24 KB even if every one came as a
+  \\uXXXX escape), and an update can also carry the message it replies to and their
+  entities. The fuzz test's SMS of 70,000 characters gets a 413.
+- `max_body_bytes()`, 256 KB by default (setting HELPLINE_MAX_BODY_BYTES): the REST channel,
+  whose callers are other software with no limit of their own on a message's length. Long
+  messages are answered, not refused: the danger check reads the whole text (a 1 MB message
+  in 2.5 s, helpline.danger), while NLU's first component caps what the model sees
+  (helpline.nlu.components.SafetyGate). A 100 KB message with the danger at its end gets the
+  999 reply (tests/test_conversation_rest.py); 300 KB gets a 413.
+
+A message the channels accept is therefore always read whole by the danger check: no path
+cuts a body short, it is taken or refused.
+
+JSON bodies. The REST and Telegram channels (through bot.channels.common) and the web chat
+read request bodies with `parse_json_object`. It raises `BadInput` (a ValueError with an
+HTTP status; the one "bad request" of every channel) for a body that is too large (413),
+empty, not UTF-8 (a leading BOM is allowed, as json.loads allowed it; UTF-16 and UTF-32,
+which json.loads also guessed, are not), not JSON, not an object, or nested deeper than
+`MAX_DEPTH` (400). It lives here, not in bot/channels/common.py where the channels reach it,
+because the web chat is a separate light process: importing bot.channels.common (Rasa) costs
+it about 100 MB of memory and 0.8 s at start (measured: 42 -> 143 MB max RSS, 0.36 -> 1.18 s).
 
 Depth: json.loads raises RecursionError, not ValueError, once arrays or objects nest about
 1,000 deep (994 at the top of a Python process, less inside a server's stack); that was a
@@ -36,6 +63,10 @@ import json
 import re
 from typing import Any, Optional
 
+from helpline import settings
+
+PAGE_BODY_BYTES = 16 * 1024
+SERVICE_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -48,6 +79,17 @@ class BadInput(ValueError):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+def max_body_bytes() -> int:
+    """The REST channel's limit (settings: HELPLINE_MAX_BODY_BYTES; see the docstring)."""
+    return settings.get().max_body_bytes
+
+
+def refuse_if_larger(size: Optional[int], limit: int) -> None:
+    """BadInput (413) when a body of ``size`` bytes is over ``limit``."""
+    if size is not None and size > limit:
+        raise BadInput(f"The request is too large (over {limit // 1024} KB).", 413)
 
 
 def has_lone_surrogate(text: str) -> bool:
@@ -75,8 +117,7 @@ def _too_deep(data: Any) -> bool:
 def parse_json_object(body: Optional[bytes], max_bytes: int, hint: str = "") -> dict[str, Any]:
     """The JSON object in a request body, or BadInput; ``hint`` ends each explanation."""
     body = body or b""
-    if len(body) > max_bytes:
-        raise BadInput(f"The request is too large (over {max_bytes // 1024} KB).", 413)
+    refuse_if_larger(len(body), max_bytes)
     if not body.strip():
         raise BadInput(f"The body is empty.{hint}")
     try:

@@ -12,14 +12,16 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
   advisor's replies), from the REST channel's outbox. The page long-polls it (wait=20): a
   reply shows as soon as it is sent; after an error the page retries about every second.
 
-Settings: HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME, HELPLINE_PAGE_TITLE,
+Settings (helpline.settings): HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME,
+HELPLINE_PAGE_TITLE, HELPLINE_WEBCHAT_HOST, HELPLINE_WEBCHAT_PORT, HELPLINE_RASA_URL.
 No access log: it would hold IPs.
 
 Bodies are read with helpline.untrusted.parse_json_object (size, UTF-8, JSON, depth, an
 object): bad ones get a 400 or 413 here; the Rasa server's REST channel checks the fields
 (a sender id with a lone surrogate: 400) and its answer's status is passed on. Answers are
-JSON with "<", ">" and "&" escaped, so nothing sent comes back as markup. A request whose
-body was not read to the end (refused unread, e.g. over 16 KB) is answered with the
+JSON with "<", ">" and "&" escaped, so nothing sent comes back as markup. Bodies over
+helpline.untrusted.PAGE_BODY_BYTES (16 KB: what the page can send, see there) get a 413. A
+request whose body was not read to the end (refused unread) is answered with the
 connection closed: aiohttp 3.9.5 stops reading a connection while over 128 KB of a body wait
 unread and, if the handler never reads them, never starts again, so the client's next request
 on that kept-alive connection hung until the 75 s keep-alive timeout (measured).
@@ -31,21 +33,24 @@ import asyncio
 import functools
 import html
 import logging
-import os
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
 import aiohttp
 from aiohttp import web
 
-from helpline import logs, safety_words
-from helpline.untrusted import BadInput, json_dumps, parse_json_object
+from helpline import logs, safety_words, settings
+from helpline.untrusted import (
+    PAGE_BODY_BYTES,
+    BadInput,
+    json_dumps,
+    parse_json_object,
+    refuse_if_larger,
+)
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("webchat_static")
-DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
-MAX_BODY_BYTES = 16 * 1024
 RASA_URL = web.AppKey("rasa_url", str)
 SESSION = web.AppKey("session", aiohttp.ClientSession)
 PAGE = web.AppKey("page", bytes)
@@ -65,19 +70,11 @@ SECURITY_HEADERS = {
 }
 
 
-def exit_url() -> str:
-    """Where quick exit goes (env HELPLINE_EXIT_URL); only http(s) URLs are accepted."""
-    url = os.environ.get("HELPLINE_EXIT_URL", "").strip()
-    return url if url.lower().startswith(("https://", "http://")) else DEFAULT_EXIT_URL
-
-
 def render_page() -> bytes:
-    default_name = "BBC Weather" if exit_url() == DEFAULT_EXIT_URL else "another website"
-    values = {
-        "exit_url": exit_url(),
-        "exit_name": os.environ.get("HELPLINE_EXIT_NAME", "").strip() or default_name,
-        "title": os.environ.get("HELPLINE_PAGE_TITLE", "").strip() or "Chat",
-    }
+    """The chat page with the quick exit and the title from settings."""
+    config = settings.get()
+    values = {"exit_url": config.exit_url, "exit_name": config.exit_name,
+              "title": config.page_title}
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     for key, value in values.items():
         page = page.replace("{{" + key + "}}", html.escape(value, quote=True))
@@ -114,10 +111,9 @@ async def read_json(request: web.Request,
                     fields: str = '"sender": "...", "message": "..."') -> dict[str, Any]:
     """The JSON object in the body, whatever the content type (sendBeacon sends text/plain),
     or BadInput."""
-    if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise BadInput("The request is too large.", 413)
-    body = await request.content.read(MAX_BODY_BYTES + 1)
-    return parse_json_object(body, MAX_BODY_BYTES, hint=f" Send JSON: {{{fields}}}.")
+    refuse_if_larger(request.content_length, PAGE_BODY_BYTES)
+    body = await request.content.read(PAGE_BODY_BYTES + 1)
+    return parse_json_object(body, PAGE_BODY_BYTES, hint=f" Send JSON: {{{fields}}}.")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -241,7 +237,7 @@ async def ready(request: web.Request) -> web.Response:
 
 def make_app(rasa_url: str) -> web.Application:
     """The aiohttp application; ``rasa_url`` is the Rasa server's base URL."""
-    app = web.Application(middlewares=[headers_middleware], client_max_size=MAX_BODY_BYTES * 4)
+    app = web.Application(middlewares=[headers_middleware], client_max_size=PAGE_BODY_BYTES * 4)
     app[RASA_URL] = rasa_url
     app[PAGE] = render_page()
 
@@ -270,11 +266,10 @@ def make_app(rasa_url: str) -> web.Application:
 def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpline.webchat", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default=os.environ.get("HELPLINE_WEBCHAT_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int,
-                        default=int(os.environ.get("HELPLINE_WEBCHAT_PORT", "8000")))
-    parser.add_argument("--rasa-url",
-                        default=os.environ.get("HELPLINE_RASA_URL", "http://127.0.0.1:5005"))
+    config = settings.get()
+    parser.add_argument("--host", default=config.webchat_host)
+    parser.add_argument("--port", type=int, default=config.webchat_port)
+    parser.add_argument("--rasa-url", default=config.rasa_url)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logs.install()

@@ -4,7 +4,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from helpline import action_calls
+from helpline import action_calls, settings
 
 
 def test_valid_responses_pass_and_invalid_ones_get_rasas_error() -> None:
@@ -28,7 +28,7 @@ def test_the_wait_is_bounded_by_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 3.5
     for bad in ("soon", "0", "-1"):
         monkeypatch.setenv("HELPLINE_ACTION_TIMEOUT", bad)
-        assert action_calls.timeout_seconds() == action_calls.DEFAULT_TIMEOUT_SECONDS
+        assert settings.get().action_timeout == 10.0
 
 
 class _SlowActionServer:

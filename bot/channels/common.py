@@ -41,7 +41,6 @@ from helpline.untrusted import clean_text
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
 FAILURE_REPLY = (
     "Sorry, something went wrong on our side. If you are in danger now, call 999. "
     "On a mobile, if you can't speak, dial 999 and then press 55 when asked."

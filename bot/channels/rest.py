@@ -41,13 +41,16 @@ from sanic.response import HTTPResponse
 from bot.channels import outbox
 from bot.channels import common
 from helpline import privacy, safety_words
-from helpline.untrusted import BadInput, has_lone_surrogate, json_dumps, parse_json_object
+from helpline.untrusted import (
+    BadInput,
+    has_lone_surrogate,
+    json_dumps,
+    max_body_bytes,
+    parse_json_object,
+)
 
 logger = logging.getLogger(__name__)
 
-# Long messages are answered, not refused: the safety check reads the whole text and the NLU
-# pipeline's first component caps what the model sees (helpline.nlu.components.SafetyGate).
-MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 128
 
 
@@ -60,8 +63,9 @@ def _error(error: BadInput) -> HTTPResponse:
 
 
 def parse_body(request: Request) -> dict[str, Any]:
-    """The JSON object of a request body, or BadInput."""
-    return parse_json_object(request.body, MAX_BODY_BYTES,
+    """The JSON object of a request body, or BadInput (long messages are answered, not
+    refused: see helpline.untrusted on the size)."""
+    return parse_json_object(request.body, max_body_bytes(),
                              hint=' Send JSON: {"sender": "...", "message": "..."}.')
 
 

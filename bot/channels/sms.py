@@ -43,7 +43,6 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 import re
 from typing import Any, Optional
 from urllib.parse import parse_qsl
@@ -58,7 +57,6 @@ from twilio.rest import Client
 
 from bot.channels import channel_store, sms_text
 from bot.channels.common import (
-    MAX_BODY_BYTES,
     RETRY_TEXT,
     TAKEN,
     NOT_TAKEN,
@@ -70,8 +68,8 @@ from bot.channels.common import (
     erase,
     take_delivery,
 )
-from helpline import privacy, safety_words
-from helpline.untrusted import BadInput
+from helpline import privacy, safety_words, settings
+from helpline.untrusted import SERVICE_BODY_BYTES, BadInput, refuse_if_larger
 
 logger = logging.getLogger(__name__)
 # Twilio's HTTP client logs request details (numbers, text) at INFO: keep it quiet.
@@ -111,8 +109,7 @@ COUNTS = ("NumMedia", "NumSegments")
 def parse_form(request: Request) -> dict[str, str]:
     """The form fields of a Twilio webhook body (first value of each), or BadInput."""
     body = request.body or b""
-    if len(body) > MAX_BODY_BYTES:
-        raise BadInput("The request is too large.", 413)
+    refuse_if_larger(len(body), SERVICE_BODY_BYTES)
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise BadInput("Send application/x-www-form-urlencoded, as Twilio does.", 415)
@@ -174,20 +171,15 @@ class TwilioSmsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TwilioSmsInput":
-        """Settings from the environment (credentials.yml may name other variables)."""
-        credentials = credentials or {}
-
-        def setting(key: str, default_env: str) -> str:
-            return os.environ.get(str(credentials.get(key) or default_env), "").strip()
-
+        """Settings from helpline.settings (credentials.yml gives none)."""
+        config = settings.get()
         channel = cls(
-            account_sid=setting("account_sid_env", "TWILIO_ACCOUNT_SID"),
-            auth_token=setting("auth_token_env", "TWILIO_AUTH_TOKEN"),
-            from_number=setting("from_number_env", "TWILIO_FROM_NUMBER"),
-            messaging_service_sid=setting("messaging_service_env",
-                                          "TWILIO_MESSAGING_SERVICE_SID"),
-            public_url=setting("public_url_env", "HELPLINE_PUBLIC_URL"),
-            api_base=setting("api_base_env", "TWILIO_API_BASE"),
+            account_sid=config.twilio_account_sid,
+            auth_token=config.twilio_auth_token.get_secret_value(),
+            from_number=config.twilio_from_number,
+            messaging_service_sid=config.twilio_messaging_service_sid,
+            public_url=config.public_url,
+            api_base=config.twilio_api_base,
         )
         if not channel.enabled:
             logger.info("SMS channel disabled: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import re
 from typing import Any, Optional
 
@@ -41,7 +40,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 
 from bot.channels import channel_store
 from bot.channels.common import (
-    MAX_BODY_BYTES,
     RETRY_TEXT,
     TAKEN,
     NOT_TAKEN,
@@ -53,8 +51,8 @@ from bot.channels.common import (
     erase,
     take_delivery,
 )
-from helpline import privacy, safety_words
-from helpline.untrusted import parse_json_object
+from helpline import privacy, safety_words, settings
+from helpline.untrusted import SERVICE_BODY_BYTES, BadInput, parse_json_object, refuse_if_larger
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
@@ -122,16 +120,11 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TelegramInput":
-        """Settings from the environment (credentials.yml may name other variables)."""
-        credentials = credentials or {}
-
-        def setting(key: str, default_env: str) -> str:
-            return os.environ.get(str(credentials.get(key) or default_env), "").strip()
-
-        polling = setting("polling_env", "TELEGRAM_POLLING").lower() in {"1", "true", "yes"}
-        channel = cls(token=setting("token_env", "TELEGRAM_BOT_TOKEN"),
-                      secret=setting("secret_env", "TELEGRAM_WEBHOOK_SECRET"),
-                      api_base=setting("api_base_env", "TELEGRAM_API_BASE"), polling=polling)
+        """Settings from helpline.settings (credentials.yml gives none)."""
+        config = settings.get()
+        channel = cls(token=config.telegram_bot_token.get_secret_value(),
+                      secret=config.telegram_webhook_secret.get_secret_value(),
+                      api_base=config.telegram_api_base, polling=config.telegram_polling)
         if not channel.enabled:
             logger.info("Telegram channel disabled: set TELEGRAM_BOT_TOKEN and "
                         "TELEGRAM_WEBHOOK_SECRET (or TELEGRAM_POLLING=1) to enable it.")
@@ -201,9 +194,8 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "Wrong or missing secret token."}, status=403)
             try:
                 update = self.parse_update(request)
-            except ValueError as error:
-                status = 413 if "large" in str(error) else 415 if "JSON" in str(error) else 400
-                return response.json({"error": str(error)}, status=status)
+            except BadInput as error:
+                return response.json({"error": error.message}, status=error.status)
             key = replay_key(update)
             try:
                 fresh = key is None or await asyncio.to_thread(
@@ -235,21 +227,19 @@ class TelegramInput(InputChannel):
         return hook
 
     def parse_update(self, request: Request) -> Update:
-        """A telegram.Update from a webhook body, or ValueError with a plain reason."""
+        """A telegram.Update from a webhook body, or BadInput with a plain reason."""
         body = request.body or b""
-        if len(body) > MAX_BODY_BYTES:
-            raise ValueError("The request is too large.")
+        refuse_if_larger(len(body), SERVICE_BODY_BYTES)
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
         if content_type.lower() != "application/json":
-            raise ValueError("Send application/json, as Telegram does.")
-        data = parse_json_object(body, MAX_BODY_BYTES)  # its BadInput is a ValueError
-        if not isinstance(data, dict) or isinstance(data.get("update_id"), bool) \
-                or not isinstance(data.get("update_id"), int):
-            raise ValueError("The body is not a Telegram update (no update_id).")
+            raise BadInput("Send application/json, as Telegram does.", 415)
+        data = parse_json_object(body, SERVICE_BODY_BYTES)
+        if isinstance(data.get("update_id"), bool) or not isinstance(data.get("update_id"), int):
+            raise BadInput("The body is not a Telegram update (no update_id).")
         try:
             return Update.de_json(data, self.bot())
         except Exception:  # noqa: BLE001 - any malformed field
-            raise ValueError("The body is not a valid Telegram update.") from None
+            raise BadInput("The body is not a valid Telegram update.") from None
 
     async def receive_update(self, app: Any, on_new_message: OnNewMessage,
                              update: Update) -> int:

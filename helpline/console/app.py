@@ -21,7 +21,6 @@ import contextlib
 import hmac
 import json
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
@@ -35,7 +34,7 @@ from helpline import db, queue, settings
 from helpline.console import auth, directory
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
-from helpline.untrusted import BadInput, parse_json_object
+from helpline.untrusted import PAGE_BODY_BYTES, BadInput, parse_json_object
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,6 @@ LOGIN_COOKIE = "helpline_login"  # the login form's CSRF nonce, sent to /login o
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_REPLY = 2000
-MAX_BODY_BYTES = 64 * 1024
 POLL_QUEUE = 0.25
 POLL_CONVERSATION = 0.3
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -66,9 +64,10 @@ def _bad(message: str, status: int = 400) -> web.Response:
 
 def _secure(request: web.Request) -> bool:
     """Secure cookies on https (or behind a TLS proxy that says so, if trusted)."""
-    if os.environ.get("HELPLINE_CONSOLE_SECURE_COOKIES", "").strip() == "1":
+    config = settings.get()
+    if config.console_secure_cookies:
         return True
-    if os.environ.get("HELPLINE_CONSOLE_TRUST_PROXY", "").strip() == "1":
+    if config.console_trust_proxy:
         return request.headers.get("X-Forwarded-Proto", "").lower() == "https"
     return request.secure
 
@@ -422,9 +421,9 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
 async def _json_body(request: web.Request) -> dict[str, Any]:
     """The JSON object an advisor's page sent, or 400 (untrusted.parse_json_object: UTF-8,
     an object, depth): a deeply nested body was a RecursionError and a 500 before. Bodies
-    over MAX_BODY_BYTES got aiohttp's 413 already."""
+    over PAGE_BODY_BYTES got aiohttp's 413 already."""
     try:
-        return parse_json_object(await request.read(), MAX_BODY_BYTES)
+        return parse_json_object(await request.read(), PAGE_BODY_BYTES)
     except BadInput as error:
         raise web.HTTPBadRequest(text=error.message) from None
 
@@ -540,7 +539,7 @@ async def _stop(app: web.Application) -> None:
 
 def make_app(rasa_url: str, db_url: Optional[str] = None,
              rasa_token: Optional[str] = None) -> web.Application:
-    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=PAGE_BODY_BYTES)
     app[DB] = db_url or settings.database_url()
     app[RASA] = RasaAPI(rasa_url, rasa_token)
     app[LIMITER] = auth.RateLimiter(limit=5)

@@ -139,7 +139,7 @@ def test_bad_input_gets_4xx(console: Console) -> None:
     assert session.post(base + "/close", data=b"{nope", headers={**h, "Content-Type":
                         "application/json"}, timeout=10).status_code == 400
     assert session.post(base + "/close", json=[1], headers=h, timeout=10).status_code == 400
-    for body in (b"[" * 50_000, b'{"a":' * 10_000, b'{"outcome": "\xff"}'):  # depth, UTF-8
+    for body in (b"[" * 10_000, b'{"a":' * 2_000, b'{"outcome": "\xff"}'):  # depth, UTF-8
         assert session.post(base + "/close", data=body, headers={
             **h, "Content-Type": "application/json"}, timeout=10).status_code == 400
     assert session.post(base + "/close", json={"outcome": "x"}, headers=h,

@@ -34,7 +34,7 @@ def test_exit_words_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_neutral_reply_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HELPLINE_NEUTRAL_REPLY", raising=False)
-    assert sw.neutral_reply() == sw.DEFAULT_NEUTRAL_REPLY
+    assert sw.neutral_reply() == "Thanks for your message. Goodbye."
     monkeypatch.setenv("HELPLINE_NEUTRAL_REPLY", "Your parcel is on its way.")
     assert sw.neutral_reply() == "Your parcel is on its way."
 
