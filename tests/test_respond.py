@@ -111,6 +111,14 @@ def test_a_place_in_the_same_message_gives_local_services(loaded: Loaded) -> Non
     assert re.search(r"^1\. ", text, re.M), text
 
 
+def test_a_local_service_without_a_number_comes_with_the_one_to_call(loaded: Loaded) -> None:
+    # Trafford's advice line is run by Victim Support and has no local number of its own
+    text, _ = answer(loaded, "im in Sale and my partner hits me", "victim")
+    assert "Trafford domestic abuse information and advice line" in text, text
+    assert "0808 168 9111" in text, text
+    assert "No number listed" not in text
+
+
 def test_a_child_gets_childline(loaded: Loaded) -> None:
     text, _ = answer(loaded, "im 14 and my mums boyfriend hits her", "young_person")
     assert "0800 1111" in text

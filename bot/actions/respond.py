@@ -25,7 +25,7 @@ from bot.actions.signposting import (DANGER_LINE, DirectoryAction, place_buttons
                                      resolve_place, service_line)
 from helpline.directory.extract import person_from_text
 from helpline.directory.live import Loaded
-from helpline.directory.search import search
+from helpline.directory.search import FALLBACK_ID, contactable, search
 from helpline.nlu.reader import READING
 from helpline.understanding import (CLARIFY, CONCERNED, OWN, YOUNG, Reading, routes)
 
@@ -201,10 +201,18 @@ class ActionRespond(DirectoryAction):
                     [SlotSet("place", place.name)], [])
         area = loaded.directory.areas[place.area_id]
         result = search(loaded.directory, area.id, need, person, now)
-        # Local first; of those, services a person can contact themselves first.
-        local = sorted((h for h in result.hits if h.tier != "national"),
-                       key=lambda h: h.service.referral_only or not h.service.phones
-                       )[:LOCAL_SERVICES]
+        # Local first; of those, services a person can contact themselves first. One they
+        # can't comes with the number search paired it with (Victim Support's national line),
+        # unless that is the 24-hour helpline this answer gives anyway.
+        groups: list[list[Any]] = []
+        for hit in result.hits:
+            if hit.tier != "national":
+                groups.append([hit])
+            elif groups and len(groups[-1]) == 1 and not contactable(groups[-1][0].service) \
+                    and hit.service.id != FALLBACK_ID:
+                groups[-1].append(hit)
+        groups.sort(key=lambda group: not contactable(group[0].service))
+        local = [hit for group in groups[:LOCAL_SERVICES] for hit in group]
         lines = [f"Near {place.name} ({area.name}):" if place.name.lower() != area.name.lower()
                  else f"In {area.name}:"]
         lines += [service_line(hit, index, brief=True)

@@ -15,9 +15,13 @@ The bot's replies are unchanged by the move: its lines for all 53 services, open
 unknown, brief or not, are the same as before (636 of 636). One wording fix: an email with no
 phone before it starts its sentence with "Email", not "email" (no service has that today).
 The console's text now uses the bot's wording (41 of 53 changed: "Referral only (not a number
-to call):", "No number listed:", "Call ... or email ..."), and it is no longer cut at 1,000
+to call):", "Call ... or email ..."), and it is no longer cut at 1,000
 characters: a cut could split a phone number (safety rule 2), and the longest FULL text in
 the directory is 313 characters (312 before).
+A service with no number or email is given by its one sentence on how to reach it (every
+how_to_reach the bot can show starts with a whole, actionable sentence of 70 characters or
+fewer; tests/directory/test_coverage.py), never "No number listed"; search puts a service the
+person can call beside it.
 Only what the directory holds is shown: no contact is ever made up here.
 """
 from __future__ import annotations
@@ -85,7 +89,7 @@ def service_text(service: Service, detail: Detail = REPLY, index: int | None = N
         if contact:
             parts.append(" or ".join(contact) + ".")
         else:
-            parts.append("No number listed: " + _stop(_route(service.how_to_reach, detail.route)))
+            parts.append(_stop(_route(service.how_to_reach, detail.route)))
         if open_now is True:
             parts.append("Open now" + (", 24h." if is_24_hours(service.schedules) else "."))
         elif open_now is False:

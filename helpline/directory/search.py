@@ -1,4 +1,12 @@
-"""Rank services for a place, a need and a person: local first, then county/region, then national."""
+"""Rank services for a place, a need and a person: local first, then county/region, then national.
+
+Every service a person is shown comes with something they can do now. A service with no public
+phone or email (most local services: the council reports give no numbers) or a referral-only
+route is shown only beside a contactable service it names in `see_also`, else the National
+Domestic Abuse Helpline (24 hours), and it gives up its place when there is no room for the
+pair. Before, "Call the national Victim Support Supportline" could be shown without that line's
+number, and a reply could hold only dead ends apart from one fallback.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +36,11 @@ class SearchResult:
 def fits(service: Service, need: str | None, person: Person) -> bool:
     """Does this service offer the need, and may this person use it?"""
     wanted = {need} if need else GENERAL_NEEDS
-    if not wanted & set(service.needs):
-        return False
+    return bool(wanted & set(service.needs)) and _eligible(service, need, person)
+
+
+def _eligible(service: Service, need: str | None, person: Person) -> bool:
+    """May this person use the service (gender, LGBT+ specialism, age)?"""
     rules = service.eligibility
     if rules.gender == "men" and person.gender != "men":
         return False
@@ -47,7 +58,7 @@ def fits(service: Service, need: str | None, person: Person) -> bool:
     return True
 
 
-def _contactable(service: Service) -> bool:
+def contactable(service: Service) -> bool:
     """Someone can call or write to it themselves."""
     return bool(service.phones or service.email) and not service.referral_only
 
@@ -64,7 +75,7 @@ def _rank(hit: Hit, person: Person, need: str | None) -> tuple:
     primary = service.needs[0] in ({need} if need else GENERAL_NEEDS)
     language = bool(person.language and person.language in service.languages)
     return (not specialist, service.id != FALLBACK_ID, not primary, not language,
-            service.referral_only, not _contactable(service),
+            service.referral_only, not contactable(service),
             hit.open_now is False, service.name)
 
 
@@ -89,11 +100,13 @@ def search(directory: Directory, area_id: str | None, need: str | None = None,
             tier_hits.append(Hit(service, tier, is_open(service.schedules, now)))
         hits.extend(sorted(tier_hits, key=lambda h: _rank(h, person, need)))
     specialist = next((h for h in hits if _specialist(h.service, person)), None)
-    all_hits, hits = hits, hits[:limit]
-    if specialist is not None and specialist not in hits:
-        hits = hits[: limit - 1] + [specialist]
-    if not any(_contactable(h.service) for h in hits):
-        backup = next((h for h in all_hits if _contactable(h.service)), None)
+    all_hits = hits
+    if specialist is not None and specialist not in hits[:limit]:
+        hits = hits[: limit - 1] + [specialist] + [h for h in hits[limit - 1:]
+                                                   if h is not specialist]
+    hits = _with_partners(directory, hits, limit, specialist, scopes, need, person, now)
+    if not any(contactable(h.service) for h in hits):
+        backup = next((h for h in all_hits if contactable(h.service)), None)
         fallback = directory.services.get(FALLBACK_ID)
         if backup is None and fallback is not None and fallback.offered:
             backup = Hit(fallback, "national", is_open(fallback.schedules, now))
@@ -103,6 +116,46 @@ def search(directory: Directory, area_id: str | None, need: str | None = None,
     if any(h.open_now is False for h in hits):
         alternative = _alternative(directory, need, person, {h.service.id for h in hits})
     return SearchResult(hits, alternative)
+
+
+def _partner(directory: Directory, service: Service, scopes: list[tuple[str, str]],
+             need: str | None, person: Person, now: datetime | None) -> Hit | None:
+    """A number to call now, to show beside a service the person cannot contact themselves."""
+    for other_id in (*service.see_also, FALLBACK_ID):
+        other = directory.services.get(other_id)
+        if other is not None and other.offered and contactable(other) and \
+                _eligible(other, need, person):
+            tier = next((t for t, scope in scopes if scope in other.service_areas), "national")
+            return Hit(other, tier, is_open(other.schedules, now))
+    return None
+
+
+def _with_partners(directory: Directory, ranked: list[Hit], limit: int, specialist: Hit | None,
+                   scopes: list[tuple[str, str]], need: str | None, person: Person,
+                   now: datetime | None) -> list[Hit]:
+    """The first `limit` hits in rank order, each one without a contact followed by its partner
+    (or skipped when the pair does not fit); a room is kept for the specialist."""
+    chosen: list[Hit] = []
+    shown: set[str] = set()
+    for hit in ranked:
+        if len(chosen) >= limit:
+            break
+        if hit.service.id in shown:
+            continue
+        group = [hit]
+        if not contactable(hit.service):
+            partner = _partner(directory, hit.service, scopes, need, person, now)
+            if partner is None:
+                continue
+            if partner.service.id not in shown:
+                group.append(partner)
+        reserved = specialist is not None and specialist.service.id not in shown and \
+            all(h.service.id != specialist.service.id for h in group)
+        if len(chosen) + len(group) + reserved > limit:
+            continue
+        chosen.extend(group)
+        shown.update(h.service.id for h in group)
+    return chosen
 
 
 def _alternative(directory: Directory, need: str | None, person: Person,

@@ -54,7 +54,7 @@ def test_place_leads_to_its_local_service(loaded, text, expected):
     ("Hale", {"trafford", "halton"}),
     ("I live in Weston", {"stafford", "halton", "cheshire-east"}),
     ("ST7", {"newcastle-under-lyme", "cheshire-east"}),
-    ("WS15 2AA", {"cannock-chase", "lichfield"}),
+    ("WS15 2AA", {"cannock-chase", "lichfield", "east-staffordshire"}),
 ])
 def test_a_place_in_two_areas_gets_a_question(loaded, text, areas):
     place = loaded.places.resolve(text)
