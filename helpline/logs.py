@@ -38,7 +38,7 @@ So each process we run installs it at its entry point:
 - the Rasa server: when it imports our channels (bot/channels/__init__.py) from
   credentials.yml, in `serve_application`, after `rasa.__main__` has configured logging,
   warnings and structlog and before the server takes a message;
-- the action server: bot/actions/__init__.py (`rasa run actions --actions bot.actions`);
+- the action server: bot/actions/__init__.py (`python -m bot.action_server`);
 - the web chat and the console: their `main()`.
 
 Not in `rasa shell` (`make chat`): its terminal channel is Rasa's, and it writes to the

@@ -159,8 +159,7 @@ class Stack:
     def start_actions(self) -> subprocess.Popen:
         return self._spawn(
             f"actions-{self.action_port}",
-            [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
-             "--port", str(self.action_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.action_port)],
         )
 
     def start_rasa(self) -> subprocess.Popen:
@@ -270,7 +269,7 @@ def serve(process: str) -> int:
     config = settings.get()
     port = str(config.port or (5055 if process == "actions" else 5005))
     if process == "actions":
-        args = [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", port]
+        args = [str(BIN / "python"), "-m", "bot.action_server", "--port", port]
     else:
         endpoints = write_endpoints(settings.data_dir() / f"endpoints-{port}.yml",
                                     config.action_url, settings.tracker_db_url())

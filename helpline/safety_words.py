@@ -201,6 +201,10 @@ _NOT_A_WORD = frozenset({
     "this", "there", "here", "mine", "yours", "which", "whats", "wheres", "please", "pls",
     "thanks", "reset", "change", "again", "set", "ok", "okay", "works", "work",
 })
+# "safe word is custard": one word, not one that says what safety words are like.
+_ONE_WORD = re.compile(r"^(?!(?:good|bad|important|useful|needed|helpful|confusing|silly|great|"
+                       r"pointless|clever|smart|easy|hard|required|optional|case|what|how)\b)"
+                       r"[^\W\d_]{2,}$")
 _NO_WORD = frozenset({"", "please", "here", "for this chat", "to", "as", "to be"})
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                         "\u00ab": '"', "\u00bb": '"'})
@@ -265,7 +269,8 @@ def _word_in_message(text: Any) -> Any:
         return ASK_FOR_WORD if word in _NO_WORD else word
     for form in (_IS_FORM, _CAN_FORM):
         match = form.match(value)
-        if match and form is _IS_FORM and match.group("verb") and not match.group("whose"):
+        if match and form is _IS_FORM and match.group("verb") and not match.group("whose") \
+                and not _ONE_WORD.match(_strip_tail(match.group("word"))):
             return None  # "safety word is a good idea": about safety words, not setting one
         if match:
             word = _candidate(_strip_tail(match.group("word")) or match.group("word"))

@@ -8,7 +8,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from helpline.nlu.components import SAFETY_FLAG
-from helpline.nlu.reader import READING, HelplineReader
+from helpline.nlu.reader import HelplineReader
+from helpline.understanding import READING
 
 ENGLISH = {"he", "tracks", "my", "phone", "and", "reads", "all", "whatsapps", "hi", "im", "in",
            "i", "need", "to", "talk", "someone", "about", "relationship", "we", "had", "a",

@@ -14,8 +14,7 @@ from bot.actions.respond import (CLARIFY_ROLE, PARTS, ActionClarify, ActionRespo
 from helpline.directory.live import Loaded, build
 from helpline.directory.validate import load_directory
 from helpline import settings
-from helpline.nlu.reader import READING
-from helpline.understanding import read
+from helpline.understanding import READING, read
 
 NUMBER = re.compile(r"\b0\d{3}(?: ?\d{3,4}){1,2}\b")
 

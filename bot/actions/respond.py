@@ -26,8 +26,7 @@ from bot.actions.signposting import (DANGER_LINE, DirectoryAction, place_buttons
 from helpline.directory.extract import person_from_text
 from helpline.directory.live import Loaded
 from helpline.directory.search import FALLBACK_ID, contactable, search
-from helpline.nlu.reader import READING
-from helpline.understanding import (CLARIFY, CONCERNED, OWN, YOUNG, Reading, routes)
+from helpline.understanding import (CLARIFY, CONCERNED, OWN, READING, YOUNG, Reading, routes)
 
 PARTS = {
     "first_contact": "I'm an automated assistant, not a person or the police. Type exit at any "

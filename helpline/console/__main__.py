@@ -1,14 +1,20 @@
-"""Run the advisor console: `python -m helpline.console --port 8001 --rasa-url URL`."""
+"""Run the advisor console: `python -m helpline.console --port 8001 --rasa-url URL`.
+
+Without TensorFlow, as the action server (bot/action_server.py says why): the console's
+directory search loads spaCy, whose thinc would import it.
+"""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
 
-from aiohttp import web
+sys.modules["tensorflow"] = None  # type: ignore[assignment]  # `import tensorflow` now fails
 
-from helpline import logs, settings
-from helpline.console.app import make_app
+from aiohttp import web  # noqa: E402  (after the line above, on purpose)
+
+from helpline import logs, settings  # noqa: E402
+from helpline.console.app import make_app  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,10 +38,9 @@ from helpline.danger import normalise
 from helpline.nlu.circumstances import CircumstanceModel
 from helpline.nlu.classifier import sentence_matrix
 from helpline.nlu.components import SAFETY_FLAG
-from helpline.understanding import (CIRCUMSTANCES, PROMOTABLE, SITUATION_INTENTS, WORD,
-                                    circumstances, describes_situation, read)
+from helpline.understanding import (CIRCUMSTANCES, PROMOTABLE, READING, SITUATION_INTENTS,
+                                    WORD, circumstances, describes_situation, read)
 
-READING = "helpline_reading"
 OTHER_LANGUAGE_INTENT = "other_language"
 FIND_SERVICE = "find_service"
 DANGER_INTENT = "danger"

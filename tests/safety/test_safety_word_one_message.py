@@ -41,6 +41,7 @@ ONE_MESSAGE = [
     ("If I type 'otter', that's my safe word", "otter"),
     ("bluebell is my safe word", "bluebell"),
     ("blue umbrella will be my safety word", "blue umbrella"),
+    ("safe word is custard", "custard"),
 ]
 
 
@@ -61,6 +62,7 @@ def test_a_request_without_a_word_asks_for_one(message: str) -> None:
 @pytest.mark.parametrize("message", [
     "my safe word is not working", "what is my safety word", "how do i set a safety word",
     "safety word is a good idea", "safety word is what?", "my safe word's gone",
+    "safety word is important", "safe word is 1234",
     "i want a safe word", "he knows my safety word", "my safety word", "hello",
     "set a safety word",  # the two-step command itself, handled as before
     "this is my safety word", "what is my safe word", "whats my safety word",
