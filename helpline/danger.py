@@ -51,7 +51,7 @@ _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\
            r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
            r"threat\w*|going for|come at|came at|coming at|hold\w* (it|a \w+|the \w+) (at|to)|"
            r"blocking|drag\w*|headlock|fight\w*|beat\w*|batter\w*|drunk|drinking|raging|kill\w*|"
-           r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at)")
+           r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at|start\w* again)")
 _WEAPON = r"(knife|knives|gun|guns|weapon|machete|blade|axe|hammer|baseball bat|crowbar|acid|petrol)"
 
 # Urgent signals, by name; the patterns read normalised text.
@@ -66,7 +66,12 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(fear|scared|afraid|frightened|terrified) for my (life|safety|kids|children)\b",
         r"\b(think|thinks|feel|scared|afraid|frightened|terrified) (he|she|they) (will|is going "
         r"to|are going to) (kill|hurt)\b",
-        r"\b(set|setting) fire\b", r"\bburn (the|my|our) (house|flat|place|car) down\b",
+        r"\b(set|setting) fire\b",
+        r"\b(will|would|going to|gonna) do something (stupid )?(with|to) (me|us|the kids|the "
+        r"children|them|you)\b", r"\byour last (night|day|christmas|birthday)\b",
+        r"\btonights? (is )?the night\b", r"\bwatch what happens\b",
+        r"\bmake sure (none of us|we never|you never|i never)\b", r"\bnone of us (will )?get there\b",
+        r"\b(i am|im) next\b", r"\bburn (the|my|our) (house|flat|place|car) down\b",
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
     ],
@@ -132,6 +137,11 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(now|tonight|here)\b", r"\b(he|she|they) (is|are)\b.{0,40}\bwaiting for me\b",
         r"\b(i am|im) (getting it|going to get it|in for it)\b",
         r"\b(screaming|shouting|yelling|crying|begging) (for )?help\b",
+        r"\b(stood|standing|standing right) over me\b", r"\b(blocking|blocks|blocked) me( in| from)?\b",
+        r"\bnot allowed to leave (the|this) (chair|room|house|flat|bedroom|kitchen)\b",
+        r"\b(he|she|they) (is|are) (sat |sitting |stood |standing )?(right )?(next to|beside) me\b",
+        r"^\W*(he|she|they) (knows|found out|has found out) where i (am|live|am staying)\W*$",
+        r"\bsay (goodnight|goodbye) to (mummy|mum|your mum|daddy|dad|your dad) properly\b",
         r"\bbefore i (do (\w+ )?something|hurt|hit|kill|batter|strangle)( to)? (her|him|them|someone)\b",
         r"\b(not|never) (letting|let) me (go|leave|out)\b",
         r"\b(is|are|been|has been) (stood|standing|sat|sitting|parked|waiting) (at|outside|in|on|"

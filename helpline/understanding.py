@@ -26,6 +26,8 @@ from typing import Iterable, Optional
 
 from helpline.danger import normalise
 
+# Where the reader puts a message's reading in the parse data (the action server reads it).
+READING = "helpline_reading"
 VICTIM = "victim"
 CONCERNED = "concerned_other"
 OWN = "own_behaviour"
@@ -159,7 +161,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bwants pics\b", r"\b(flushed|hid|hides|threw away|binned|took|stopped me taking) my "
         r"(pill|pills|contraception|contraceptive|implant)\b", r"\bholes in (the )?condoms?\b",
         r"\bsarc\b", r"\b(did not|didnt|never) want (it|to)\b.{0,30}\b(hurt me|anyway|still)\b",
-        r"\bnot taking no for an answer\b"),
+        r"\bnot taking no for an answer\b", r"\b(comes|came|coming) (in|into) my room when i am "
+        r"(getting changed|in the shower|changing|asleep)\b"),
     "stalking": _any(
         r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
         r"\bkeeps? (turning|showing|popping) up\b", r"\b(turns|turned|turning|shows|showed) up "
@@ -277,7 +280,8 @@ _OWN = _any(
     r"lashed out at|go for|went for|put my hands on|raised my hand to|"
     r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
     rf"(her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|children))\b",
-    rf"\bi ((?!(he|she|they|it|we|you|my|his|her|their|someone|somebody)\b)\w+ ){{0,2}}"
+    rf"\bi ((?!(he|she|they|it|we|you|my|his|her|their|him|them|us|me|someone|somebody)\b)\w+ "
+    rf"){{0,2}}"
     rf"({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|"
     r"children))\b",
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
@@ -357,7 +361,8 @@ _OWN = _any(
     r"(course|programme|program|group)\b", r"\bto (punish|teach) (him|her|them)\b",
     r"\b(restraining order|non molestation order|injunction|bail conditions|protective order)"
     r" (against|on) me\b",
-    rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b",
+    rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b"
+    r"(?! (in|back|near|into|stay|come))",
     rf"\bi (am |have been )?(control|check|track|monitor|read|go through|went through|take|took|"
     rf"taking|keep|kept|keeping|spend|spent) (her|his|their|my {_PARTNER}('?s)?|my {_PARTNER}s) "
     r"(phone|messages|money|wages?|texts|whatsapps?|location|bank|card|every penny|universal "
@@ -410,6 +415,14 @@ _OWN = _any(
     rf"\bi decide (what|where|who|when|how much) (she|he|they|my {_PARTNER})\b",
     r"\bbail conditions\b.{0,40}\b(with|contact) (her|him)\b",
     r"\bin front of (her|him) to\b",
+    # dev5
+    r"\bi (gave|give) (him|her|them|my \w+) a (backhander|back hander|slap|smack|clip|dig|kicking|"
+    r"hiding)\b", rf"\bi (pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|them|my "
+    rf"{_PARTNER}|my {_FAMILY})\b", r"\bi held the door (shut|closed)\b",
+    r"\b(cannot|can not|not allowed to) go (back )?home for (28|twenty eight) days\b",
+    r"\bon probation\b.{0,40}\b(course|programme|program)\b",
+    r"\bi (screenshotted|screenshot|shared|sent|posted|leaked) (her|his|their|my \w+s?) "
+    r"(messages|pics|photos|nudes|texts)\b",
 )
 # The writer owns what they are accused of: "she says i'm controlling and tbh she's right".
 _ADMITS = re.compile(r"\b(she is|he is|they are) (right|not wrong)\b|\bi know (i am|it is|its|"
@@ -424,14 +437,24 @@ _OTHERS_PROGRAMME = re.compile(
     r"domestic abuse) (programme|program|course|group|classes|relationships)\b")
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
 _DEFENCE = _any(
-    r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!\bnot )\b(hit|hits|pushed|push|shoved|slapped|punched|"
+    r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!once )(?<!\bnot )\b(hit|hits|pushed|push|shoved|slapped|punched|"
     r"kicked|scratched|lashed out|shouted|screamed|fought|fight|swore) (him |her |them )?back\b",
     r"\bbit (him|her|them) back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
     r"\bget (him|her|them) off me\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
+_UNPROVOKED = re.compile(
+    r"\b(she|he|they) (has |had )?(never|did not|didnt|hadnt|had not|hasnt|has not) (once |even )?"
+    r"(touched|touches|hit|hits|laid a finger on|hurt) me\b|\b(never|not) (once )?hit (me )?back\b")
 _ACCUSED = re.compile(
+    r"\b(told|tells|telling|says|said) (the police|everyone|people|social services|them|my \w+)"
+    r"( that)? (he|she|they) (is|was|are|were) (scared|afraid|frightened|terrified) of me\b|"
+    r"\b(he|she) (says|said|reckons|always said|always says) (i am|i do|i started it|it was me)\b|"
+    r"\b(think|thinks|thought|saying|says|said|making out|calls me) (i am|im) the (aggressive|"
+    r"abusive|violent|bad|threatening|controlling|psycho|crazy) one\b|\bnow (i am|im) the (psycho|"
+    r"crazy|mad|bad|abusive|violent) (ex|one)\b|\b(says|said|saying) (i am|im) (emotionally )?"
+    r"abusing\b|\bapparently (i am|im) (the abuser|abusive|aggressive|the problem)\b|"
     r"\b(says?|said|tells?|told|claims?|claimed|report\w*|accus\w*)( \w+){0,3} (that )?i "
     r"(hit|hurt|abused?|attacked|beat|raped|assaulted|pushed|push)\b|"
     r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
@@ -475,6 +498,13 @@ _VICTIM = _any(
     r"tracker|airtag|app|spyware)\b",
     r"\b(tell|ring|call|report\w*)( \w+){0,3} i (hit|hurt|abused?|attacked|beat)( \w+){0,4} if i "
     r"(ever )?(leave|go|tell|report|say)\b",
+    # dev5: a victim who blames themselves still says what was done to them
+    r"\b(he|she|they|him|her)( \w+){0,2} (had|has|put|putting|held|holding|holds|pinned|pinning|"
+    r"grabbed|dragged|dragging|goaded|goads|provoked|spat|spits|snaps|snapped)( \w+){0,3} (me|my)\b",
+    r"\b(he|she) (made it (all )?up|lied|lies|is lying|was lying|set me up|twisted it)\b",
+    r"\b(has|have|had|he is|she is) been at me\b", r"\bwhat (he|she) (did|does|has done|had done) "
+    r"(to me|before)\b", r"\b(he|she) (gets|got|took|takes|has) my (card|bank card|pin|wages|money)\b", r"\b(he|she) (had|has|grabbed) (my|our) (daughter|son|kids?|"
+    r"children|baby)\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 _THIRD = _any(
@@ -498,6 +528,7 @@ _THIRD = _any(
     r"married)",
 )
 _MUTUAL = _any(
+    r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
     r"\b(each others?|one another)\b", r"\bbetween us\b", r"\bboth (end|ended) up\b",
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
     r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
@@ -526,8 +557,10 @@ _AGE = _any(
 )
 # School words in the writer's own life: a child, whoever else the message is about.
 _AT_SCHOOL = _any(
-    r"\b(i am|im|i have|ive|i got|got|i go|i start|i started) (\w+ ){0,2}(school|gcses?|sixth form|"
-    r"exams|mocks)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
+    r"\b(i am|im|i have|ive|i got|got|i go|i start|i started|i do|i am doing|doing|sitting) "
+    r"(\w+ ){0,2}(school|gcses?|sixth form|exams|mocks|a levels)\b",
+    r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
+    r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
     r"\bmy (teachers?|form tutor|head of year|gcses?|mocks)\b", r"^\W*year (7|8|9|10|11) here\b",
     r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")
@@ -535,15 +568,21 @@ _AT_SCHOOL = _any(
 _SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (son|daughter|child|kid|pupil|student|little ones?|baby|"
                                   r"niece|nephew|grandson|granddaughter|(\d+|teenage) ?(yr|year)"
                                   r" old|teenager|teen|boy|girl|stepson|stepdaughter)s?\b")
+# A child at home while a parent is being hurt: "my dad is hitting my mum. im in my room".
+_CHILD_AT_HOME = re.compile(
+    r"\b(my (dad|step ?dad|mums (new )?(boyfriend|partner|fella))|my parents|(mum|mam|mom) and dad)"
+    r"\b.{0,60}\b(hitting|hurting|beating|attacking|strangling|shouting|screaming|fighting)\b"
+    r".{0,80}\b(i am|im) (in my room|upstairs|hiding|in the wardrobe|under (my|the) bed)\b")
 # The writer's parents fighting each other: the writer is neither of them.
 _PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
                             r"\b(each other|both of them)\b")
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
-    r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (boyfriend|new boyfriend|partner|new "
-    r"partner|fella|girlfriend|bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
-    r"\bgrounded\b", r"\b(my parents|(my )?(mum|mam|mom) and dad|(my )?dad and (mum|mam|mom))"
+    r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (new )?(boyfriend|partner|fella|girlfriend|"
+    r"bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
+    r"\bgrounded\b", r"\bmy (dad|mum|mam|step ?dad|parents)\b.{0,100}\bnot allowed (to go )?(out|to "
+    r"my mates|round my mates)\b", r"\b(my parents|(my )?(mum|mam|mom) and dad|(my )?dad and (mum|mam|mom))"
     r"( are| were| keep)? (fighting|shouting|screaming|arguing|hitting)\b.{0,80}\b(i am|im) "
     r"(upstairs|in my room|in the wardrobe|hiding|under)\b",
     r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|beats|"
@@ -713,6 +752,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
 def _role(normalised: str, intent: Optional[str], age: Optional[int],
           found: set[str]) -> Optional[str]:
     defence, accused, victim_words = "defence" in found, "accused" in found, "victim" in found
+    defence = defence and not _UNPROVOKED.search(normalised)
     if "mutual" in found and not defence and not (accused and victim_words) \
             and not _PARENTS_FIGHT.search(normalised):
         return CLARIFY
@@ -727,6 +767,8 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int],
     if age is None and _AT_SCHOOL.search(normalised) \
             and not _SOMEONE_ELSES_CHILD.search(normalised):
         return YOUNG  # "year 10 here, my dad hits my mum": a child, not a concerned adult
+    if age is None and _CHILD_AT_HOME.search(normalised):
+        return YOUNG
     third = "third" in found and not victim_words
     if age is None and intent != CONCERNED and not third and _YOUNG.search(normalised) \
             and not _SOMEONE_ELSES_CHILD.search(normalised):
@@ -784,7 +826,8 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
     if who == YOUNG and "children" in found:
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
-    maybe_young = bool(intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT) \
+    maybe_young = bool(intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT
+                       or _AT_SCHOOL.search(words) and not _SOMEONE_ELSES_CHILD.search(words)) \
         and who != YOUNG and age is None
     return Reading(who, ordered, age, maybe_young=maybe_young)
 

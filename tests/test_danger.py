@@ -4,6 +4,12 @@ import pytest
 from helpline.danger import in_danger, normalise
 
 DANGER = [
+    "he said if i leave tonight hell do something stupid with the kids",
+    "hes just texted 'enjoy your last night'. im at home on my own",
+    "my wife is stood over me while i type this. she says im not allowed to leave the chair",
+    "can we keep this like we're talking about a dress order. hes right next to me",
+    "he knows where i am",
+    "hes started on the dog now. im next i know it",
     "neighbours having a massive fight next door, shes screaming help and its gone quiet",
     "i need to get out of the house before i do something to her",
     "we are both going at each other right now, shes got a glass",

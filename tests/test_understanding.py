@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.understanding import (CLARIFY, CONCERNED, OWN, VICTIM, YOUNG, Reading,
-                                    describes_situation, is_other_language, read, routes)
 from helpline.danger import normalise
+from helpline.understanding import (
+    CLARIFY,
+    CONCERNED,
+    OWN,
+    VICTIM,
+    YOUNG,
+    Reading,
+    describes_situation,
+    is_other_language,
+    read,
+    routes,
+)
 
 ENGLISH = {"my", "husband", "hits", "me", "he", "is", "and", "i", "the", "a", "to", "help"}
 
@@ -296,3 +306,30 @@ def test_the_writers_own_harm_in_everyday_words_is_never_reassured(text: str) ->
 def test_the_same_words_about_the_other_person_are_never_the_perpetrator_route(
         text: str) -> None:
     assert read(text, "victim").role != OWN, text
+
+
+def test_a_victim_who_blames_themselves_is_never_sent_to_the_perpetrator_line() -> None:
+    # dev5: self-blame, arrests after self-defence, false reports, "he says I'm the abuser"
+    for text in ("im on bail for assaulting my boyfriend. he had his hands round my throat and i "
+                 "scratched his face to get free",
+                 "am i gaslighting him? he says i am. like him holding me against the wall",
+                 "ive been kicked out of my own house because he told the police hes scared of me",
+                 "cafcass referred me to a perpetrator programme. im the mum. he made it all up",
+                 "im so angry all the time. i threw his xbox. hes been at me for 6 years",
+                 "he says hes going to end it all tonight if i dont let him in. hes at the door"):
+        assert read(text, "own_behaviour").role != OWN, text
+
+
+def test_self_defence_against_someone_who_never_touched_the_writer_is_not_reassured() -> None:
+    for text in ("so i shoved her and she hit her head on the door frame. she never touched me "
+                 "but police took me not her. i was defending myself",
+                 "when im drunk i go for him. nails, fists, whatever. hes never once hit back"):
+        assert read(text, "victim").role not in (VICTIM, YOUNG), text
+
+
+def test_a_child_in_their_room_while_a_parent_is_hurt_gets_childline() -> None:
+    reading = read("what do i do if my dad is hitting my mum. im in my room rn and its gone quiet",
+                   "concerned_other")
+    assert "childline" in routes(reading)
+    reading = read("my boyfriend goes to the college across the road from my school", "victim")
+    assert "childline" in routes(reading)

@@ -190,6 +190,11 @@ class PlaceFinder:
         if names:
             if len(names) == 1:
                 return self._result(*names[0])
+            # "Leek, Staffordshire": the town inside the county, not a question
+            common = set.intersection(*(set(areas) for _n, areas in names))
+            if len(common) == 1:
+                name = min(names, key=lambda n: len(n[1]))[0]
+                return self._result(name, common)
             pairs = {(n, a) for n, areas in names for a in areas}
             if len({a for _n, a in pairs}) == 1:
                 return self._result(names[-1][0], {pairs.pop()[1]})

@@ -30,6 +30,8 @@ from helpline.directory.search import search
     # a name signed off at the end of a message, lower case, as people type on a phone
     ("just got out. running down the road in my socks. where do i go. moreton", "wirral"),
     ("im only allowed to see my friends if he says. 17f stoke", "stoke-on-trent"),
+    ("Leek, Staffordshire", "staffordshire-moorlands"),
+    ("im in crewe cheshire", "cheshire-east"),
 ])
 def test_place_examples_resolve(loaded, text, area):
     place = loaded.places.resolve(text)
@@ -55,6 +57,11 @@ def test_place_leads_to_its_local_service(loaded, text, expected):
     ("I live in Weston", {"stafford", "halton", "cheshire-east"}),
     ("ST7", {"newcastle-under-lyme", "cheshire-east"}),
     ("WS15 2AA", {"cannock-chase", "lichfield", "east-staffordshire"}),
+    # a county is a question, never "outside our areas"
+    ("is there a programme in staffordshire", {"staffordshire-moorlands", "newcastle-under-lyme",
+                                               "stafford", "cannock-chase", "south-staffordshire",
+                                               "east-staffordshire", "lichfield", "tamworth"}),
+    ("cheshire", {"cheshire-east", "halton"}),
 ])
 def test_a_place_in_two_areas_gets_a_question(loaded, text, areas):
     place = loaded.places.resolve(text)
