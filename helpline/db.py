@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Optional, Sequence
 
 from sqlalchemy import Table, create_engine, event
@@ -38,7 +38,7 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_for(url: str) -> Engine:
     """One engine per database URL in this process."""
     return make_engine(url)
@@ -55,7 +55,7 @@ def engine_with(tables: Sequence[Table], url: Optional[str] = None) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=None)
+@cache
 def _create_tables(engine: Engine, tables: tuple[Table, ...]) -> None:
     try:
         Base.metadata.create_all(engine, tables=list(tables), checkfirst=True)

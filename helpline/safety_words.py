@@ -198,8 +198,8 @@ _NOT_A_WORD = frozenset({
     "it's", "its", "is", "isn't", "was", "wasn't", "does", "doesn't", "do", "don't", "did",
     "didn't", "up", "in", "on", "with", "from", "before", "after", "still", "already",
     "something", "anything", "same", "working", "forgotten", "gone", "wrong", "broken",
-    "this", "there", "here", "mine", "yours", "which", "whats", "wheres", "please", "pls",
-    "thanks", "reset", "change", "again", "set", "ok", "okay", "works", "work",
+    "this", "there", "here", "mine", "yours", "whats", "wheres", "please", "pls",
+    "thanks", "reset", "change", "set", "ok", "okay", "works", "work",
 })
 # "safe word is custard": one word, not one that says what safety words are like.
 _ONE_WORD = re.compile(r"^(?!(?:good|bad|important|useful|needed|helpful|confusing|silly|great|"

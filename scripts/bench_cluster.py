@@ -20,7 +20,11 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from deploy.topology import (  # noqa: E402
-    Topology, drop_database, nginx_binary, nginx_config, wait_http,
+    Topology,
+    drop_database,
+    nginx_binary,
+    nginx_config,
+    wait_http,
 )
 from helpline import settings  # noqa: E402
 from helpline.run import Stack  # noqa: E402

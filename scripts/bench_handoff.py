@@ -180,7 +180,7 @@ async def run(people: int, max_seconds: float, stack: Stack, webchat: str, conso
             if entry is None:
                 result["failures"] += 1
                 continue
-            if not await wait_until(lambda: all(entry.id in a.seen for a in advisors), 5):
+            if not await wait_until(lambda entry=entry: all(entry.id in a.seen for a in advisors), 5):
                 result["failures"] += 1
                 continue
             last = max(a.seen[entry.id] for a in advisors)
@@ -194,7 +194,8 @@ async def run(people: int, max_seconds: float, stack: Stack, webchat: str, conso
             text = f"Hello, this is an advisor ({i})."
             started = time.monotonic()
             status = await advisor.post(f"/api/c/{entry.id}/reply", {"text": text})
-            got = await wait_until(lambda: any(m.get("text") == text for _, m in inbox), 5)
+            got = await wait_until(
+                lambda text=text, inbox=inbox: any(m.get("text") == text for _, m in inbox), 5)
             if status != 200 or not got:
                 result["failures"] += 1
                 continue

@@ -26,8 +26,13 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from tests.channels.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SERVICE_NUMBER, \
-    TELEGRAM_SECRET
+from tests.channels.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    SERVICE_NUMBER,
+    TELEGRAM_SECRET,
+)
 
 MARKER = "zqfz"
 MARKUP = f"<script>{MARKER}()</script>"

@@ -12,7 +12,7 @@ def test_concurrent_first_use_creates_the_tables_once(tmp_path) -> None:
         url = f"sqlite:///{tmp_path / f'race-{attempt}.db'}"
         start = threading.Barrier(8)
 
-        def first_use() -> None:
+        def first_use(start: threading.Barrier = start, url: str = url) -> None:
             start.wait()
             db.engine_with([safety_words.SafetyWord.__table__], url)
 

@@ -38,8 +38,13 @@ import requests
 import yaml
 
 from helpline import privacy, safety_words
-from helpline.untrusted import BadInput, clean_text, has_lone_surrogate, json_dumps, \
-    parse_json_object
+from helpline.untrusted import (
+    BadInput,
+    clean_text,
+    has_lone_surrogate,
+    json_dumps,
+    parse_json_object,
+)
 from tests import figures, fuzz_inputs
 from tests.channels.conftest import ChannelStack, start_channel_stack
 from tests.conftest import free_port

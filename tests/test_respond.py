@@ -9,11 +9,17 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.respond import (CLARIFY_ROLE, PARTS, ActionClarify, ActionRespond, clarify_options,
-                                 numbers)
+from bot.actions.respond import (
+    CLARIFY_ROLE,
+    PARTS,
+    ActionClarify,
+    ActionRespond,
+    clarify_options,
+    numbers,
+)
+from helpline import settings
 from helpline.directory.live import Loaded, build
 from helpline.directory.validate import load_directory
-from helpline import settings
 from helpline.understanding import READING, read
 
 NUMBER = re.compile(r"\b0\d{3}(?: ?\d{3,4}){1,2}\b")

@@ -21,12 +21,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.signposting import (DANGER_LINE, DirectoryAction, place_buttons,
-                                     resolve_place, service_line)
+from bot.actions.signposting import (
+    DANGER_LINE,
+    DirectoryAction,
+    place_buttons,
+    resolve_place,
+    service_line,
+)
 from helpline.directory.extract import person_from_text
 from helpline.directory.live import Loaded
 from helpline.directory.search import FALLBACK_ID, contactable, search
-from helpline.understanding import (CLARIFY, CONCERNED, OWN, READING, YOUNG, Reading, routes)
+from helpline.understanding import CLARIFY, CONCERNED, OWN, READING, YOUNG, Reading, routes
 
 PARTS = {
     "first_contact": "I'm an automated assistant, not a person or the police. Type exit at any "

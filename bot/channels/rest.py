@@ -38,8 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import outbox
-from bot.channels import common
+from bot.channels import common, outbox
 from helpline import privacy, safety_words
 from helpline.untrusted import (
     BadInput,

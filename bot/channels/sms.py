@@ -57,9 +57,9 @@ from twilio.rest import Client
 
 from bot.channels import channel_store, sms_text
 from bot.channels.common import (
+    NOT_TAKEN,
     RETRY_TEXT,
     TAKEN,
-    NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
     OnNewMessage,

@@ -40,9 +40,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 
 from bot.channels import channel_store
 from bot.channels.common import (
+    NOT_TAKEN,
     RETRY_TEXT,
     TAKEN,
-    NOT_TAKEN,
     UNAVAILABLE_REPLY,
     AddressedOutput,
     OnNewMessage,

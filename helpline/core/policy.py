@@ -40,7 +40,6 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-
 # Events that can change which earlier events count (DialogueStateTracker.applied_events):
 # after one of these, the replay starts again from the beginning.
 _REWINDING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)

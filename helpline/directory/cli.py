@@ -69,8 +69,8 @@ def cmd_lookups(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from helpline.directory.live import build
     from helpline.directory.extract import person_from_text
+    from helpline.directory.live import build
     from helpline.directory.search import search
 
     directory = _load(args)

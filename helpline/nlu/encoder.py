@@ -54,7 +54,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Text, Tuple
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -404,7 +403,7 @@ def reference_forward(weights: Mapping[str, np.ndarray], ids: Sequence[int],
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}."
 
-        def dense(x: np.ndarray, name: str) -> np.ndarray:
+        def dense(x: np.ndarray, name: str, p: str = p) -> np.ndarray:
             return x @ w(p + name + ".weight").T + w(p + name + ".bias")
 
         seen((layer, "qkv"), h)

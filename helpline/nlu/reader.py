@@ -28,8 +28,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT,
-                                      INTENT_RANKING_KEY, TEXT)
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -38,8 +43,16 @@ from helpline.danger import normalise
 from helpline.nlu.circumstances import CircumstanceModel
 from helpline.nlu.classifier import sentence_matrix
 from helpline.nlu.components import SAFETY_FLAG
-from helpline.understanding import (CIRCUMSTANCES, PROMOTABLE, READING, SITUATION_INTENTS,
-                                    WORD, circumstances, describes_situation, read)
+from helpline.understanding import (
+    CIRCUMSTANCES,
+    PROMOTABLE,
+    READING,
+    SITUATION_INTENTS,
+    WORD,
+    circumstances,
+    describes_situation,
+    read,
+)
 
 OTHER_LANGUAGE_INTENT = "other_language"
 FIND_SERVICE = "find_service"

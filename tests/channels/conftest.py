@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-
 import requests
 from twilio.request_validator import RequestValidator
 

@@ -57,7 +57,7 @@ def test_remember_address_from_many_threads(db_url: str) -> None:
     errors = []
     for _ in range(5):
         conversation = uuid.uuid4().hex
-        errors += together(lambda i: channel_store.remember_address(
+        errors += together(lambda i, conversation=conversation: channel_store.remember_address(
             conversation, "telegram", str(1000 + i), db_url=db_url))
         assert count(db_url, channel_store.Contact.conversation_id,
                      channel_store.Contact.conversation_id == conversation) == 1

@@ -9,7 +9,7 @@ import requests
 from bot.channels import sms_text
 from helpline import privacy
 
-from .conftest import USED_IDS, ACCOUNT_SID, ID_SECRET, NEUTRAL_REPLY, SERVICE_NUMBER, ChannelStack
+from .conftest import ACCOUNT_SID, ID_SECRET, NEUTRAL_REPLY, SERVICE_NUMBER, USED_IDS, ChannelStack
 
 DANGER = "he's outside with a knife"
 

@@ -15,8 +15,14 @@ from twilio.request_validator import RequestValidator
 
 from tests import figures
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, NEUTRAL_REPLY, PUBLIC_URL, SERVICE_NUMBER
-from .conftest import ChannelStack
+from .conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    NEUTRAL_REPLY,
+    PUBLIC_URL,
+    SERVICE_NUMBER,
+    ChannelStack,
+)
 from .replays import shifted_replays
 from .test_sms_e2e import cid, phone
 

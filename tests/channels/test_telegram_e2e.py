@@ -12,7 +12,7 @@ from telegram import Bot, Update
 from bot.channels.telegram import HELP_TEXT
 from helpline import privacy
 
-from .conftest import USED_IDS, BOT_TOKEN, ID_SECRET, NEUTRAL_REPLY, ChannelStack
+from .conftest import BOT_TOKEN, ID_SECRET, NEUTRAL_REPLY, USED_IDS, ChannelStack
 
 DANGER = "he's outside with a knife"
 _ids = iter(range(random.randint(10**6, 10**7), 10**9))

@@ -6,8 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.handoff import (ActionHandoffCallback, ActionHandoffCancel,
-                                 ActionHandoffEscalate)
+from bot.actions.handoff import ActionHandoffCallback, ActionHandoffCancel, ActionHandoffEscalate
 from helpline import queue
 from helpline.directory import hours
 

@@ -6,8 +6,12 @@ import time
 
 from rasa_sdk.executor import ActionExecutor
 
-from bot.actions.handoff import (FAILURE, ActionHandoffCallback, ActionHandoffEscalate,
-                                 ActionHandoffWait)
+from bot.actions.handoff import (
+    FAILURE,
+    ActionHandoffCallback,
+    ActionHandoffEscalate,
+    ActionHandoffWait,
+)
 from helpline import queue
 
 from .test_handoff_actions import db, open_now, run, tracker  # noqa: F401 - db is a fixture

@@ -186,7 +186,7 @@ def test_volumes_and_dependencies_are_consistent() -> None:
 
 def test_database_urls_point_at_the_postgres_service() -> None:
     postgres = _environment(SERVICES["postgres"])
-    for name, service in SERVICES.items():
+    for service in SERVICES.values():
         for key, value in _environment(service).items():
             if key.endswith("_DB_URL"):
                 assert value.startswith(

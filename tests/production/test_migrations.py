@@ -10,7 +10,6 @@ from helpline import cli_db
 from helpline.migrations import load_models
 
 
-
 def _run(*argv: str) -> None:
     parser = argparse.ArgumentParser()
     cli_db.register(parser.add_subparsers())

@@ -1,8 +1,8 @@
 """End to end through the real Rasa server with our REST channel (see conftest.py)."""
 from __future__ import annotations
 
-import sqlite3
 import json
+import sqlite3
 import uuid
 
 import pytest

@@ -7,8 +7,7 @@ import uuid
 import pytest
 
 from .stack import NEUTRAL_REPLY, SafetyStack
-from .test_safety_rest_e2e import (conversation_id, file_bytes, our_rows, post,
-                                   tracker_rows)
+from .test_safety_rest_e2e import conversation_id, file_bytes, our_rows, post, tracker_rows
 
 
 def written(stack: SafetyStack, cid: str) -> list[str]:
