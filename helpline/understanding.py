@@ -451,7 +451,7 @@ _ACCUSED = re.compile(
     r"\b(told|tells|telling|says|said) (the police|everyone|people|social services|them|my \w+)"
     r"( that)? (he|she|they) (is|was|are|were) (scared|afraid|frightened|terrified) of me\b|"
     r"\b(he|she) (says|said|reckons|always said|always says) (i am|i do|i started it|it was me)\b|"
-    r"\b(think|thinks|thought|saying|says|said|making out|calls me) (i am|im) the (aggressive|"
+    r"(?<!\bi )\b(think|thinks|thought|saying|says|said|making out|calls me) (i am|im) the (aggressive|"
     r"abusive|violent|bad|threatening|controlling|psycho|crazy) one\b|\bnow (i am|im) the (psycho|"
     r"crazy|mad|bad|abusive|violent) (ex|one)\b|\b(says|said|saying) (i am|im) (emotionally )?"
     r"abusing\b|\bapparently (i am|im) (the abuser|abusive|aggressive|the problem)\b|"

@@ -34,7 +34,7 @@ REFERENCE = [
     ("<b>help</b> me", "help me", 0.4268),
     ("", "hello", 0.5098),
 ]
-TOLERANCE = 0.01  # int8: 3,000 random pairs of training examples err by 0.003 on average
+TOLERANCE = 0.015  # int8 (7-bit weights): 3,000 random pairs err by 0.004 on average, p99 0.013
 
 VARIED = [
     "he's outside with a knife", "hes hittin me", "can u help me pls", "I'm in Leeds",

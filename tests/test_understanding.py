@@ -115,7 +115,8 @@ def test_everyday_control_in_the_writers_own_words_is_their_behaviour() -> None:
                  "ive told her if she leaves ill tell the home office",
                  "im 24 and ive been hitting my mum when she wont give me money",
                  "my little boy saw me shove his mum last night",
-                 "she says im controlling and tbh shes right. i go thru her phone"):
+                 "she says im controlling and tbh shes right. i go thru her phone",
+                 "i think i'm the abusive one in my relationship"):
         assert read(text, "own_behaviour").role == OWN, text
     # the same words about someone else's programme are not a confession
     reading = read("social worker says my ex has to do a perpetrator programme before he sees "
