@@ -94,7 +94,7 @@ class Runner:
                 continue  # not a process, or gone
             if int(stat.rsplit(")", 1)[1].split()[1]) != self.process.pid or args == [""]:
                 continue  # not ours, or a zombie
-            name = ("actions" if "actions" in args else "webchat" if "helpline.webchat" in args
+            name = ("actions" if "bot.action_server" in args else "webchat" if "helpline.webchat" in args
                     else "console" if "helpline.console" in args else "rasa")
             assert name not in found, f"two {name} processes"
             found[name] = int(entry.name)
