@@ -643,7 +643,7 @@ def harmed_by_a_woman_partner(normalised: str) -> bool:
     """A partner who is a woman does the harm, and nothing says the writer is a woman (or that
     another woman or a man is the one meant). The route's wording ("for men") lets a woman in
     the same words pass it by."""
-    if _NOT_ABOUT_A_MAN.search(normalised.replace("man up", "")):
+    if _NOT_ABOUT_A_MAN.search(normalised):  # its "man" skips "man up"
         return False
     return bool(_WOMAN_PARTNER.search(normalised) or _SHE.search(normalised))
 
