@@ -516,7 +516,7 @@ _THIRD = _any(
     r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b",
     r"\b(pupil|student|resident|client|patient|a year \d+|a (\d+|girl|lad|woman|man|lady)"
     r"( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
-    rf"(?<!\bi )\b{_HARM} (her|him)\b", r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
+    r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
     r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
     r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
     r"\b(says|said) (she|he) fell\b", r"\bworried about (my|her|him|a)\b",
@@ -527,6 +527,21 @@ _THIRD = _any(
     r"(forced|pressured|hit|abused|beaten|controlled|raped|stalked|threatened|hurt|attacked|"
     r"married)",
 )
+# "...shouting at her": someone else harms her or him unless the writer is the last subject
+# named before it ("i keep making her cry. shouting at her over nothing" is the writer's own).
+_HARM_TO_THEM = re.compile(rf"\b{_HARM} (her|him)\b")
+_SUBJECT = re.compile(r"\b(i|ive|im|id|he|hes|she|shes|they|theyre|we)\b")
+_WRITER = {"i", "ive", "im", "id"}
+
+
+def _harm_by_another(normalised: str) -> bool:
+    for match in _HARM_TO_THEM.finditer(normalised):
+        subjects = _SUBJECT.findall(normalised, 0, match.start())
+        if not subjects or subjects[-1] not in _WRITER:
+            return True
+    return False
+
+
 _MUTUAL = _any(
     r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
     r"\b(each others?|one another)\b", r"\bbetween us\b", r"\bboth (end|ended) up\b",
@@ -702,6 +717,8 @@ def cues(normalised: str) -> set[str]:
     found = {name for name, pattern in _CUES.items()
              if pattern.search(_OTHERS_PROGRAMME.sub(" ", normalised) if name == "own"
                                else normalised)}
+    if _harm_by_another(normalised):
+        found.add("third")
     if _SEEKING_PROGRAMME.search(normalised) and not _MY_PARTNER.search(normalised):
         found.add("own")
     return found

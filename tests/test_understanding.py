@@ -334,3 +334,13 @@ def test_a_child_in_their_room_while_a_parent_is_hurt_gets_childline() -> None:
     assert "childline" in routes(reading)
     reading = read("my boyfriend goes to the college across the road from my school", "victim")
     assert "childline" in routes(reading)
+
+
+def test_harm_to_her_is_the_writers_own_when_the_writer_is_its_subject() -> None:
+    sure = {"own_behaviour": 1.0}
+    assert read("i keep making her cry. shouting at her over nothing", "own_behaviour",
+                confidences=sure).role == OWN
+    assert read("ive been vile to my mum, screaming at her", "own_behaviour",
+                confidences=sure).role == OWN
+    assert read("my brother keeps shouting at her and she wont leave", "own_behaviour",
+                confidences=sure).role == CLARIFY
