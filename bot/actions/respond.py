@@ -208,13 +208,10 @@ class ActionRespond(DirectoryAction):
         # Local first; of those, services a person can contact themselves first. One they
         # can't comes with the number search paired it with (Victim Support's national line),
         # unless that is the 24-hour helpline this answer gives anyway.
-        groups: list[list[Any]] = []
-        for hit in result.hits:
-            if hit.tier != "national":
-                groups.append([hit])
-            elif groups and len(groups[-1]) == 1 and not contactable(groups[-1][0].service) \
-                    and hit.service.id != FALLBACK_ID:
-                groups[-1].append(hit)
+        partners = {hit.partner_of: hit for hit in result.hits
+                    if hit.partner_of and hit.service.id != FALLBACK_ID}
+        groups = [[hit, *([partners[hit.service.id]] if hit.service.id in partners else [])]
+                  for hit in result.hits if hit.tier != "national" and hit.partner_of is None]
         groups.sort(key=lambda group: not contactable(group[0].service))
         local = [hit for group in groups[:LOCAL_SERVICES] for hit in group]
         lines = [f"Near {place.name} ({area.name}):" if place.name.lower() != area.name.lower()

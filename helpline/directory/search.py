@@ -25,6 +25,7 @@ class Hit:
     service: Service
     tier: str
     open_now: bool | None
+    partner_of: str | None = None  # the id of the service without a contact it is shown for
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _partner(directory: Directory, service: Service, scopes: list[tuple[str, str
         if other is not None and other.offered and contactable(other) and \
                 _eligible(other, need, person):
             tier = next((t for t, scope in scopes if scope in other.service_areas), "national")
-            return Hit(other, tier, is_open(other.schedules, now))
+            return Hit(other, tier, is_open(other.schedules, now), partner_of=service.id)
     return None
 
 
