@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "helpline.cli_privacy",
     "helpline.console.cli",
     "helpline.cli_db",
+    "helpline.cli_stats",
 )
 
 

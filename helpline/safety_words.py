@@ -33,7 +33,7 @@ from sqlalchemy import Boolean, Column, Float, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import danger, db, privacy, settings
+from helpline import danger, db, privacy, settings, stats
 from helpline.db import Base
 from helpline.untrusted import clean_text
 
@@ -380,6 +380,7 @@ def screen_sync(conversation_id: str, text: Any, *,
         if in_memory is not None:
             in_memory.pop(conversation_id, None)
         privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
+        stats.count([("safety", "safety_word")], db_url=db_url)
         return _reply(neutral_reply(), erased=True)
     given = word_in_message(text)
     if given is ASK_FOR_WORD:

@@ -15,7 +15,7 @@ your fault"; victim services are not offered to them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,10 +24,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.signposting import (
     DANGER_LINE,
     DirectoryAction,
+    count_answer,
     place_buttons,
     resolve_place,
     service_line,
 )
+from helpline import stats
 from helpline.directory.extract import person_from_text
 from helpline.directory.live import Loaded
 from helpline.directory.search import FALLBACK_ID, contactable, search
@@ -157,11 +159,14 @@ class ActionRespond(DirectoryAction):
         events: list[EventType] = [SlotSet("reading", reading.as_dict())]
         phones = numbers(loaded)
         labels = routes(reading)
+        this_turn = set(_this_turn(tracker))
         if reading.role == CLARIFY:  # a child asked who is who still gets Childline
             text = "\n".join([CLARIFY_ROLE] + [part(x, phones) for x in labels if x == "childline"])
             dispatcher.utter_message(text=text, buttons=ROLE_BUTTONS)
+            count_answer(tracker, now, None,
+                         *demand(reading, "utter_danger" in this_turn, Local([])))
             return events
-        led = bool(LEADS & set(_this_turn(tracker)))
+        led = bool(LEADS & this_turn)
         lines = []
         if _first_contact(tracker) and not led:
             lines.append(part("first_contact", phones))
@@ -171,9 +176,12 @@ class ActionRespond(DirectoryAction):
             if led and label in ("victim", "young_person"):
                 continue  # the danger or "is this abuse?" reply said it already
             lines.append(part(label, phones))
-        local, place_events, buttons = self.local(loaded, tracker, reading, now)
-        events += place_events
-        lines += local
+        local = self.local(loaded, tracker, reading, now)
+        events += local.events
+        lines += local.lines
+        buttons = local.buttons
+        count_answer(tracker, now, local.area,
+                     *demand(reading, "utter_danger" in this_turn, local))
         if not led:
             if reading.role != OWN:
                 lines.append(part("helpline", phones))
@@ -185,24 +193,26 @@ class ActionRespond(DirectoryAction):
 
     @staticmethod
     def local(loaded: Loaded, tracker: Tracker, reading: Reading,
-              now: Optional[datetime]) -> tuple[list[str], list[EventType], list[dict]]:
-        """Lines about local services, the slot events, and buttons to choose a place."""
+              now: Optional[datetime]) -> Local:
+        """Lines about local services, the slot events, buttons to choose a place, and what
+        the answer adds to the demand counts."""
         text = (tracker.latest_message or {}).get("text") or ""
         place = resolve_place(loaded, tracker)
         if place.status == "none":
-            return [PARTS["ask_place"]], [], []
+            return Local([PARTS["ask_place"]])
         if place.status == "ambiguous":
-            return ([f"{place.name} is in more than one area. Which one do you mean?"], [],
-                    place_buttons(place))
+            return Local([f"{place.name} is in more than one area. Which one do you mean?"],
+                         buttons=place_buttons(place))
         need = next((NEED_OF_ROUTE[r] for r in (reading.role, *reading.circumstances)
                      if r in NEED_OF_ROUTE), None) or loaded.needs.need(text)
         if need not in loaded.directory.needs:
             need = None
         person = person_from_text(text)
         if place.status == "outside":
-            return ([f"We don't list local services for {place.name} yet; the national "
-                     "services here can help wherever you are."],
-                    [SlotSet("place", place.name)], [])
+            return Local([f"We don't list local services for {place.name} yet; the national "
+                          "services here can help wherever you are."],
+                         [SlotSet("place", place.name)], area=stats.OUTSIDE,
+                         counted=[("place_outside", place.name.title())])
         area = loaded.directory.areas[place.area_id]
         result = search(loaded.directory, area.id, need, person, now)
         # Local first; of those, services a person can contact themselves first. One they
@@ -218,10 +228,28 @@ class ActionRespond(DirectoryAction):
                  else f"In {area.name}:"]
         lines += [service_line(hit, index, brief=True)
                   for index, hit in enumerate(local, start=1)]
+        counted = [("service", hit.service.id) for hit in local]
         if not local:
             lines = [f"I couldn't find a local service for this in {area.name}; the national "
                      "services here can help."]
-        return lines, [SlotSet("place", area.name)], []
+            counted.append(("need_unmet", need or "general"))
+        return Local(lines, [SlotSet("place", area.name)], area=area.id, counted=counted)
+
+
+class Local(NamedTuple):
+    """The local part of an answer, and what it adds to the demand counts."""
+
+    lines: list[str]
+    events: list[EventType] = []
+    buttons: list[dict] = []
+    area: Optional[str] = None  # an area id, stats.OUTSIDE, or None when not given
+    counted: list[tuple[str, str]] = []
+
+
+def demand(reading: Reading, danger: bool, local: Local) -> list[tuple[str, str]]:
+    """What one answer adds to the demand counts, beside its channel and hours."""
+    return [("who", reading.role or "unknown"), ("danger", "yes" if danger else "no"),
+            *[("circumstance", c) for c in reading.circumstances], *local.counted]
 
 
 def clarify_options(ranking: list[dict[str, Any]]) -> list[str]:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from helpline import settings
+from helpline import queue, settings, stats
 from helpline.directory.extract import person_from_text
 from helpline.directory.format import BRIEF, REPLY, service_text
 from helpline.directory.live import LiveDirectory, Loaded
@@ -89,6 +89,19 @@ def place_buttons(place: PlaceResult) -> list[dict[str, str]]:
             for c in place.choices[:5]]
 
 
+CHANNEL_NAMES = {"rest": "web_chat", "webchat": "web_chat", "sms": "sms", "twilio": "sms",
+                 "telegram": "telegram"}
+
+
+def count_answer(tracker: Tracker, now: datetime | None, area: str | None,
+                 *pairs: tuple[str, str]) -> None:
+    """Add one answer to the demand counts (helpline.stats): its channel, whether advisors
+    were on hours, and `pairs`. No id and no text."""
+    channel = CHANNEL_NAMES.get(tracker.get_latest_input_channel() or "", "other")
+    stats.count([("channel", channel), ("hours", "in" if queue.is_open(now) else "out"),
+                 *pairs], area, now=now)
+
+
 class DirectoryAction(Action, ABC):
     """An action that answers from the directory: without one (not loaded, or an error) it
     gives the national helpline instead, and never logs what was written."""
@@ -141,6 +154,7 @@ class ActionSignpost(DirectoryAction):
             heading = (f"We don't list local services for {place.name} yet. "
                        "These national services can help:")
             dispatcher.utter_message(text=compose(result, heading))
+            count_answer(tracker, now, stats.OUTSIDE, ("place_outside", place.name.title()))
             return [SlotSet("place", place.name), SlotSet("need", need)]
 
         area = directory.areas[place.area_id]
@@ -149,4 +163,7 @@ class ActionSignpost(DirectoryAction):
         heading = f"{label} for {place.name} ({area.name}):" \
             if place.name.lower() != area.name.lower() else f"{label} in {area.name}:"
         dispatcher.utter_message(text=compose(result, heading))
+        local = [hit for hit in result.hits if hit.tier != "national"]
+        count_answer(tracker, now, area.id, *[("service", hit.service.id) for hit in result.hits],
+                     *([] if local else [("need_unmet", need or "general")]))
         return [SlotSet("place", area.name), SlotSet("need", need)]

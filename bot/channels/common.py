@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import channel_store
-from helpline import db, privacy, safety_words, settings
+from helpline import db, privacy, safety_words, settings, stats
 from helpline.untrusted import clean_text
 
 logger = logging.getLogger(__name__)
@@ -313,3 +313,4 @@ async def erase(app: Any, conversation_id: str) -> None:
     """Erase a conversation everywhere, as a safety word would."""
     tracker_store, lock_store = stores(app)
     await privacy.erase_async(conversation_id, tracker_store, lock_store)
+    await best_effort(stats.count, [("safety", "quick_exit")])

@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "helpline.directory.storage",
     "helpline.queue",
     "helpline.safety_words",
+    "helpline.stats",
     "helpline.console.auth",
     "bot.channels.channel_store",
     "bot.channels.outbox",

@@ -1,0 +1,160 @@
+"""Anonymous demand figures for partnerships and commissioners: counters, not records.
+
+When the assistant answers someone, a handful of counters go up by one: per day, per area
+and per measure (who was writing, each circumstance, the channel, in or outside advisor hours,
+danger, each service shown, places outside our areas, needs with no local service, safety
+word and quick exit). A counter row is (day, area, measure, value, count). It holds no
+conversation id, no text and no time finer than the day, so nothing in it points back to a
+conversation, and erasing a conversation leaves the counts as they are: a count is not
+personal data (docs/privacy.md says why, and what the counts can and cannot reveal).
+
+Small numbers can still single someone out ("1 forced-marriage conversation in Halton on
+Tuesday"), so every figure that leaves this module goes through `suppress`: any cell from 1
+to 4 is shown as "<5", and where a line (a row or a column with its total) would have exactly
+one hidden cell, the next smallest cell of that line is hidden too, so the total can't be
+used to work it out.
+
+Counting must never cost a person their answer: a failure to count is logged (without text)
+and the turn goes on.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Mapping, Optional, Union
+
+from sqlalchemy import Column, Integer, String, and_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+
+from helpline import db
+from helpline.db import Base
+from helpline.directory.hours import LONDON
+
+log = logging.getLogger(__name__)
+
+NOT_GIVEN, OUTSIDE = "not_given", "outside"
+SMALL = 5  # cells under this are shown as "<5"
+HIDDEN = "<5"
+# The measures, in the order reports show them.
+MEASURES = {
+    "who": "Who was writing",
+    "circumstance": "Circumstances",
+    "channel": "Channel",
+    "hours": "Advisor hours",
+    "danger": "Danger shown",
+    "service": "Services shown",
+    "place_outside": "Places asked for outside our areas",
+    "need_unmet": "Needs with no local service",
+    "safety": "Safety word and quick exit",
+}
+Cell = Union[int, str]
+
+
+class DemandCount(Base):
+    __tablename__ = "demand_counts"
+
+    day = Column(String(10), primary_key=True)  # London date, YYYY-MM-DD
+    area = Column(String(64), primary_key=True)  # area id, "outside" or "not_given"
+    measure = Column(String(32), primary_key=True)
+    value = Column(String(80), primary_key=True)
+    count = Column(Integer, nullable=False)
+
+
+def _engine(db_url: Optional[str]) -> Engine:
+    return db.engine_with([DemandCount.__table__], db_url)
+
+
+def today(now: Optional[datetime] = None) -> str:
+    return (now or datetime.now(LONDON)).astimezone(LONDON).date().isoformat()
+
+
+def count(pairs: Iterable[tuple[str, str]], area: Optional[str] = None, *,
+          now: Optional[datetime] = None, db_url: Optional[str] = None) -> None:
+    """Add one to each (measure, value) counter for today and this area; never raises."""
+    keys = {(measure, str(value)[:80]) for measure, value in pairs
+            if measure in MEASURES and value}
+    if not keys:
+        return
+    rows = [{"day": today(now), "area": area or NOT_GIVEN, "measure": measure, "value": value,
+             "count": 1} for measure, value in sorted(keys)]
+    try:
+        engine = _engine(db_url)
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(DemandCount.__table__).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["day", "area", "measure", "value"],
+            set_={"count": DemandCount.__table__.c.count + 1})
+        with engine.begin() as connection:
+            connection.execute(statement)
+    except Exception as error:  # noqa: BLE001 - counting must never break a turn
+        log.warning("demand counters not updated: %s", type(error).__name__)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Raw counts for a period: counts[measure][value][area]."""
+
+    start: date
+    end: date
+    counts: Mapping[str, Mapping[str, Mapping[str, int]]]
+
+    def areas(self) -> list[str]:
+        return sorted({a for values in self.counts.values() for by_area in values.values()
+                       for a in by_area})
+
+
+def figures(start: date, end: date, area: Optional[str] = None,
+            db_url: Optional[str] = None) -> Figures:
+    """Counts from `start` to `end` inclusive, for one area or all."""
+    table = DemandCount.__table__
+    where = and_(table.c.day >= start.isoformat(), table.c.day <= end.isoformat())
+    if area:
+        where = and_(where, table.c.area == area)
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    with _engine(db_url).connect() as connection:
+        for row in connection.execute(select(table).where(where)):
+            by_area = counts[row.measure][row.value]
+            by_area[row.area] = by_area.get(row.area, 0) + row.count
+    return Figures(start, end, counts)
+
+
+def suppress(table: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
+    """A table of rows by columns, with a "total" column and a "total" row added, where every
+    count from 1 to 4 is "<5" and no hidden count can be worked out from the rest of its row
+    or column (each line with one hidden cell gets its next smallest cell hidden too)."""
+    rows = list(table)
+    columns = sorted({c for row in table.values() for c in row})
+    full: dict[str, dict[str, int]] = {r: {c: int(table[r].get(c, 0)) for c in columns}
+                                       for r in rows}
+    for r in rows:
+        full[r]["total"] = sum(full[r][c] for c in columns)
+    full["total"] = {c: sum(full[r][c] for r in rows) for c in [*columns, "total"]}
+    hidden = {(r, c) for r, line in full.items() for c, n in line.items() if 0 < n < SMALL}
+    lines = [[(r, c) for c in full[r]] for r in full]
+    lines += [[(r, c) for r in full] for c in full["total"]]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            shown = [cell for cell in line if cell not in hidden and full[cell[0]][cell[1]] > 0]
+            if shown:
+                hidden.add(min(shown, key=lambda cell: (full[cell[0]][cell[1]], cell)))
+                changed = True
+    return {r: {c: HIDDEN if (r, c) in hidden else n for c, n in line.items()}
+            for r, line in full.items()}
+
+
+def report(found: Figures, labels: Optional[Mapping[str, str]] = None
+           ) -> dict[str, dict[str, dict[str, Cell]]]:
+    """Every measure as a suppressed table: value rows by area columns."""
+    labels = labels or {}
+    return {measure: suppress({labels.get(v, v): dict(by_area)
+                               for v, by_area in sorted(found.counts[measure].items())})
+            for measure in MEASURES if measure in found.counts}
+
