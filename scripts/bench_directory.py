@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import tempfile
 import threading
@@ -63,6 +64,10 @@ def generate(folder: Path, services: int, places: int, seed: int = 7) -> list[st
                 "    last_reviewed: 2026-11-01")
         (folder / f"generated-{f // per_file:02d}.yml").write_text("\n".join(out) + "\n")
     shutil.copy(settings.ROOT / "directory" / "national.yml", folder / "national.yml")
+    cited = (folder / "national.yml").read_text()
+    (folder / "sources.yml").write_text("sources:\n" + "".join(
+        f"  - file: {name}\n    title: {name}\n"
+        for name in sorted(set(re.findall(r"\b\d{3}_[0-9a-f]{16}\.txt\b", cited)))))
     return names
 
 

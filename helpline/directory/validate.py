@@ -12,14 +12,34 @@
   70 us (0.7 s CPU per 10,000 numbers; phonenumbers.parse would make it 1.3 s), against
   2 us for the old regex.
 - Opening times use the one hours model (hours.py): a block closing before it opens is an
-  error that says how to write hours past midnight.
+  error that says how to write hours past midnight. Every bad time in a block is reported in
+  the same run, with the 24-hour spelling when it can be read ("5pm": did you mean "17:00"?).
+- Nothing can vanish by accident (issue 14). Only files ending .yml or .yaml are read, so a
+  file deleted, or renamed by an editor ("wirral.yml.txt"), used to drop its services with
+  "OK". Now: every area must keep at least one service naming it or its region, unless the
+  officer retires it on purpose (`retired: <date>` on the area in areas.yml); every document
+  listed in sources.yml must be named by some entry (this catches a deleted file whose area
+  is also covered by a region-wide service from another file, as Wirral and Cheshire East
+  are); at least one active national service with a number must remain; and a file whose
+  name merely contains ".yml" is an error naming the file. These checks are skipped while a
+  file cannot be read at all, so one syntax error does not bring a page of follow-on errors.
+  Measured (2026-11-30, same machine): with these checks, validating scripts/
+  bench_directory.py's 10,000 generated services takes 2.1 s (the issue's target: 10 s).
+- `source:` names a document listed in sources.yml beside the YAML files (the five council
+  reports, and any document an officer adds) or "national list". The list holds each
+  document's file name and title, not the document: the reports are the councils' own text.
+- Every field of a service is checked in one run, even when a required one is missing:
+  officers fixed one error only to be shown the next ("closes_at 5pm" after the fix).
+- A wrong value names the allowed ones and a "did you mean" (difflib) where one is close. A
+  service area written as a town, postcode district or area name ("Birkenhead") says which
+  area it belongs to and gives the id to write.
 """
 from __future__ import annotations
 
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -46,13 +66,15 @@ from helpline.directory.yamlio import LineDict, LineList, YamlProblem, load_yaml
 
 AREAS_FILE = "areas.yml"
 NEEDS_FILE = "needs.yml"
+SOURCES_FILE = "sources.yml"
 REVIEW_MAX_DAYS = 365
+YAML_SUFFIXES = (".yml", ".yaml")
 
 PHONE_CHARS = re.compile(r"^\+?[\d ]+$")  # as services publish them: digits and spaces
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SOURCE_FILE = re.compile(r"^[\w.-]+\.txt$")
+CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{self.file}:{self.line}: {prefix}{self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
+        return f"{where}: {prefix}{self.message}"
 
 
 class Checker:
@@ -95,12 +118,22 @@ def _kind(value: Any) -> str:
     return "text"
 
 
+def did_you_mean(value: Any, allowed: Any) -> str:
+    """" (did you mean 'x'?)" when one allowed value is close to ``value``, else ""."""
+    options = [str(a) for a in allowed]
+    close = difflib.get_close_matches(str(value), options, n=1)
+    if not close:  # "Refuge" for "refuge", "Temporarily Closed" for "temporarily closed"
+        by_lower = {o.lower(): o for o in options}
+        close = difflib.get_close_matches(str(value).lower(), list(by_lower), n=1)
+        close = [by_lower[c] for c in close]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _unknown_fields(check: Checker, entry: LineDict, allowed: tuple[str, ...], what: str) -> None:
     for key in entry:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            check.error(entry.line_of(key), f"{what} has an unknown field '{key}'{hint}")
+            check.error(entry.line_of(key), f"{what} has an unknown field '{key}'"
+                        f"{did_you_mean(key, allowed)}")
 
 
 def _text(check: Checker, entry: LineDict, key: str, what: str, required: bool) -> str | None:
@@ -197,6 +230,20 @@ def _phones(check: Checker, entry: LineDict, what: str) -> list[Phone]:
     return phones
 
 
+def _time_hint(value: Any) -> str:
+    """The 24-hour spelling of a time written another way ("5pm", "9.30", "9:00")."""
+    match = CLOCK.match(str(value).strip().lower()) if isinstance(value, str) else None
+    if not match:
+        return ""
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half and not 1 <= hour <= 12:
+        return ""
+    hour = hour % 12 + (12 if half == "pm" else 0) if half else hour
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        return ""
+    return f' (did you mean "{hour:02d}:{minute:02d}"?)'
+
+
 def _schedules(check: Checker, entry: LineDict) -> list[Schedule]:
     value = entry.get("schedules")
     if value is None or value == []:
@@ -222,11 +269,17 @@ def _schedules(check: Checker, entry: LineDict) -> list[Schedule]:
             check.error(item.line_of("byday"), "byday should list days like MO,TU,WE,TH,FR,SA,SU")
             continue
         opens, closes = item.get("opens_at"), item.get("closes_at")
-        bad = [k for k, v in (("opens_at", opens), ("closes_at", closes))
-               if not hours.is_time(v)]
+        bad = False
+        for key, value in (("opens_at", opens), ("closes_at", closes)):
+            if value is None:
+                check.error(item.line, f"this schedule is missing {key} (a time like \"09:00\")")
+                bad = True
+            elif not hours.is_time(value):
+                check.error(item.line_of(key), f"{key} \"{value}\" should be a time on the "
+                            "24-hour clock like \"09:00\" or \"17:30\" (\"24:00\" is midnight "
+                            f"at the end of the day){_time_hint(value)}")
+                bad = True
         if bad:
-            check.error(item.line_of(bad[0]), f"{bad[0]} should be a time in quotes like \"09:00\" "
-                        "(24-hour clock; \"24:00\" means midnight at the end of the day)")
             continue
         try:
             hours.check_block(opens, closes)
@@ -283,7 +336,22 @@ SERVICE_FIELDS = ("id", "organization", "name", "description", "summary", "needs
                   "last_reviewed")
 
 
-def _service(check: Checker, entry: LineDict, file: str, today: date) -> Service | None:
+@dataclass
+class Draft:
+    """One service entry as written: the Service when it is complete, and the references
+    checked against the other files even when it is not."""
+
+    check: Checker
+    entry: LineDict
+    service: Service | None
+    organization: str | None
+    needs: list[str]
+    areas: list[str]
+    sources: list[str]
+    see_also: list[str]
+
+
+def _service(check: Checker, entry: LineDict, file: str, today: date) -> Draft:
     what = "this service"
     _unknown_fields(check, entry, SERVICE_FIELDS, what)
     sid = _id(check, entry, what)
@@ -298,17 +366,14 @@ def _service(check: Checker, entry: LineDict, file: str, today: date) -> Service
         check.error(entry.line, f"{what} is missing the required field 'status'")
     elif status not in STATUSES:
         check.error(entry.line_of("status"), f"status '{status}' should be one of: "
-                    + ", ".join(STATUSES))
+                    + ", ".join(STATUSES) + did_you_mean(status, STATUSES))
         status = None
-    for item in source:
-        if item != NATIONAL_LIST and not SOURCE_FILE.match(item):
-            check.error(entry.line_of("source"), f"source '{item}' should be a seed file name "
-                        f"(like 001_589c176e9c6d0884.txt) or '{NATIONAL_LIST}'")
     reviewed = entry.get("last_reviewed")
     if reviewed is None:
         check.error(entry.line, f"{what} is missing the required field 'last_reviewed'")
     elif not isinstance(reviewed, date):
-        check.error(entry.line_of("last_reviewed"), "last_reviewed should be a date like 2025-03-31")
+        check.error(entry.line_of("last_reviewed"), "last_reviewed should be a date like "
+                    "2025-03-31 (year-month-day)")
         reviewed = None
     elif reviewed > today:
         check.error(entry.line_of("last_reviewed"), "last_reviewed is in the future")
@@ -334,21 +399,28 @@ def _service(check: Checker, entry: LineDict, file: str, today: date) -> Service
                     "number: explain in how_to_reach who refers people")
     if referral_only and not how:
         check.error(entry.line, "a referral-only service needs how_to_reach (who refers people)")
-    if not (phones or email or url or how):
+    # A contact that was written but is wrong has its own error above; this one is only for
+    # an entry that gives no way at all to reach the service.
+    if not (how or any(entry.get(key) for key in ("phones", "email", "url"))):
         check.error(entry.line, "give a phone, email or url from the source, or say in "
                     "how_to_reach how people reach this service (for example: referral by GP)")
-    if None in (sid, org, name, description, status, reviewed) or not (needs and areas and source):
-        return None
-    return Service(
-        id=sid, organization_id=org, name=name, description=description, needs=tuple(needs),
-        status=status, service_areas=tuple(areas), source=tuple(source), last_reviewed=reviewed,
-        phones=tuple(phones), email=email, url=url, schedules=tuple(_schedules(check, entry)),
-        eligibility=_eligibility(check, entry),
-        languages=tuple(_text_list(check, entry, "languages", False, what)),
-        referral_only=referral_only, how_to_reach=how,
-        summary=_text(check, entry, "summary", what, False) or "",
-        see_also=tuple(_text_list(check, entry, "see_also", False, what)),
-        notes=_text(check, entry, "notes", what, False) or "", file=file, line=entry.line)
+    schedules = _schedules(check, entry)
+    eligibility = _eligibility(check, entry)
+    languages = _text_list(check, entry, "languages", False, what)
+    summary = _text(check, entry, "summary", what, False) or ""
+    see_also = _text_list(check, entry, "see_also", False, what)
+    notes = _text(check, entry, "notes", what, False) or ""
+    service = None
+    if None not in (sid, org, name, description, status, reviewed) and needs and areas \
+            and source:
+        service = Service(
+            id=sid, organization_id=org, name=name, description=description,
+            needs=tuple(needs), status=status, service_areas=tuple(areas), source=tuple(source),
+            last_reviewed=reviewed, phones=tuple(phones), email=email, url=url,
+            schedules=tuple(schedules), eligibility=eligibility, languages=tuple(languages),
+            referral_only=referral_only, how_to_reach=how, summary=summary,
+            see_also=tuple(see_also), notes=notes, file=file, line=entry.line)
+    return Draft(check, entry, service, org, needs, areas, source, see_also)
 
 
 def _entries(check: Checker, data: LineDict, key: str) -> list[LineDict]:
@@ -401,8 +473,41 @@ class Result:
 
 
 def directory_files(folder: Path) -> list[Path]:
-    """Every YAML file in the folder, in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    """Every YAML file in the folder (.yml or .yaml, any case), in a stable order."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+                  and not p.name.startswith("."))
+
+
+def _misnamed(folder: Path) -> list[Problem]:
+    """Files that look like directory files but are not read ("wirral.yml.txt")."""
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name.lower()
+        if path.is_file() and not name.startswith(".") and path.suffix.lower() not in \
+                YAML_SUFFIXES and any(s in name for s in YAML_SUFFIXES):
+            stem = path.name[:name.rindex(".y")]
+            problems.append(Problem(str(path), 0, f"this file is not read, because its name "
+                                    f"does not end in .yml: if it holds services, rename it "
+                                    f"to {stem}.yml (Notepad may have added .txt); if it is an "
+                                    "old copy, move it out of this folder"))
+    return problems
+
+
+def source_files(folder: Path) -> tuple[dict[str, int] | None, list[Problem]]:
+    """The documents sources.yml lists, each with its line; None when the file is missing."""
+    check = Checker(folder / SOURCES_FILE)
+    if not check.path.exists():
+        return None, []
+    data = _read(check)
+    found: dict[str, int] = {}
+    for entry in _entries(check, data, "sources") if data is not None else []:
+        name = entry.get("file")
+        if not isinstance(name, str) or not name.strip():
+            check.error(entry.line, "each document needs 'file:' (its file name) and 'title:'")
+        else:
+            found[name.strip()] = entry.line_of("file")
+    return found, check.problems
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -429,8 +534,20 @@ def _load_needs(check: Checker, data: LineDict) -> dict[str, Need]:
     return needs
 
 
-def _load_areas(check: Checker, data: LineDict) -> tuple[dict[str, Area], dict[str, str], set]:
-    regions: dict[str, str] = {}
+@dataclass
+class Gazetteer:
+    """What areas.yml holds, plus what the checks need that the Directory does not keep."""
+
+    areas: dict[str, Area] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    common: set[str] = field(default_factory=set)
+    retired: set[str] = field(default_factory=set)  # areas retired on purpose: no services
+    lines: dict[str, int] = field(default_factory=dict)  # area id -> line of its entry
+
+
+def _load_areas(check: Checker, data: LineDict) -> Gazetteer:
+    found = Gazetteer()
+    regions = found.regions
     for entry in _entries(check, data, "regions"):
         _unknown_fields(check, entry, ("id", "name"), "this region")
         rid, name = _id(check, entry, "this region"), _text(check, entry, "name", "this region", True)
@@ -438,14 +555,16 @@ def _load_areas(check: Checker, data: LineDict) -> tuple[dict[str, Area], dict[s
             check.error(entry.line_of("id"), f"duplicate region id '{rid}'")
         elif rid and name:
             regions[rid] = name
-    areas: dict[str, Area] = {}
+    areas = found.areas
     for entry in _entries(check, data, "areas"):
         what = "this area"
-        _unknown_fields(check, entry, ("id", "name", "region", "places", "postcodes"), what)
+        _unknown_fields(check, entry, ("id", "name", "region", "places", "postcodes", "retired"),
+                        what)
         aid, name = _id(check, entry, what), _text(check, entry, "name", what, True)
         region = _text(check, entry, "region", what, True)
         if region and region not in regions:
-            check.error(entry.line_of("region"), f"region '{region}' is not in the regions list")
+            check.error(entry.line_of("region"), f"region '{region}' is not in the regions list: "
+                        + ", ".join(regions) + did_you_mean(region, regions))
         places = _text_list(check, entry, "places", False, what)
         codes = [c.upper().replace(" ", "") for c in _text_list(check, entry, "postcodes", False,
                                                                what)]
@@ -453,20 +572,51 @@ def _load_areas(check: Checker, data: LineDict) -> tuple[dict[str, Area], dict[s
             if not re.match(r"^[A-Z]{1,2}\d[A-Z\d]?$", code):
                 check.error(entry.line_of("postcodes"), f"'{code}' is not a postcode district "
                             "(the first half of a postcode, like ST13)")
+        retired = entry.get("retired")
+        if retired is not None and not isinstance(retired, date):
+            check.error(entry.line_of("retired"), "retired should be the date you stopped "
+                        "listing services for this area, like 2026-12-01 (year-month-day)")
         if aid and (aid in areas or aid in regions):
             check.error(entry.line_of("id"), f"duplicate area id '{aid}'")
         elif aid and name and region:
             areas[aid] = Area(aid, name, region, tuple(places), tuple(codes))
-    common = set(_text_list(check, data, "common_words", False, "the gazetteer"))
+            found.lines[aid] = entry.line
+            if isinstance(retired, date):
+                found.retired.add(aid)
+    found.common = set(_text_list(check, data, "common_words", False, "the gazetteer"))
     if not areas:
         check.error(data.line, "no areas are listed under 'areas:'")
-    return areas, regions, common
+    return found
+
+
+def _area_problem(area: str, gazetteer: Gazetteer) -> str:
+    """Why a service_areas value is wrong, what to write instead, and the allowed ids."""
+    key = area.strip().lower()
+    names = {a.name.lower(): a.id for a in gazetteer.areas.values()}
+    names.update({name.lower(): rid for rid, name in gazetteer.regions.items()})
+    names.update({"national": NATIONAL})
+    within = [a for a in gazetteer.areas.values()
+              if key in {p.lower() for p in a.places} or key.upper().replace(" ", "")
+              in a.postcodes]
+    if key in names:
+        message = f"'{area}' is the name of an area: service_areas uses its id, write " \
+                  f"{names[key]}"
+    elif within:
+        kind = "a postcode district" if re.match(r"^[a-z]{1,2}\d", key) else "a place"
+        message = (f"'{area}' is {kind} in " + " and ".join(a.name for a in within)
+                   + ", not an area: service_areas lists whole council areas, so write "
+                   + " or ".join(a.id for a in within))
+    else:
+        coverage = [*gazetteer.areas, *gazetteer.regions, NATIONAL]
+        message = f"area '{area}' is not in areas.yml{did_you_mean(area, coverage)}"
+    return (f"{message}. The areas are: {', '.join(gazetteer.areas)}; the regions (every area "
+            f"in them): {', '.join(gazetteer.regions)}; and {NATIONAL} for national services")
 
 
 def load_directory(folder: Path, today: date | None = None) -> Result:
     """Validate every file in `folder`; return a Directory only when there are no errors."""
     with paused_gc():
-        return _load_directory(folder, today)
+        return _load_directory(Path(folder), today)
 
 
 def _load_directory(folder: Path, today: date | None) -> Result:
@@ -476,28 +626,35 @@ def _load_directory(folder: Path, today: date | None) -> Result:
         return Result(None, [Problem(str(folder), 0, "the directory folder does not exist")])
     files = directory_files(folder)
     names = {p.name for p in files}
+    problems += _misnamed(folder)
     for required in (AREAS_FILE, NEEDS_FILE):
         if required not in names:
-            problems.append(Problem(str(folder / required), 0, "this file is missing"))
+            problems.append(Problem(str(folder / required), 0, "this file is missing: put it "
+                                    "back (the name must be exactly " + required + ")"))
+    unread = False  # a file that could not be read at all: skip the whole-directory checks
 
     def special(name: str, build: Callable[[Checker, LineDict], Any]) -> Any:
+        nonlocal unread
         check = Checker(folder / name)
         data = _read(check) if name in names else None
+        unread = unread or data is None
         result = build(check, data) if data is not None else None
         problems.extend(check.problems)
         return result
 
     needs = special(NEEDS_FILE, _load_needs) or {}
-    areas, regions, common = special(AREAS_FILE, _load_areas) or ({}, {}, set())
+    gazetteer = special(AREAS_FILE, _load_areas) or Gazetteer()
+    areas, regions = gazetteer.areas, gazetteer.regions
 
     services: dict[str, Service] = {}
     organizations: dict[str, Organization] = {}
-    pending: list[tuple[Checker, LineDict, Service]] = []
+    drafts: list[Draft] = []
     for path in files:
-        if path.name in (AREAS_FILE, NEEDS_FILE):
+        if path.name in (AREAS_FILE, NEEDS_FILE, SOURCES_FILE):
             continue
         check = Checker(path)
         data = _read(check)
+        unread = unread or data is None
         if data is not None:
             _unknown_fields(check, data, ("organizations", "services"), "this file")
             if "services" not in data and "organizations" not in data:
@@ -516,7 +673,9 @@ def _load_directory(folder: Path, today: date | None) -> Result:
                         oid, name, desc, _text(check, entry, "url", "", False),
                         _text(check, entry, "email", "", False))
             for entry in _entries(check, data, "services"):
-                service = _service(check, entry, path.name, today)
+                draft = _service(check, entry, path.name, today)
+                drafts.append(draft)
+                service = draft.service
                 if service is None:
                     continue
                 if service.id in services:
@@ -525,33 +684,92 @@ def _load_directory(folder: Path, today: date | None) -> Result:
                                 f"used at {other.file}:{other.line})")
                     continue
                 services[service.id] = service
-                pending.append((check, entry, service))
         problems.extend(check.problems)
 
-    coverage = set(areas) | set(regions) | {NATIONAL}
-    for check, entry, service in pending:
-        if service.organization_id not in organizations:
-            check.error(entry.line_of("organization"), f"organisation '{service.organization_id}'"
-                        " is not listed under 'organizations:' in any file")
-        for need in service.needs:
-            if need not in needs:
-                close = difflib.get_close_matches(need, list(needs), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                check.error(entry.line_of("needs"), f"need '{need}' is not in needs.yml{hint}")
-        for area in service.service_areas:
-            if area not in coverage:
-                close = difflib.get_close_matches(area, sorted(coverage), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                check.error(entry.line_of("service_areas"), f"area '{area}' is not in areas.yml"
-                            f"{hint}")
-        for other in service.see_also:
-            if other not in services:
-                check.error(entry.line_of("see_also"), f"see_also '{other}' is not a service id")
-        problems.extend(check.problems)
-        check.problems = []
+    sources, listing_problems = source_files(folder)
+    problems += listing_problems
+    problems += _references(drafts, needs, gazetteer, organizations, services, sources)
+    if not unread:
+        problems += _nothing_vanished(folder, drafts, gazetteer, services, sources, today)
     problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
     if any(p.level == "error" for p in problems):
         return Result(None, problems)
-    directory = Directory(services, organizations, areas, regions, needs, frozenset(common),
-                          fingerprint(files))
+    directory = Directory(services, organizations, areas, regions, needs,
+                          frozenset(gazetteer.common), fingerprint(files))
     return Result(directory, problems)
+
+
+def _references(drafts: list[Draft], needs: dict[str, Need], gazetteer: Gazetteer,
+                organizations: dict[str, Organization], services: dict[str, Service],
+                sources: set[str] | None) -> list[Problem]:
+    """Each service's organisation, needs, areas, sources and see_also exist."""
+    coverage = set(gazetteer.areas) | set(gazetteer.regions) | {NATIONAL}
+    allowed_needs = ", ".join(needs)
+    problems = []
+    for draft in drafts:
+        check, entry = draft.check, draft.entry
+        check.problems = []
+        if draft.organization and draft.organization not in organizations:
+            check.error(entry.line_of("organization"), f"organisation '{draft.organization}'"
+                        " is not listed under 'organizations:' in any file"
+                        + did_you_mean(draft.organization, organizations))
+        for need in draft.needs:
+            if need not in needs and needs:
+                check.error(entry.line_of("needs"), f"need '{need}' is not in needs.yml"
+                            f"{did_you_mean(need, needs)}. The needs are: {allowed_needs}")
+        for area in draft.areas:
+            if area not in coverage and (gazetteer.areas or gazetteer.regions):
+                check.error(entry.line_of("service_areas"), _area_problem(area, gazetteer))
+        for item in draft.sources:
+            if item == NATIONAL_LIST or sources is None or item in sources:
+                continue
+            listed = f" The documents listed are: {', '.join(sorted(sources))}." \
+                if 0 < len(sources) <= 12 else ""
+            check.error(entry.line_of("source"), f"source '{item}' is not a document listed in "
+                        f"{SOURCES_FILE}{did_you_mean(item, [*sources, NATIONAL_LIST])}: name "
+                        f"one exactly (add a new document to {SOURCES_FILE} first, with its "
+                        f"file name and title), or write '{NATIONAL_LIST}' for the agreed "
+                        f"national contacts.{listed}")
+        for other in draft.see_also:
+            if other not in services:
+                check.error(entry.line_of("see_also"), f"see_also '{other}' is not a service id"
+                            + did_you_mean(other, services))
+        problems.extend(check.problems)
+        check.problems = []
+    return problems
+
+
+def _nothing_vanished(folder: Path, drafts: list[Draft], gazetteer: Gazetteer,
+                      services: dict[str, Service], sources: set[str] | None,
+                      today: date) -> list[Problem]:
+    """Errors for what a deleted or renamed file leaves behind (see the module docstring)."""
+    put_back = ("If a services file was deleted or renamed, put it back (its name must end "
+                "in .yml).")
+    problems = []
+    named = {area for draft in drafts for area in draft.areas}
+    areas_file = str(folder / AREAS_FILE)
+    for area in gazetteer.areas.values():
+        if area.id in gazetteer.retired or area.id in named or area.region in named:
+            continue
+        problems.append(Problem(areas_file, gazetteer.lines.get(area.id, 0), (
+            f"{area.name} has no services: no entry in any file lists {area.id} (or its region "
+            f"{area.region}) in service_areas. {put_back} If the helpline no longer lists "
+            f"services for {area.name}, retire the area on purpose: add the line 'retired: "
+            f"{today.isoformat()}' to its entry here, under 'name: {area.name}'.")))
+    if sources is None:
+        problems.append(Problem(str(folder / SOURCES_FILE), 0, (
+            f"{SOURCES_FILE} is missing: it lists the documents that entries name in 'source:'. "
+            f"Put it back beside {AREAS_FILE}.")))
+    else:
+        used = {item for draft in drafts for item in draft.sources}
+        for name in sorted(set(sources) - used):
+            problems.append(Problem(str(folder / SOURCES_FILE), sources[name], (
+                f"no entry names the document '{name}' in 'source:'. {put_back} If the "
+                f"document is not needed, remove it from {SOURCES_FILE}.")))
+    if not any(s.offered and NATIONAL in s.service_areas and s.phones and not s.referral_only
+               for s in services.values()):
+        problems.append(Problem(str(folder / "national.yml"), 0, (
+            "there is no active national service with a phone number (service_areas: "
+            f"[{NATIONAL}]), so the helpline would have no number to give everywhere. "
+            f"{put_back}")))
+    return problems

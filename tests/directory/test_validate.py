@@ -79,7 +79,8 @@ def test_bad_fields_are_reported_with_file_and_line(folder, capsys, old, new, li
 
 @pytest.mark.parametrize("schedule,words", [
     ('freq: WEEKLY\n        byday: MO,TU\n        opens_at: "9am"\n        closes_at: "17:00"',
-     "opens_at should be a time"),
+     'opens_at "9am" should be a time on the 24-hour clock like "09:00" or "17:30" ("24:00" '
+     'is midnight at the end of the day) (did you mean "09:00"?)'),
     ('freq: WEEKLY\n        byday: MON\n        opens_at: "09:00"\n        closes_at: "17:00"',
      "byday should list days"),
     ('freq: DAILY\n        byday: MO\n        opens_at: "09:00"\n        closes_at: "17:00"',
@@ -195,7 +196,7 @@ def test_stale_review_is_a_warning_not_an_error(folder):
 def test_missing_areas_file(folder, capsys):
     (folder / "areas.yml").unlink()
     code, out = run_validate(folder, capsys)
-    assert code == 1 and "areas.yml:0: this file is missing" in out
+    assert code == 1 and "areas.yml: this file is missing: put it back" in out
 
 
 @pytest.mark.parametrize("text,line,words", [
