@@ -51,7 +51,8 @@ _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\
            r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
            r"threat\w*|going for|come at|came at|coming at|hold\w* (it|a \w+|the \w+) (at|to)|"
            r"blocking|drag\w*|headlock|fight\w*|beat\w*|batter\w*|drunk|drinking|raging|kill\w*|"
-           r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at|start\w* again)")
+           r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at|start\w* again|"
+           r"(get|getting) (me|us|myself)( and (the|my) (kids|children|baby))? out)")
 _WEAPON = r"(knife|knives|gun|guns|weapon|machete|blade|axe|hammer|baseball bat|crowbar|acid|petrol)"
 
 # Urgent signals, by name; the patterns read normalised text.
@@ -70,7 +71,9 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(will|would|going to|gonna) do something (stupid )?(with|to) (me|us|the kids|the "
         r"children|them|you)\b", r"\byour last (night|day|christmas|birthday)\b",
         r"\btonights? (is )?the night\b", r"\bwatch what happens\b",
-        r"\bmake sure (none of us|we never|you never|i never)\b", r"\bnone of us (will )?get there\b",
+        r"\bmake sure (none of us|we never|you never|i never)\b",
+        r"\b(kids|children|baby) (did not|didnt|do not|dont|would not|wouldnt|will not|never) "
+        r"(have|had) (a|their) (mum|mam|mom|mother|mummy|dad|father|daddy)\b", r"\bnone of us (will )?get there\b",
         r"\b(i am|im) next\b", r"\bburn (the|my|our) (house|flat|place|car) down\b",
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
@@ -96,7 +99,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"smashing|forcing)\b",
         r"\b(breaking|kicking|banging|smashing|forcing) (in|down|on|at) (the|my|our) "
         r"(door|window)s?\b",
-        r"\bcannot (talk|speak|text)( right)?( now)?\b\W*(" + _PERSON + r"|$)",
+        r"\bcannot (talk|speak|text|say much|say more)( right)?( now)?\b\W*(" + _PERSON + r"|$)",
         r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
         r"\bi am in danger\b",
         r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
@@ -147,6 +150,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(is|are|been|has been) (stood|standing|sat|sitting|parked|waiting) (at|outside|in|on|"
         r"near|by) (the end of )?(my|the|our) (road|street|house|flat|door|work|car park|"
         r"drive)\b",
+        r"\b(he|she|they) (is|are) (waiting|parked|stood|standing|sat|sitting) (by|at|near|next to|"
+        r"outside) (my|the|our) (car|door|gate|house|flat|work|school)\b",
     ],
     "injury": [
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",

@@ -4,6 +4,12 @@ import pytest
 from helpline.danger import in_danger, normalise
 
 DANGER = [
+    # dev6: quiet danger (the man waiting by the car, a reply that must look like the dentist,
+    # leaving while he sleeps, a threat that the children would have no mother)
+    "in the car park at work. hes waiting by my car",
+    "cant say much. he reads everything. if u reply say its the dentist",
+    "hes asleep now. i have maybe an hour. need to get me and the kids out tonight",
+    "he said if i ever left hed make sure the kids didnt have a mum",
     "he said if i leave tonight hell do something stupid with the kids",
     "hes just texted 'enjoy your last night'. im at home on my own",
     "my wife is stood over me while i type this. she says im not allowed to leave the chair",

@@ -344,3 +344,15 @@ def test_harm_to_her_is_the_writers_own_when_the_writer_is_its_subject() -> None
                 confidences=sure).role == OWN
     assert read("my brother keeps shouting at her and she wont leave", "own_behaviour",
                 confidences=sure).role == CLARIFY
+
+
+def test_things_taken_or_hidden_by_a_partner_are_harm_to_the_writer() -> None:
+    text = "my partner has hidden the key to my mobility scooter again. i feel like a prisoner"
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
+
+
+def test_a_charge_against_someone_else_is_not_the_writers_own() -> None:
+    text = "my sisters new bf has been done for hitting his ex. can i find out if he has a record"
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
+    assert read("had a dvpo served on me last night, can i get my work stuff from the house",
+                "victim").role != VICTIM
