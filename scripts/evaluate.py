@@ -58,7 +58,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # (population 500 and up) does not hold, so the person is asked for their town again rather
 # than told we have nothing local. dev5.yml was written to be hard (55.0% on its first run)
 # and took the dev figure from 86.4% to 81.3%; its 3 harms left are in docs/understanding.md.
-FLOORS = {"test": (0.86, 6), "dev": (0.81, 5)}
+# dev6.yml (320, 76.9% after its fixes) left the dev figure at 81.0% of 2,221: the floor is
+# 80% so that the int8 encoder's rounding on another CPU (a message or two) cannot fail CI.
+FLOORS = {"test": (0.86, 6), "dev": (0.80, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",
