@@ -158,7 +158,6 @@ def main() -> None:
             os.utime(target)
             time.sleep(1.0)
             target.write_text(original)
-        live.wait()
         time.sleep(1.0)
         stop.set()
         for worker in workers:
