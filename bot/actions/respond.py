@@ -214,7 +214,7 @@ class ActionRespond(DirectoryAction):
                          [SlotSet("place", place.name)], area=stats.OUTSIDE,
                          counted=[("place_outside", place.name.title())])
         area = loaded.directory.areas[place.area_id]
-        result = search(loaded.directory, area.id, need, person, now)
+        result = search(loaded.directory, area.id, need, person, now, place=place.name)
         # Local first; of those, services a person can contact themselves first. One they
         # can't comes with the number search paired it with (Victim Support's national line),
         # unless that is the 24-hour helpline this answer gives anyway.

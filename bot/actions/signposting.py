@@ -158,7 +158,7 @@ class ActionSignpost(DirectoryAction):
             return [SlotSet("place", place.name), SlotSet("need", need)]
 
         area = directory.areas[place.area_id]
-        result = search(directory, area.id, need, person, now)
+        result = search(directory, area.id, need, person, now, place=place.name)
         label = directory.needs[need].label.split(" (")[0] if need else "Support"
         heading = f"{label} for {place.name} ({area.name}):" \
             if place.name.lower() != area.name.lower() else f"{label} in {area.name}:"

@@ -187,7 +187,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     need = args.need or loaded.needs.need(args.text)
     print(f"place: {place.status} {place.name} -> {place.area_id or [c.label for c in place.choices]}")
     print(f"need: {need}")
-    for hit in search(directory, place.area_id, need, person_from_text(args.text)).hits:
+    for hit in search(directory, place.area_id, need, person_from_text(args.text),
+                      place=place.name).hits:
         print(f"  [{hit.tier}] {hit.service.name} open_now={hit.open_now}")
     return 0
 

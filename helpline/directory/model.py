@@ -66,6 +66,7 @@ class Service:
     how_to_reach: str = ""
     summary: str = ""
     see_also: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()  # where in its areas it is based or works, when not all of them
     notes: str = ""
     file: str = ""
     line: int = 0

@@ -272,7 +272,8 @@ def preview(loaded: Loaded, text: str, now: datetime | None = None) -> Preview:
     place = signposting.resolve_place(loaded, tracker)
     result = None
     if place.status in ("found", "outside"):
-        result = search(loaded.directory, place.area_id, need, person_from_text(text), now)
+        result = search(loaded.directory, place.area_id, need, person_from_text(text), now,
+                        place=place.name)
     found = []
     if result is not None:
         reply = "\n".join(m["text"] or "" for m in messages)

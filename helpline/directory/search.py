@@ -70,20 +70,25 @@ def _specialist(service: Service, person: Person) -> bool:
                 or (rules.gender == "men" and person.gender == "men"))
 
 
-def _rank(hit: Hit, person: Person, need: str | None) -> tuple:
+def _rank(hit: Hit, person: Person, need: str | None, place: str) -> tuple:
     service = hit.service
     specialist = _specialist(service, person)
+    here = place in (town.lower() for town in service.towns)  # based in their town
+    elsewhere = bool(place and service.towns) and not here  # another part of the area
     primary = service.needs[0] in ({need} if need else GENERAL_NEEDS)
     language = bool(person.language and person.language in service.languages)
-    return (not specialist, service.id != FALLBACK_ID, not primary, not language,
+    return (not specialist, service.id != FALLBACK_ID, not here, elsewhere, not primary,
+            not language,
             service.referral_only, not contactable(service),
             hit.open_now is False, service.name)
 
 
 def search(directory: Directory, area_id: str | None, need: str | None = None,
-           person: Person | None = None, now: datetime | None = None, limit: int = 3
-           ) -> SearchResult:
-    """At most `limit` services; always ends with a contactable national fallback if needed."""
+           person: Person | None = None, now: datetime | None = None, limit: int = 3,
+           place: str | None = None) -> SearchResult:
+    """At most `limit` services; always ends with a contactable national fallback if needed.
+    Within a tier, a service based in the person's `place` (its `towns`) comes first, and one
+    that works only in other towns of the area comes after the area-wide ones."""
     person = person or Person()
     scopes: list[tuple[str, str]] = []
     if area_id and area_id in directory.areas:
@@ -99,7 +104,8 @@ def search(directory: Directory, area_id: str | None, need: str | None = None,
                 continue
             seen.add(service.id)
             tier_hits.append(Hit(service, tier, is_open(service.schedules, now)))
-        hits.extend(sorted(tier_hits, key=lambda h: _rank(h, person, need)))
+        hits.extend(sorted(tier_hits, key=lambda h: _rank(h, person, need,
+                                                          (place or "").lower())))
     specialist = next((h for h in hits if _specialist(h.service, person)), None)
     all_hits = hits
     if specialist is not None and specialist not in hits[:limit]:

@@ -332,8 +332,8 @@ def _eligibility(check: Checker, entry: LineDict) -> Eligibility:
 
 SERVICE_FIELDS = ("id", "organization", "name", "description", "summary", "needs", "status",
                   "phones", "email", "url", "schedules", "service_areas", "eligibility",
-                  "languages", "referral_only", "how_to_reach", "see_also", "notes", "source",
-                  "last_reviewed")
+                  "languages", "referral_only", "how_to_reach", "see_also", "towns", "notes",
+                  "source", "last_reviewed")
 
 
 @dataclass
@@ -349,6 +349,7 @@ class Draft:
     areas: list[str]
     sources: list[str]
     see_also: list[str]
+    towns: list[str]
 
 
 def _service(check: Checker, entry: LineDict, file: str, today: date) -> Draft:
@@ -409,6 +410,7 @@ def _service(check: Checker, entry: LineDict, file: str, today: date) -> Draft:
     languages = _text_list(check, entry, "languages", False, what)
     summary = _text(check, entry, "summary", what, False) or ""
     see_also = _text_list(check, entry, "see_also", False, what)
+    towns = _text_list(check, entry, "towns", False, what)
     notes = _text(check, entry, "notes", what, False) or ""
     service = None
     if None not in (sid, org, name, description, status, reviewed) and needs and areas \
@@ -419,8 +421,9 @@ def _service(check: Checker, entry: LineDict, file: str, today: date) -> Draft:
             last_reviewed=reviewed, phones=tuple(phones), email=email, url=url,
             schedules=tuple(schedules), eligibility=eligibility, languages=tuple(languages),
             referral_only=referral_only, how_to_reach=how, summary=summary,
-            see_also=tuple(see_also), notes=notes, file=file, line=entry.line)
-    return Draft(check, entry, service, org, needs, areas, source, see_also)
+            see_also=tuple(see_also), towns=tuple(towns), notes=notes, file=file,
+            line=entry.line)
+    return Draft(check, entry, service, org, needs, areas, source, see_also, towns)
 
 
 def _entries(check: Checker, data: LineDict, key: str) -> list[LineDict]:
@@ -730,6 +733,13 @@ def _references(drafts: list[Draft], needs: dict[str, Need], gazetteer: Gazettee
                         f"one exactly (add a new document to {SOURCES_FILE} first, with its "
                         f"file name and title), or write '{NATIONAL_LIST}' for the agreed "
                         f"national contacts.{listed}")
+        places = {p.lower(): p for a in gazetteer.areas.values()
+                  if a.id in draft.areas or a.region in draft.areas for p in (a.name, *a.places)}
+        for town in draft.towns:
+            if places and town.lower() not in places:
+                check.error(entry.line_of("towns"), f"town '{town}' is not a place in this "
+                            f"service's areas in {AREAS_FILE}{did_you_mean(town, places.values())}"
+                            ": write a town or village listed there, spelt the same way")
         for other in draft.see_also:
             if other not in services:
                 check.error(entry.line_of("see_also"), f"see_also '{other}' is not a service id"

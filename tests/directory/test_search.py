@@ -90,3 +90,27 @@ def test_open_now_uses_london_time_and_names_a_24_hour_alternative(folder):
                       now=datetime(2026, 7, 4, 12, 0, tzinfo=timezone.utc))
     assert next(h for h in saturday.hits if h.service.id == "office-hours-service").open_now \
         is False
+
+
+def test_a_service_based_in_the_persons_town_comes_first(loaded):
+    """Crewe was shown the north of the borough's service before the one in Crewe."""
+    def local(place: str) -> list[str]:
+        hits = search(loaded.directory, "cheshire-east", "community-support", place=place).hits
+        return [h.service.id for h in hits if h.tier == "local" and h.partner_of is None]
+
+    south, north = "arch-crewe-refuge", "barnardos-cheshire-east-support"
+    assert local("Crewe")[0] == south and local("Nantwich")[0] == south
+    assert local("Wilmslow")[0] == north and local("Macclesfield")[0] == north
+    # Elsewhere in the area, a service that covers the whole area comes before either.
+    congleton = local("Congleton")
+    assert congleton[0] not in (south, north), congleton
+
+
+def test_towns_must_be_places_in_the_services_areas(folder):
+    path = folder / "extra.yml"
+    path.write_text(OFFICE_HOURS.replace("    service_areas: [tamworth]\n",
+                                         "    service_areas: [tamworth]\n    towns: [Crewe]\n"))
+    result = load_directory(folder)
+    assert result.directory is None
+    assert any("town 'Crewe' is not a place in this service's areas" in p.message
+               for p in result.errors)
