@@ -472,7 +472,7 @@ _VICTIM = _any(
     rf"\b(he|she|they|my {_PARTNER}) (has |have |had |keeps |keep |always )?(hidden|hid|hides|"
     r"took|takes|taken|smashed|smashes|broke|breaks|snapped|cut up|confiscated|withholds|"
     r"withheld) (my|the|our)\b",
-    rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b", r"\b(scared|afraid|frightened|terrified) of (him|her|them|my)\b",
+    rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b",
     r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b(?! promise)", r"\bto me\b.{0,20}\b(hit|hurt)",
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
@@ -541,12 +541,31 @@ _SUBJECT = re.compile(r"\b(i|ive|im|id|he|hes|she|shes|they|theyre|we)\b")
 _WRITER = {"i", "ive", "im", "id"}
 
 
+def _last_subject_is_writer(normalised: str, end: int, start: int = 0) -> bool | None:
+    """Whether the last subject named between `start` and `end` is the writer; None when none
+    is named."""
+    subjects = _SUBJECT.findall(normalised, start, end)
+    return subjects[-1] in _WRITER if subjects else None
+
+
 def _harm_by_another(normalised: str) -> bool:
-    for match in _HARM_TO_THEM.finditer(normalised):
-        subjects = _SUBJECT.findall(normalised, 0, match.start())
-        if not subjects or subjects[-1] not in _WRITER:
-            return True
-    return False
+    return any(_last_subject_is_writer(normalised, match.start()) is not True
+               for match in _HARM_TO_THEM.finditer(normalised))
+
+
+# "scared of him" is the writer's fear unless someone else is the last subject named before
+# it in the same sentence ("my mum is 78 and she is scared of him" is someone worried about
+# their mum; "he has got a knife. scared of him" is the writer).
+_SCARED_OF = re.compile(r"\b(scared|afraid|frightened|terrified|petrified) of (him|her|them|my)\b")
+
+
+def _fear(normalised: str) -> set[str]:
+    found = set()
+    for match in _SCARED_OF.finditer(normalised):
+        sentence = max(normalised.rfind(mark, 0, match.start()) for mark in ".!?")
+        writer = _last_subject_is_writer(normalised, match.start(), sentence + 1)
+        found.add("third" if writer is False else "victim")
+    return found
 
 
 _MUTUAL = _any(
@@ -696,7 +715,7 @@ def stated_age(normalised: str) -> Optional[int]:
 
 
 # Someone else (he, she, a partner) does the harm; the object may be the writer or another.
-_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY})( \w+){{0,2}} {_HARM}")
+_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY})( \w+){{0,2}} {_HARM}\b(?! of\b)")
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
          "mutual": _MUTUAL, "third": _THIRD, "harmed_by": _HARMED_BY}
 _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"
@@ -726,6 +745,7 @@ def cues(normalised: str) -> set[str]:
                                else normalised)}
     if _harm_by_another(normalised):
         found.add("third")
+    found |= _fear(normalised)
     if _SEEKING_PROGRAMME.search(normalised) and not _MY_PARTNER.search(normalised):
         found.add("own")
     return found

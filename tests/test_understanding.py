@@ -356,3 +356,10 @@ def test_a_charge_against_someone_else_is_not_the_writers_own() -> None:
     assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
     assert read("had a dvpo served on me last night, can i get my work stuff from the house",
                 "victim").role != VICTIM
+
+
+def test_fear_is_the_writers_unless_someone_else_is_its_subject() -> None:
+    assert read("my mum is 78 and my brother moved back in. shes scared of him",
+                "victim").role == CONCERNED
+    assert read("hes got a knife. scared of him", "victim").role == VICTIM
+    assert read("im scared of my husband", "victim").role == VICTIM
