@@ -42,7 +42,7 @@ def test_scripted_conversations_give_exactly_the_expected_counts(
 
     added = counts(channel_stack) - before
     by_measure: Counter = Counter()
-    for (area, measure, value), n in added.items():
+    for (_area, measure, value), n in added.items():
         by_measure[measure, value] += n
     assert by_measure["who", "victim"] == 2
     assert by_measure["channel", "web_chat"] == 2 and by_measure["channel", "sms"] == 1
