@@ -54,6 +54,7 @@ CONVERSATION_TABLES: list[ConversationTable] = [
     ConversationTable("channel_contacts", "conversation_id", "updated_at"),
     ConversationTable("telegram_messages", "conversation_id", "sent_at"),
     ConversationTable("rest_outbox", "conversation_id", "created_at"),
+    ConversationTable("handoff_typing", "conversation_id", "at"),
 ]
 
 # Called as hook(connection, conversation_id) inside the erase transaction on our database,

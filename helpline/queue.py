@@ -12,6 +12,13 @@
 
 The audit log records who opened which queue entry and when; it holds entry numbers, never
 conversation ids or anything the person wrote.
+
+Typing flags (``handoff_typing``): when the person or the advisor last typed in a held
+conversation, one row each, so the web chat and the console can show "typing..." to the
+other side. A flag counts for ``TYPING_SECONDS``; the pages send one at most every 2 s while
+typing. They hold a time and the pseudonymous id, nothing typed, and are erased with the
+conversation. A table rather than memory: the web chat reaches the database only through
+the Rasa servers (several, behind nginx) and the console is another process.
 """
 from __future__ import annotations
 
@@ -20,8 +27,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
-from sqlalchemy import Column, Float, Integer, String, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    String,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpline import db, privacy, risk, settings
@@ -84,7 +104,19 @@ class AuditEntry(Base):
     entry_id = Column(Integer, nullable=True)
 
 
-TABLES = [QueueEntry.__table__, AuditEntry.__table__]
+class TypingFlag(Base):
+    """When ``who`` (person or advisor) last typed in a conversation."""
+
+    __tablename__ = "handoff_typing"
+
+    conversation_id = Column(String(128), primary_key=True)
+    who = Column(String(8), primary_key=True)
+    at = Column(Float, nullable=False)
+
+
+TABLES = [QueueEntry.__table__, AuditEntry.__table__, TypingFlag.__table__]
+PERSON, ADVISOR = "person", "advisor"
+TYPING_SECONDS = 5.0
 
 
 # ----------------------------------------------------------------------------- engine, erasure
@@ -102,6 +134,7 @@ def _session(db_url: Optional[str]) -> Session:
 # console shows an entry that vanished as "ended by the person". The table is also listed in
 # privacy.CONVERSATION_TABLES, so processes that never import this module erase it too.
 privacy.register_table(QueueEntry.__tablename__, "conversation_id", "updated_at")
+privacy.register_table(TypingFlag.__tablename__, "conversation_id", "at")
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -268,6 +301,38 @@ def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
             QueueEntry.conversation_id == conversation_id))
 
 
+# ------------------------------------------------------------------------------------ typing
+
+def set_typing(conversation_id: str, who: str, typing: bool = True, *,
+               now: Optional[float] = None, db_url: Optional[str] = None) -> None:
+    """Record that ``who`` (PERSON or ADVISOR) is typing now, or clear it (a message sent)."""
+    if who not in (PERSON, ADVISOR):
+        raise ValueError("who must be person or advisor")
+    now = clock.time() if now is None else now
+    table = TypingFlag.__table__
+    mine = (TypingFlag.conversation_id == conversation_id, TypingFlag.who == who)
+    with engine(db_url).begin() as connection:
+        if not typing:
+            connection.execute(delete(table).where(*mine))
+            return
+        if connection.execute(update(table).where(*mine).values(at=now)).rowcount:
+            return
+    try:
+        with engine(db_url).begin() as connection:
+            connection.execute(insert(table).values(conversation_id=conversation_id, who=who,
+                                                    at=now))
+    except IntegrityError:  # another process made the row meanwhile: as good as ours
+        pass
+
+
+def typing_at(conversation_id: str, who: str, *, now: Optional[float] = None,
+              db_url: Optional[str] = None) -> Optional[float]:
+    """When ``who`` last typed, if within TYPING_SECONDS; else None."""
+    now = clock.time() if now is None else now
+    with _session(db_url) as session:
+        flag = session.get(TypingFlag, (conversation_id, who))
+    return flag.at if flag is not None and now - flag.at < TYPING_SECONDS else None
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -275,8 +340,8 @@ class Figures:
     held: int
     with_bot: int
     callbacks: int
-    longest_wait_seconds: float
-    claimed_last_hour: int
+    oldest_waiting_at: Optional[float]  # a time, not a duration: the figures stay the same
+    claimed_last_hour: int              # while nothing changes, so the console sends nothing
 
 
 def figures(now: Optional[float] = None, db_url: Optional[str] = None) -> Figures:
@@ -293,7 +358,7 @@ def figures(now: Optional[float] = None, db_url: Optional[str] = None) -> Figure
         held=sum(1 for e in chats if e.status == HELD),
         with_bot=sum(1 for e in chats if e.status == WITH_BOT),
         callbacks=sum(1 for e in entries if e.kind == CALLBACK and e.status == WAITING),
-        longest_wait_seconds=max((now - e.created_at for e in waiting_chats), default=0.0),
+        oldest_waiting_at=min((e.created_at for e in waiting_chats), default=None),
         claimed_last_hour=int(claimed),
     )
 

@@ -9,8 +9,20 @@ Run: ``python -m helpline.webchat --port 8000 --rasa-url http://127.0.0.1:5005``
   with the neutral reply, so the two servers had to share HELPLINE_NEUTRAL_REPLY).
 - ``POST /api/erase``: ``{"sender"}`` to the REST channel's erase route (quick exit's beacon).
 - ``GET /api/outbox?sender=...&after=N&wait=S``: messages that arrived outside a request (an
-  advisor's replies), from the REST channel's outbox. The page long-polls it (wait=20): a
-  reply shows as soon as it is sent; after an error the page retries about every second.
+  advisor's replies, and notices that an advisor joined or left), from the REST channel's
+  outbox. The page long-polls it (wait=20): a reply shows as soon as it is sent; after an
+  error the page retries about every second.
+- ``GET /api/typing?sender=...`` and ``POST /api/typing {"sender"}`` (the person is typing):
+  ``{"advisor_typing": bool}``, from the REST channel's ``/webhooks/rest/typing``. The page
+  uses them only while an advisor is with the person.
+
+Phone numbers: a bot or advisor message with numbers in it carries ``phones``, their spans as ``[start, end, "tel:+44..."]`` in UTF-16 code units (JavaScript's string
+indices), and the page makes each a tap-to-call link, building the link from the number
+found, never from anything else. Numbers are found by the phonenumbers library
+(PhoneNumberMatcher, region GB, its default "valid" leniency: 0808 2000 247, 0800 1111,
++44 ...), plus the short numbers it knows that people may need here: emergency numbers (999,
+112) and the 116 helplines (Samaritans 116 123). Other short codes ("123", "105") are left as
+text: a count or a time read as a number would put a wrong link in front of someone.
 
 Settings (helpline.settings): HELPLINE_EXIT_URL (default BBC Weather), HELPLINE_EXIT_NAME,
 HELPLINE_PAGE_TITLE, HELPLINE_WEBCHAT_HOST, HELPLINE_WEBCHAT_PORT, HELPLINE_RASA_URL.
@@ -33,11 +45,14 @@ import asyncio
 import functools
 import html
 import logging
+import re
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
 import aiohttp
+import phonenumbers
 from aiohttp import web
+from phonenumbers import PhoneNumberFormat, shortnumberinfo
 
 from helpline import logs, safety_words, settings
 from helpline.untrusted import (
@@ -137,6 +152,43 @@ async def _forward(request: web.Request, path: str, payload: dict[str, Any]
         return upstream.status, data, upstream.headers.get(safety_words.ENDED_HEADER) == "1"
 
 
+_SHORT = re.compile(r"(?<![\w+])(999|112|116 ?\d{3})(?!\w)")
+
+
+def _utf16(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def phone_links(text: str) -> list[list[Any]]:
+    """The phone numbers in a message: ``[start, end, "tel:..."]`` in UTF-16 units, in order,
+    not overlapping (see the module docstring)."""
+    spans: list[tuple[int, int, str]] = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB"):
+        number = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+        spans.append((match.start, match.end, "tel:" + number))
+    for match in _SHORT.finditer(text):
+        digits = match.group(1).replace(" ", "")
+        if any(start < match.end() and match.start() < end for start, end, _ in spans):
+            continue
+        short = phonenumbers.parse(digits, "GB")
+        if shortnumberinfo.is_emergency_number(digits, "GB") or (
+                digits.startswith("116")
+                and shortnumberinfo.is_valid_short_number_for_region(short, "GB")):
+            spans.append((match.start(), match.end(), "tel:" + digits))
+    return [[_utf16(text, start), _utf16(text, end), tel] for start, end, tel in sorted(spans)]
+
+
+def with_phone_links(messages: list[Any]) -> list[Any]:
+    """The messages, each one with numbers in its text given its ``phones`` (these are the
+    bot's and advisors' messages; a message without a number is passed on as it came)."""
+    out = []
+    for item in messages:
+        phones = phone_links(item["text"]) if isinstance(item, dict) and isinstance(
+            item.get("text"), str) else []
+        out.append({**item, "phones": phones} if phones else item)
+    return out
+
+
 async def message(request: web.Request) -> web.Response:
     try:
         data = await read_json(request)
@@ -164,7 +216,7 @@ async def message(request: web.Request) -> web.Response:
         return error(detail or "Sorry, that didn't work. Please try again.",
                      status if status < 500 else 503)
     messages = reply if isinstance(reply, list) else []
-    return json_response({"messages": messages, "ended": ended})
+    return json_response({"messages": with_phone_links(messages), "ended": ended})
 
 
 async def erase(request: web.Request) -> web.Response:
@@ -214,7 +266,35 @@ async def fetch_outbox(request: web.Request) -> web.Response:
                      status if status < 500 else 503)
     if not isinstance(data, list):
         return error("Messages can't be fetched right now.", 503)
-    return json_response({"messages": data})
+    return json_response({"messages": with_phone_links(data)})
+
+
+async def typing(request: web.Request) -> web.Response:
+    """Typing indicators while an advisor holds the chat (the REST channel's typing flags)."""
+    if request.method == "POST":
+        try:
+            sender = (await read_json(request, '"sender": "..."')).get("sender")
+        except BadInput as exc:
+            return error(exc.message, exc.status)
+    else:
+        sender = request.query.get("sender")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+        return error('"sender" is missing.')
+    url = request.app[RASA_URL].rstrip("/") + "/webhooks/rest/typing"
+    try:
+        if request.method == "POST":
+            call = request.app[SESSION].post(url, json={"sender": sender},
+                                             timeout=aiohttp.ClientTimeout(total=10))
+        else:
+            call = request.app[SESSION].get(url, params={"sender": sender},
+                                            timeout=aiohttp.ClientTimeout(total=10))
+        async with call as upstream:
+            data = await upstream.json(content_type=None) if upstream.status == 200 else None
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        return error("Not available right now.", 503)
+    return json_response({"advisor_typing": data.get("advisor_typing") is True})
 
 
 async def health(_request: web.Request) -> web.Response:
@@ -259,6 +339,8 @@ def make_app(rasa_url: str) -> web.Application:
     app.router.add_post("/api/message", message)
     app.router.add_post("/api/erase", erase)
     app.router.add_get("/api/outbox", fetch_outbox)
+    app.router.add_get("/api/typing", typing)
+    app.router.add_post("/api/typing", typing)
     app.router.add_static("/static/", STATIC_DIR, show_index=False, follow_symlinks=False)
     return app
 

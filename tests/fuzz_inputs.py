@@ -243,7 +243,8 @@ class Gen:
         if pick == 3:
             path = rng.choice(["/webhooks/rest/" + MARKUP, "/webhooks/rest/webhook/../../x",
                                "/webhooks/%ED%A0%80", "/webhooks/rest/webhook?x=" + MARKUP,
-                               "/" + "a" * 3000, "/webhooks/rest/%00"])
+                               "/" + "a" * 3000, "/webhooks/rest/%00", "/webhooks/rest/typing",
+                               "/webhooks/rest/typing?sender=" + MARKUP])
             return Case("rasa", rng.choice(["GET", "POST", "PUT", "DELETE"]), path, {}, b"",
                         "rasa path")
         kind, body = hostile_object_body(rng, fields, 256 * 1024)
@@ -286,7 +287,8 @@ class Gen:
             path = rng.choice(["/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
                                "/static/..%2f..%2fhelpline%2fsettings.py", "/" + MARKUP,
                                "/?q=" + MARKUP, "/%00", "/static/" + MARKUP, "/" + "a" * 5000,
-                               "/api/message", "/static/%ED%A0%80", "/favicon.ico?" + MARKUP])
+                               "/api/message", "/static/%ED%A0%80", "/favicon.ico?" + MARKUP,
+                               "/api/typing", "/api/typing?sender=" + MARKUP])
             return Case("webchat", rng.choice(["GET", "GET", "POST", "PUT"]), path, {}, b"",
                         "webchat path")
         kind, body = hostile_object_body(rng, fields, 16 * 1024)
@@ -466,7 +468,8 @@ class Gen:
         cookie = rng.choice([COOKIE, f"helpline_console={MARKUP}", f"helpline_login={MARKUP}",
                              "helpline_console=" + "a" * 5000, "helpline_console=%ED%A0%80",
                              "=;;;==", ""])
-        path = rng.choice(["/api/c/1/reply", "/api/c/1/claim", "/logout", "/api/c/1/close"])
+        path = rng.choice(["/api/c/1/reply", "/api/c/1/claim", "/logout", "/api/c/1/close",
+                           "/api/c/1/release", "/api/c/1/typing", "/api/me/name"])
         body = rng.choice([json_bytes({"text": MARKUP}), nested(rng).encode(), b"\xff\xfe"])
         return Case("console", "POST", path, {**JSON, "Cookie": cookie,
                                               "X-CSRF-Token": rng.choice([CSRF, MARKUP, ""])},

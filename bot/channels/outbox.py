@@ -13,7 +13,12 @@ conversation id, and the web chat fetches it with ``GET /webhooks/rest/outbox``.
 - The table is in ``privacy.CONVERSATION_TABLES``: a safety word, quick exit or retention
   erases it with the conversation. Rows nobody fetched are pruned after ``KEEP_SECONDS``.
 
-All functions but ``wait_fetch`` block; call them with ``asyncio.to_thread`` from async code.
+Typing: ``typing`` records that the person is typing and says whether the advisor is
+(helpline.queue's typing flags, which the console reads and writes), for the REST channel's
+``/webhooks/rest/typing``.
+
+All functions but ``wait_fetch`` and ``typing`` block; call them with ``asyncio.to_thread``
+from async code.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from sqlalchemy import Column, Float, Integer, String, Text, and_, delete, selec
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import db, privacy
+from helpline import db, privacy, queue
 from helpline.db import Base
 
 logger = logging.getLogger(__name__)
@@ -38,7 +43,9 @@ MAX_BATCH = 50
 MAX_WAIT = 25.0  # under Sanic's 60 s response timeout and most proxies' idle timeouts
 RECHECK = 3.0
 # What a web chat can show; anything else a message carries (timestamps ...) is dropped.
-FIELDS = ("text", "buttons", "image", "advisor")
+# "notice": what an advisor's joining or leaving told the person (helpline/console/notices.py).
+FIELDS = ("text", "buttons", "image", "advisor", "notice")
+NOTICE_KINDS = ("joined", "left", "handed_back", "closed", "removed")
 
 
 class OutboxMessage(Base):
@@ -74,6 +81,8 @@ def _clean(message: dict[str, Any]) -> dict[str, Any]:
         out["image"] = message["image"]
     if message.get("advisor"):
         out["advisor"] = True
+    if message.get("notice") in NOTICE_KINDS:
+        out["notice"] = message["notice"]
     return out
 
 
@@ -163,3 +172,14 @@ class OutboxOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
+
+
+async def typing(conversation_id: str, person_typing: bool = False,
+                 db_url: Optional[str] = None) -> bool:
+    """Record that the person is typing (if ``person_typing``); True while the advisor is."""
+    if person_typing:
+        await asyncio.to_thread(queue.set_typing, conversation_id, queue.PERSON,
+                                db_url=db_url)
+    at = await asyncio.to_thread(queue.typing_at, conversation_id, queue.ADVISOR,
+                                 db_url=db_url)
+    return at is not None

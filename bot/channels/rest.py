@@ -25,6 +25,10 @@ conversation outside a request (an advisor's reply, sent through Rasa's HTTP API
 each with an ``id``. ``after`` is the last id the caller has shown: those rows are deleted.
 ``wait`` (seconds, up to 25) makes it a long poll: it answers as soon as a message arrives.
 
+``/webhooks/rest/typing`` (``GET ?sender=...`` or ``POST {"sender": "..."}``, the POST saying
+the person is typing) answers ``{"advisor_typing": bool}``: the typing indicators of a chat
+an advisor holds (bot/channels/outbox.py).
+
 Register in credentials.yml as ``bot.channels.rest.HelplineRestInput:``.
 """
 from __future__ import annotations
@@ -174,6 +178,23 @@ class HelplineRestInput(RestInput):
                 return _json({"error": "Messages can't be fetched right now."}, status=503)
             return _json([{**message, "recipient_id": sender} for message in messages],
                          headers={"Cache-Control": "no-store"})
+
+        @hook.route("/typing", methods=["GET", "POST"])
+        async def typing(request: Request) -> HTTPResponse:
+            """POST: the person is typing (an advisor sees it); both: is the advisor?"""
+            try:
+                data = parse_body(request) if request.method == "POST" else {
+                    "sender": request.args.get("sender")}
+                sender = parse_sender(data)
+            except BadInput as error:
+                return _error(error)
+            conversation_id = privacy.pseudonymise(self.name(), sender)
+            try:
+                advisor = await outbox.typing(conversation_id, request.method == "POST")
+            except Exception as error:  # noqa: BLE001 - log no content, answer plainly
+                logger.error("Typing flags failed (%s).", type(error).__name__)
+                return _json({"error": "Not available right now."}, status=503)
+            return _json({"advisor_typing": advisor}, headers={"Cache-Control": "no-store"})
 
         return hook
 

@@ -13,6 +13,18 @@ on: every value is escaped, as html.escape did for each one in the f-strings bef
 template marks a value safe. The script fills in live data with textContent, never innerHTML.
 A 40-line conversation page renders in about 0.7 ms (0.2 ms from f-strings), small beside
 the tracker fetch it waits for; the queue page in 0.08 ms.
+
+Live views (docs/handoff.md, "The console"): one poller per process reads the queue every
+0.25 s and pushes a snapshot by server-sent events only when it changed. The snapshot holds
+times, never durations ("oldest waiting since", not "longest wait"), so an idle queue sends
+nothing; before, the longest wait changed at every poll and every console redrew its queue
+four times a second. The page updates only the rows and cells that changed (console.js).
+Entries carry their labels in plain English (risk.label, CHANNEL_NAMES, STATUS_LABELS), so
+the browser shows no codes. Errors are JSON ({"error": ...}) on /api and /events and a page
+on the rest, each a sentence an advisor can act on.
+
+The person is told when an advisor joins, leaves, hands back or closes (notices.py), through
+the same Rasa call as an advisor's reply. Typing flags (queue.set_typing) go both ways.
 """
 from __future__ import annotations
 
@@ -22,6 +34,7 @@ import hmac
 import json
 import logging
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import urlsplit
@@ -30,10 +43,11 @@ import jinja2
 from aiohttp import web
 from sqlalchemy import text
 
-from helpline import db, queue, settings
-from helpline.console import auth, directory
+from helpline import db, queue, risk, settings
+from helpline.console import auth, directory, notices
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
+from helpline.directory.hours import LONDON
 from helpline.untrusted import PAGE_BODY_BYTES, BadInput, parse_json_object
 
 log = logging.getLogger(__name__)
@@ -82,13 +96,33 @@ def _wants_html(request: web.Request) -> bool:
     return request.method == "GET" and not request.path.startswith(("/api/", "/events/"))
 
 
+def _problem(request: web.Request, status: int, message: str) -> web.Response:
+    """An error as JSON for the page's scripts, or as a page for a browser."""
+    if not _wants_html(request):
+        return _bad(message, status)
+    title = PROBLEM_TITLES.get(status, "Something went wrong")
+    response = _page("problem.html", request.get("session"), title=title, message=message)
+    response.set_status(status)
+    return response
+
+
+PROBLEM_TITLES = {400: "That didn't work", 403: "Not allowed", 404: "Not found",
+                  409: "That has changed", 410: "Conversation ended"}
+DEFAULT_PROBLEMS = {404: "There is no such page.", 405: "That can't be done here."}
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Clear 4xx for bad input; a plain 500 (no traceback, no content) otherwise."""
+    """Clear 4xx for bad input, as JSON on /api and /events and as a page elsewhere; a
+    plain 500 (no traceback, no content) otherwise."""
     try:
         return await handler(request)
-    except web.HTTPException:
-        raise
+    except web.HTTPException as error:
+        if error.status < 400 or error.status == 413:
+            raise
+        default = not error.text or error.text.startswith(f"{error.status}:")
+        message = DEFAULT_PROBLEMS.get(error.status, error.reason) if default else error.text
+        return _problem(request, error.status, message)
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except UnicodeDecodeError:  # request.post() on a form that is not UTF-8
@@ -144,14 +178,42 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
 
 # ------------------------------------------------------------------------------------ pages
 
-def _local_time(at: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+def _local_time(at: Optional[float], form: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """A time in England (the helpline's hours are London time; console.js shows new lines
+    the same way, whatever the browser's or server's zone)."""
+    if not isinstance(at, (int, float)):
+        return ""
+    return datetime.fromtimestamp(at, LONDON).strftime(form)
+
+
+def _iso(at: Optional[float]) -> str:
+    return datetime.fromtimestamp(at, LONDON).isoformat() if isinstance(at, (int, float)) else ""
 
 
 PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                            undefined=jinja2.StrictUndefined, trim_blocks=True,
                            lstrip_blocks=True)
 PAGES.filters["local_time"] = _local_time
+PAGES.filters["iso"] = _iso
+PAGES.filters["signal_label"] = risk.label
+
+CHANNEL_NAMES = {"rest": "Web chat", "sms": "SMS", "twilio": "SMS", "telegram": "Telegram"}
+STATUS_LABELS = {queue.WAITING: "Waiting", queue.HELD: "With an advisor",
+                 queue.WITH_BOT: "Back with the assistant", queue.CLOSED: "Closed",
+                 queue.ENDED: "Ended by the person"}
+WHO_LABELS = {"person": "Person", "bot": "Assistant", "advisor": "Advisor",
+              "notice": "Told the person", "system": "Note"}
+PAGES.globals["who_labels"] = WHO_LABELS
+
+
+def channel_name(channel: Optional[str]) -> str:
+    return CHANNEL_NAMES.get(channel or "", (channel or "Unknown").capitalize())
+
+
+def status_label(status: str, claimed_by: Optional[str]) -> str:
+    if status == queue.HELD and claimed_by:
+        return f"With {claimed_by}"
+    return STATUS_LABELS.get(status, status)
 
 
 def _page(template: str, session: Optional[auth.SessionInfo] = None, **context: Any
@@ -222,7 +284,20 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def queue_page(request: web.Request) -> web.Response:
-    return _page("queue.html", request["session"])
+    session = request["session"]
+    name = await asyncio.to_thread(auth.first_name, session.username, request.app[DB])
+    return _page("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX)
+
+
+async def set_first_name(request: web.Request) -> web.Response:
+    """The first name people see when this advisor joins their chat ("" for none)."""
+    data = await _json_body(request)
+    try:
+        name = await asyncio.to_thread(auth.set_first_name, request["session"].username,
+                                       data.get("first_name", ""), request.app[DB])
+    except ValueError as error:
+        return _bad(str(error))
+    return web.json_response({"first_name": name})
 
 
 async def supervisor_page(request: web.Request) -> web.Response:
@@ -237,6 +312,8 @@ def _require_supervisor(request: web.Request) -> None:
 
 
 ENDED_TEXT = "Ended by the person."
+ENDED_PAGE = ("The person ended this conversation (with their safety word, quick exit or by "
+              "leaving the queue), so it was erased. Nothing more can be done in it.")
 
 
 async def _entry(request: web.Request) -> queue.QueueEntry:
@@ -247,9 +324,28 @@ async def _entry(request: web.Request) -> queue.QueueEntry:
         ended = {e["id"] for e in request.app[STATE].get("ended", [])}
         if entry_id in ended or await asyncio.to_thread(queue.audited, entry_id,
                                                         request.app[DB]):
-            raise web.HTTPGone(text=ENDED_TEXT)
-        raise web.HTTPNotFound(text="No such queue entry.")
+            raise web.HTTPGone(text=ENDED_PAGE if _wants_html(request) else ENDED_TEXT)
+        raise web.HTTPNotFound(text=f"There is no queue entry {entry_id}.")
     return entry
+
+
+def _state(entry: Optional[queue.QueueEntry], me: str, supervisor: bool) -> dict[str, Any]:
+    """What the conversation page shows of an entry, and which controls apply now."""
+    if entry is None:
+        return {"status": queue.ENDED, "label": STATUS_LABELS[queue.ENDED], "claimed_by": None,
+                "can": {}}
+    live, mine = entry.status in queue.LIVE_STATUSES, entry.claimed_by == me
+    held_by_me = entry.status == queue.HELD and mine
+    label = "With you" if held_by_me else status_label(entry.status, entry.claimed_by)
+    if entry.status == queue.CLOSED and entry.outcome in queue.OUTCOMES:
+        label += ": " + queue.OUTCOMES[entry.outcome]
+    return {"status": entry.status, "label": label, "claimed_by": entry.claimed_by,
+            "priority": entry.priority, "priority_label": risk.PRIORITY_LABELS[entry.priority],
+            "signals": risk.labels(entry.signal_list),
+            "can": {"claim": entry.status in (queue.WAITING, queue.WITH_BOT)
+                    and entry.conversation_id is not None,
+                    "reply": held_by_me, "release": held_by_me, "handback": held_by_me,
+                    "close": live and (mine or supervisor)}}
 
 
 async def conversation_page(request: web.Request) -> web.Response:
@@ -260,32 +356,31 @@ async def conversation_page(request: web.Request) -> web.Response:
     if entry.conversation_id:
         with contextlib.suppress(RasaError):
             items = transcript(await request.app[RASA].events(entry.conversation_id))
-    return _page("conversation.html", session, entry=entry, items=items,
-                 outcomes=queue.OUTCOMES, max_reply=MAX_REPLY, note_max=queue.NOTE_MAX)
+    state = _state(entry, session.username, session.role == "supervisor")
+    return _page("conversation.html", session, entry=entry, items=items, state=state,
+                 channel=channel_name(entry.channel), outcomes=queue.OUTCOMES,
+                 max_reply=MAX_REPLY, note_max=queue.NOTE_MAX)
 
 
 # -------------------------------------------------------------------------------- queue state
 
-def _as_dict(entry: queue.QueueEntry, place: Optional[int]) -> dict[str, Any]:
+def _as_dict(entry: queue.QueueEntry) -> dict[str, Any]:
+    """One entry for the live views; "id" is the one entry number shown everywhere."""
     return {"id": entry.id, "kind": entry.kind, "priority": entry.priority,
-            "signals": entry.signal_list, "status": entry.status, "channel": entry.channel,
-            "created_at": entry.created_at, "claimed_by": entry.claimed_by, "place": place,
-            "callback_method": entry.callback_method, "callback_time": entry.callback_time,
-            "ended_at": entry.ended_at}
+            "priority_label": risk.PRIORITY_LABELS[entry.priority],
+            "signals": risk.labels(entry.signal_list), "status": entry.status,
+            "status_label": status_label(entry.status, entry.claimed_by),
+            "channel": channel_name(entry.channel), "created_at": entry.created_at,
+            "claimed_by": entry.claimed_by, "claimed_at": entry.claimed_at,
+            "callback_method": entry.callback_method, "callback_time": entry.callback_time}
 
 
 def snapshot(db_url: str) -> dict[str, Any]:
-    """Everything the queue and supervisor views show (no conversation ids, no text)."""
-    now = time.time()
+    """Everything the queue and supervisor views show (no conversation ids, no text), in
+    queue order; it changes only when the queue does (times, not durations)."""
     entries = queue.live(db_url)
-    places, n = {}, 0
-    for entry in entries:
-        if entry.kind == queue.CHAT and entry.status == queue.WAITING:
-            n += 1
-            places[entry.id] = n
-    figures = queue.figures(now, db_url)
-    return {"entries": [_as_dict(e, places.get(e.id)) for e in entries],
-            "figures": figures.__dict__}
+    figures = queue.figures(time.time(), db_url)
+    return {"entries": [_as_dict(e) for e in entries], "figures": figures.__dict__}
 
 
 def _vanished(db_url: str, ids: set[int]) -> list[int]:
@@ -365,52 +460,64 @@ async def queue_json(request: web.Request) -> web.Response:
 
 async def transcript_json(request: web.Request) -> web.Response:
     entry = await _entry(request)
+    session = request["session"]
     items: list[dict[str, Any]] = []
     if entry.conversation_id:
         try:
             items = transcript(await request.app[RASA].events(entry.conversation_id))
         except RasaError:
             return _bad("The bot server did not answer; try again.", 502)
-    return web.json_response({"status": entry.status, "claimed_by": entry.claimed_by,
+    return web.json_response({**_state(entry, session.username, session.role == "supervisor"),
                               "items": items})
 
 
+def _sse_event(name: str, data: Any) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _person_typing(conversation_id: str, items: list[dict[str, Any]], db_url: str) -> bool:
+    """The person typed in the last few seconds, after their last message."""
+    at = queue.typing_at(conversation_id, queue.PERSON, db_url=db_url)
+    last = max((i["ts"] or 0 for i in items if i["who"] == "person"), default=0)
+    return at is not None and at > last
+
+
 async def conversation_events(request: web.Request) -> web.StreamResponse:
-    """New transcript lines and status changes, polled from Rasa every 0.3 s."""
+    """New transcript lines, status changes and the person's typing, polled every 0.3 s."""
     entry = await _entry(request)
+    session = request["session"]
+    me, supervisor = session.username, session.role == "supervisor"
     try:
         count = max(int(request.query.get("after", "0")), 0)
     except ValueError:
         return _bad('"after" must be a whole number.')
     response = await _sse(request)
-    status = None
+    shown: Optional[dict[str, Any]] = None
+    typing = False
     idle = 0.0
-    entry_id = entry.id
+    entry_id, db_url = entry.id, request.app[DB]
     while True:
-        entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
-        if entry is None:
-            await response.write(("event: status\ndata: " + json.dumps(
-                {"status": queue.ENDED, "label": ENDED_TEXT, "claimed_by": None})
-                + "\n\n").encode())
-            return response
-        shown = (entry.status, entry.claimed_by)
-        if shown != status:
-            status = shown
-            label = entry.status
-            await response.write(("event: status\ndata: " + json.dumps(
-                {"status": entry.status, "label": label, "claimed_by": entry.claimed_by})
-                + "\n\n").encode())
-        if entry.conversation_id is None:
+        found = await asyncio.to_thread(queue.get, entry_id, db_url)
+        state = _state(found, me, supervisor)
+        if state != shown:
+            shown = state
+            await response.write(_sse_event("status", state))
+        if found is None or found.conversation_id is None:
             return response
         try:
-            items = transcript(await request.app[RASA].events(entry.conversation_id))
+            items = transcript(await request.app[RASA].events(found.conversation_id))
         except RasaError:
             items = []
         if len(items) > count:
             for item in items[count:]:
-                await response.write(f"event: line\ndata: {json.dumps(item)}\n\n".encode())
+                await response.write(_sse_event("line", item))
             count = len(items)
             idle = 0.0
+        now_typing = found.status == queue.HELD and await asyncio.to_thread(
+            _person_typing, found.conversation_id, items, db_url)
+        if now_typing != typing:
+            typing = now_typing
+            await response.write(_sse_event("typing", {"person": typing}))
         idle += POLL_CONVERSATION
         if idle >= 15:
             await response.write(b": keep-alive\n\n")
@@ -428,9 +535,21 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
         raise web.HTTPBadRequest(text=error.message) from None
 
 
+NOT_HOLDING = "You are not holding this conversation: claim it first."
+
+
 def _holder(request: web.Request, entry: queue.QueueEntry) -> None:
     if entry.status != queue.HELD or entry.claimed_by != request["session"].username:
-        raise web.HTTPConflict(text="You are not holding this conversation.")
+        raise web.HTTPConflict(text=NOT_HOLDING)
+
+
+async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> bool:
+    """Tell the person (notices.py); the joining advisor's first name if they set one."""
+    name = ""
+    if kind == notices.JOINED:
+        name = await asyncio.to_thread(auth.first_name, request["session"].username,
+                                       request.app[DB])
+    return await request.app[RASA].tell(entry.conversation_id, kind, name)
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -444,16 +563,22 @@ async def claim(request: web.Request) -> web.Response:
         await asyncio.to_thread(queue.release, entry.id, me, db_url)
         return _bad("Couldn't pause the bot; the conversation is back in the queue.", 502)
     await asyncio.to_thread(queue.audit, me, "claim", entry.id, db_url)
-    return web.json_response({"status": queue.HELD})
+    told = await _tell(request, entry, notices.JOINED)
+    return web.json_response({"status": queue.HELD, "told": told})
 
 
 async def _send(request: web.Request, entry: queue.QueueEntry, text: str) -> web.Response:
+    db_url = request.app[DB]
+    # Not typing any more: cleared before the message goes, so the person never sees
+    # "typing..." after it.
+    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
+                            db_url=db_url)
     try:
         await request.app[RASA].say(entry.conversation_id, text)
     except RasaError:
-        return _bad("The message was not sent: the bot server did not answer.", 502)
+        return _bad("The message was not sent: the bot server did not answer. Try again.", 502)
     await asyncio.to_thread(queue.audit, request["session"].username, "reply", entry.id,
-                            request.app[DB])
+                            db_url)
     return web.json_response({"status": "sent"})
 
 
@@ -466,6 +591,15 @@ async def reply(request: web.Request) -> web.Response:
     if len(text) > MAX_REPLY:
         return _bad(f"The reply is too long (over {MAX_REPLY} characters).", 413)
     return await _send(request, entry, text.strip())
+
+
+async def typing(request: web.Request) -> web.Response:
+    """The advisor is typing: the person's web chat shows it for a few seconds."""
+    entry = await _entry(request)
+    _holder(request, entry)
+    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR,
+                            db_url=request.app[DB])
+    return web.json_response({"status": "ok"})
 
 
 async def directory_search(request: web.Request) -> web.Response:
@@ -486,17 +620,37 @@ async def insert_service(request: web.Request) -> web.Response:
     return await _send(request, entry, service_text(service, FULL))
 
 
-async def hand_back(request: web.Request) -> web.Response:
+async def _give_up(request: web.Request, action: str) -> web.Response:
+    """Hand back to the bot (action "hand_back") or leave the chat for another advisor
+    ("release": back to waiting, keeping its priority and place). Either way the bot
+    resumes, and the person is told."""
     entry = await _entry(request)
     _holder(request, entry)
     me, db_url = request["session"].username, request.app[DB]
     try:
         await request.app[RASA].resume(entry.conversation_id)
     except RasaError:
-        return _bad("Couldn't resume the bot; you still hold the conversation.", 502)
-    await asyncio.to_thread(queue.hand_back, entry.id, me, db_url)
-    await asyncio.to_thread(queue.audit, me, "hand_back", entry.id, db_url)
-    return web.json_response({"status": queue.WITH_BOT})
+        return _bad("Couldn't resume the bot; you still hold the conversation. Try again.",
+                    502)
+    if action == "release":
+        done = await asyncio.to_thread(queue.release, entry.id, me, db_url)
+        kind, status = notices.LEFT, queue.WAITING
+    else:
+        done = await asyncio.to_thread(queue.hand_back, entry.id, me, db_url)
+        kind, status = notices.HANDED_BACK, queue.WITH_BOT
+    if not done:
+        return _bad("This conversation changed meanwhile: the page shows it as it is now.", 409)
+    await asyncio.to_thread(queue.audit, me, action, entry.id, db_url)
+    told = await _tell(request, entry, kind)
+    return web.json_response({"status": status, "told": told})
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    return await _give_up(request, "hand_back")
+
+
+async def release(request: web.Request) -> web.Response:
+    return await _give_up(request, "release")
 
 
 async def close(request: web.Request) -> web.Response:
@@ -505,12 +659,12 @@ async def close(request: web.Request) -> web.Response:
     data = await _json_body(request)
     outcome, note = data.get("outcome"), data.get("note", "")
     if outcome not in queue.OUTCOMES:
-        return _bad("Choose an outcome: " + ", ".join(queue.OUTCOMES) + ".")
+        return _bad("Choose an outcome: " + ", ".join(queue.OUTCOMES.values()) + ".")
     if not isinstance(note, str) or len(note) > queue.NOTE_MAX:
         return _bad(f"The note must be text of at most {queue.NOTE_MAX} characters.")
     supervisor = session.role == "supervisor"
     if not supervisor and entry.claimed_by != session.username:
-        return _bad("You are not holding this conversation.", 409)
+        return _bad(NOT_HOLDING, 409)
     if entry.status == queue.HELD and entry.conversation_id:
         with contextlib.suppress(RasaError):  # closing must work even if Rasa is down
             await request.app[RASA].resume(entry.conversation_id)
@@ -519,7 +673,11 @@ async def close(request: web.Request) -> web.Response:
     if not done:
         return _bad("This conversation is already closed or ended.", 409)
     await asyncio.to_thread(queue.audit, session.username, "close", entry.id, db_url)
-    return web.json_response({"status": queue.CLOSED})
+    told = None
+    kind = {queue.HELD: notices.CLOSED, queue.WAITING: notices.REMOVED}.get(entry.status)
+    if kind and entry.conversation_id:  # handed back already: the person is with the bot
+        told = await _tell(request, entry, kind)
+    return web.json_response({"status": queue.CLOSED, "told": told})
 
 
 # -------------------------------------------------------------------------------- the app
@@ -561,7 +719,10 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
         web.post("/api/c" + entry + "/reply", reply),
         web.post("/api/c" + entry + "/service", insert_service),
         web.post("/api/c" + entry + "/handback", hand_back),
+        web.post("/api/c" + entry + "/release", release),
+        web.post("/api/c" + entry + "/typing", typing),
         web.post("/api/c" + entry + "/close", close),
+        web.post("/api/me/name", set_first_name),
         web.get("/api/directory", directory_search),
         web.static("/static", STATIC),
     ])

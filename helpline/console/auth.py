@@ -23,6 +23,10 @@ and a database counter would need a table and migration, a write per attempt, an
 the addresses and usernames tried on disk (safety rule 5) with a job to prune them. A restart
 forgets the counts (an attacker can't restart the console). If the console ever runs as N
 processes, each allows the limit: move the count into the database then.
+
+First names (``console_profiles``): an advisor may give the first name people see when they
+join a chat ("Ann, an advisor, has joined"); without one people read "An advisor". A table of
+its own, not a column of console_users, so a database created before it still logs in.
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ from helpline.db import Base
 ROLES = ("advisor", "supervisor")
 SESSION_HOURS = 12
 MIN_PASSWORD = 12
+FIRST_NAME_MAX = 30
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
 
@@ -71,8 +76,19 @@ class ConsoleSession(Base):
     created_at = Column(Float, nullable=False)
 
 
+class ConsoleProfile(Base):
+    """What people see of an advisor: a first name, if they set one."""
+
+    __tablename__ = "console_profiles"
+
+    username = Column(String(64), primary_key=True)
+    first_name = Column(String(FIRST_NAME_MAX), nullable=False)
+    updated_at = Column(Float, nullable=False)
+
+
 def engine(db_url: Optional[str] = None) -> Engine:
-    return db.engine_with([ConsoleUser.__table__, ConsoleSession.__table__], db_url)
+    return db.engine_with([ConsoleUser.__table__, ConsoleSession.__table__,
+                           ConsoleProfile.__table__], db_url)
 
 
 def _session(db_url: Optional[str]) -> Session:
@@ -107,6 +123,44 @@ def verify(username: str, password: str, db_url: Optional[str] = None) -> Option
     except (VerificationError, InvalidHashError):
         return None
     return user.role if user else None
+
+
+def clean_first_name(name: object) -> str:
+    """A first name as people will see it ("" for none), or ValueError: letters, spaces,
+    hyphens and apostrophes, at most FIRST_NAME_MAX characters."""
+    if not isinstance(name, str):
+        raise ValueError("The first name must be text.")
+    name = " ".join(name.split())
+    if len(name) > FIRST_NAME_MAX:
+        raise ValueError(f"The first name must be at most {FIRST_NAME_MAX} characters.")
+    if name and not all(ch.isalpha() or ch in " -'\u2019" for ch in name):
+        raise ValueError("Use letters only in the first name (spaces, - and ' are fine).")
+    return name
+
+
+def set_first_name(username: str, name: object, db_url: Optional[str] = None) -> str:
+    """Set (or, with "", clear) the first name people see; returns it as stored."""
+    name = clean_first_name(name)
+    with _session(db_url) as session, session.begin():
+        profile = session.get(ConsoleProfile, username)
+        if not name:
+            if profile is not None:
+                session.delete(profile)
+        elif profile is None:
+            session.add(ConsoleProfile(username=username, first_name=name,
+                                       updated_at=time.time()))
+        else:
+            profile.first_name, profile.updated_at = name, time.time()
+    return name
+
+
+def first_name(username: Optional[str], db_url: Optional[str] = None) -> str:
+    """The first name people see for this advisor ("" if none)."""
+    if not username:
+        return ""
+    with _session(db_url) as session:
+        profile = session.get(ConsoleProfile, username)
+    return profile.first_name if profile else ""
 
 
 def _digest(token: str) -> str:

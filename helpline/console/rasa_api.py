@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from helpline.console import notices
+
 
 class RasaError(Exception):
     """Rasa did not answer as expected."""
@@ -70,9 +72,22 @@ class RasaAPI:
         await self.append(conversation_id, [{"event": "bot", "text": text,
                                              "metadata": {"advisor": True}}], deliver=True)
 
+    async def tell(self, conversation_id: str, kind: str, first_name: str = "") -> bool:
+        """Send the person a notice (helpline.console.notices); False if it did not go.
+
+        Best effort: the change it reports has happened either way, and the advisor is told
+        when the person could not be."""
+        try:
+            await self.append(conversation_id, [notices.event(kind, first_name)], deliver=True)
+        except RasaError:
+            return False
+        return True
+
 
 def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What the console shows: who spoke (person / bot / advisor), the text and the time."""
+    """What the console shows: who spoke (person / bot / advisor; "notice": what the person
+    was told of an advisor joining or leaving; "system": the bot paused or resumed), the text
+    and the time."""
     items: list[dict[str, Any]] = []
     for event in events:
         kind = event.get("event")
@@ -80,9 +95,10 @@ def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             items.append({"who": "person", "text": event["text"],
                           "ts": event.get("timestamp")})
         elif kind == "bot" and isinstance(event.get("text"), str):
-            advisor = bool((event.get("metadata") or {}).get("advisor"))
-            items.append({"who": "advisor" if advisor else "bot", "text": event["text"],
-                          "ts": event.get("timestamp")})
+            metadata = event.get("metadata") or {}
+            who = "notice" if metadata.get("notice") else (
+                "advisor" if metadata.get("advisor") else "bot")
+            items.append({"who": who, "text": event["text"], "ts": event.get("timestamp")})
         elif kind in ("pause", "resume"):
             items.append({"who": "system", "ts": event.get("timestamp"),
                           "text": "Advisor joined" if kind == "pause" else "Handed to the bot"})

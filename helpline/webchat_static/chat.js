@@ -113,15 +113,38 @@
     return a;
   }
 
+  // Plain text with the phone numbers the server found (`phones`: [start, end, "tel:..."] in
+  // JavaScript string indices) as tap-to-call links. The href is only ever "tel:" and digits.
+  var TEL = /^tel:\+?[0-9]{3,15}$/;
+
+  function appendText(p, text, offset, phones) {
+    var last = 0;
+    (phones || []).forEach(function (span) {
+      var start = span[0] - offset;
+      var end = span[1] - offset;
+      if (start < last || end > text.length || typeof span[2] !== "string" || !TEL.test(span[2])) {
+        return;
+      }
+      if (start > last) { p.appendChild(document.createTextNode(text.slice(last, start))); }
+      var a = document.createElement("a");
+      a.className = "tel";
+      a.href = span[2];
+      a.textContent = text.slice(start, end);
+      p.appendChild(a);
+      last = end;
+    });
+    if (last < text.length) { p.appendChild(document.createTextNode(text.slice(last))); }
+  }
+
   // Text with links, built as DOM nodes: nothing the bot or person sends is parsed as HTML.
-  function richText(text) {
+  function richText(text, phones) {
     var p = document.createElement("p");
     var last = 0;
     var match;
     TOKEN.lastIndex = 0;
     while ((match = TOKEN.exec(text)) !== null) {
       if (match.index > last) {
-        p.appendChild(document.createTextNode(text.slice(last, match.index)));
+        appendText(p, text.slice(last, match.index), last, phones);
       }
       if (match[1]) {
         p.appendChild(link(match[1], match[2]));
@@ -132,7 +155,7 @@
       }
       last = TOKEN.lastIndex;
     }
-    if (last < text.length) { p.appendChild(document.createTextNode(text.slice(last))); }
+    if (last < text.length) { appendText(p, text.slice(last), last, phones); }
     return p;
   }
 
@@ -147,12 +170,19 @@
       var p = document.createElement("p");
       p.textContent = message.text;
       item.appendChild(p);
+    } else if (message.notice) {
+      // An advisor joined, left, handed back or closed: a status line, not anyone's words.
+      item.className = "msg msg-notice";
+      who.className = "visually-hidden";
+      who.textContent = "Update:";
+      item.appendChild(who);
+      item.appendChild(richText(message.text, message.phones));
     } else {
       var advisor = message.from === "advisor";
       item.className = advisor ? "msg msg-bot msg-advisor" : "msg msg-bot";
       who.textContent = advisor ? "Advisor:" : "Assistant:";
       item.appendChild(who);
-      if (message.text) { item.appendChild(richText(message.text)); }
+      if (message.text) { item.appendChild(richText(message.text, message.phones)); }
       if (message.buttons && message.buttons.length) {
         var group = document.createElement("div");
         group.className = "buttons";
@@ -183,18 +213,52 @@
     return -1;
   }
 
+  // Show a new message: scroll to it (its top, if it is taller than the screen), so a reply
+  // never lands below the fold on a phone.
+  function reveal(node) {
+    if (!node || !node.scrollIntoView) { return; }
+    var tall = node.getBoundingClientRect().height > window.innerHeight * 0.8;
+    node.scrollIntoView({ block: tall ? "start" : "nearest" });
+  }
+
   function renderAll() {
     log.textContent = "";
     state.messages.forEach(function (message, index) {
       log.appendChild(render(message, index));
     });
     notice.hidden = state.messages.length > 0;
+    reveal(log.lastElementChild);
   }
 
+  // New messages are appended, never the whole log redrawn: the log is role="log"
+  // (aria-live), so a screen reader announces each addition once.
   function addMessages(messages) {
-    messages.forEach(function (message) { state.messages.push(message); });
+    if (!messages.length) { return; }
+    var first = state.messages.length;
+    messages.forEach(function (message) {
+      state.messages.push(message);
+      if (message.notice) { state.advisor = message.notice === "joined"; }
+      if (message.from === "advisor" || message.notice) {
+        typingEpoch += 1;  // an answer already on its way must not show "typing" again
+        showTyping(false);
+      }
+    });
     saveState();
-    renderAll();
+    if (messages.some(function (m) { return m.from === "user"; })) {
+      // Buttons of earlier messages no longer apply once the person has answered.
+      Array.prototype.forEach.call(log.querySelectorAll(".buttons button"), function (b) {
+        b.disabled = true;
+      });
+    }
+    var shown = null;
+    for (var i = first; i < state.messages.length; i += 1) {
+      var node = render(state.messages[i], i);
+      log.appendChild(node);
+      if (!shown && state.messages[i].from !== "user") { shown = node; }
+    }
+    notice.hidden = true;
+    reveal(shown || log.lastElementChild);
+    watchTyping();
   }
 
   function botMessages(list, from) {
@@ -208,7 +272,13 @@
         return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title };
       }) : [];
       var who = from || (m.advisor ? "advisor" : "bot");
-      if (text || buttons.length) { out.push({ from: who, text: text, buttons: buttons }); }
+      var phones = Array.isArray(m.phones) ? m.phones.filter(function (span) {
+        return Array.isArray(span) && span.length === 3 && typeof span[0] === "number" &&
+          typeof span[1] === "number";
+      }) : [];
+      var message = { from: who, text: text, buttons: buttons, phones: phones };
+      if (typeof m.notice === "string") { message.notice = m.notice; }
+      if (text || buttons.length) { out.push(message); }
     });
     return out;
   }
@@ -243,6 +313,8 @@
       if (result.data.ended) {
         // A safety word: the server erased everything; forget it here too.
         state = { sender: null, messages: [] };
+        log.textContent = "";
+        showTyping(false);
       }
       addMessages(botMessages(result.data.messages));
     }).catch(function () {
@@ -295,6 +367,53 @@
     });
   }
 
+  /* ------------------------------------------- typing, while an advisor is with them */
+
+  // The advisor sees "typing..." when the person types (at most one signal every 2 s), and
+  // the person sees it when the advisor does (asked every 2 s). Only while an advisor holds
+  // the chat (state.advisor, set by the "joined" notice and cleared by the others).
+  var TYPING_MS = 2000;
+  var typedAt = 0;
+  var typingTimer = null;
+  var typingLine = null;
+  var typingEpoch = 0;
+
+  function showTyping(on) {
+    if (!typingLine) { return; }
+    var text = on ? "The advisor is typing..." : "";
+    if (typingLine.textContent !== text) { typingLine.textContent = text; }
+  }
+
+  function personTyping() {
+    if (!state.advisor || !state.sender || exiting || Date.now() - typedAt < TYPING_MS) {
+      return;
+    }
+    typedAt = Date.now();
+    fetch("/api/typing", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender }), credentials: "omit", cache: "no-store"
+    }).catch(function () { /* only an indicator */ });
+  }
+
+  function watchTyping() {
+    if (typingTimer || !state.advisor || exiting) { return; }
+    typingTimer = window.setTimeout(function () {
+      typingTimer = null;
+      if (!state.advisor || !state.sender || exiting) { showTyping(false); return; }
+      var sender = state.sender;
+      var epoch = typingEpoch;
+      fetch("/api/typing?sender=" + encodeURIComponent(sender), {
+        credentials: "omit", cache: "no-store"
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (state.sender === sender && epoch === typingEpoch) {
+          showTyping(Boolean(data && data.advisor_typing));
+        }
+      }).catch(function () { showTyping(false); }).then(watchTyping);
+    }, TYPING_MS);
+  }
+
   function start() {
     shiftStatus = document.getElementById("shift-status");
     log = document.getElementById("log");
@@ -302,6 +421,7 @@
     input = document.getElementById("message");
     status = document.getElementById("status");
     notice = document.getElementById("notice");
+    typingLine = document.getElementById("typing");
     Array.prototype.forEach.call(document.querySelectorAll("[data-quick-exit]"), function (a) {
       a.addEventListener("click", quickExit);
     });
@@ -321,6 +441,7 @@
       send(text, text);
       input.focus();
     });
+    input.addEventListener("input", personTyping);
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -328,6 +449,7 @@
       }
     });
     renderAll();
+    watchTyping();
     window.setTimeout(poll, POLL_MS);
   }
 

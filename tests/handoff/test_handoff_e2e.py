@@ -167,3 +167,86 @@ def test_safety_word_during_handoff_erases_the_entry(stack: Stack) -> None:
     assert tracker(stack, cid)["events"] == [] or all(
         e["event"] != "user" for e in tracker(stack, cid)["events"])
     lines.close()
+
+
+def outbox_notices(stack: Stack, person: str, after: int = 0) -> list[dict]:
+    """The notices waiting in the person's outbox (what the web chat and REST clients fetch)."""
+    reply = requests.get(f"{stack.rasa_url}/webhooks/rest/outbox", timeout=10,
+                         params={"sender": person, "after": after})
+    assert reply.status_code == 200
+    return [m for m in reply.json() if m.get("notice")]
+
+
+def test_the_person_is_told_where_they_stand(stack: Stack) -> None:
+    """Joined (with the advisor's first name, if set), left, joined again, closed: each
+    reaches the person's REST outbox, and the console's transcript shows what they were told."""
+    from helpline.console import auth
+
+    rest, console = RestClient(stack.rasa_url), stack.console
+    person = "e2e-person-notices"
+    cid = privacy.pseudonymise("rest", person)
+    assert rest.texts(person, "hello")
+    escalate(stack, cid)
+    entry = queue.active_for(cid, db_url=stack.db_url)
+    ann, ann_token = login(console.url, "ann", PASSWORD)
+    ann_h = {"X-CSRF-Token": ann_token}
+    assert ann.post(f"{console.url}/api/me/name", json={"first_name": "Ann"}, headers=ann_h,
+                    timeout=10).json() == {"first_name": "Ann"}
+    try:
+        claimed = ann.post(f"{console.url}/api/c/{entry.id}/claim", headers=ann_h, timeout=10)
+        assert claimed.json() == {"status": "held", "told": True}
+        [joined] = outbox_notices(stack, person)
+        assert joined["notice"] == "joined"
+        assert joined["text"].startswith("Ann, an advisor, has joined this chat.")
+
+        # Ann leaves: the entry waits again with its priority, the bot answers, she is gone.
+        left = ann.post(f"{console.url}/api/c/{entry.id}/release", headers=ann_h, timeout=10)
+        assert left.json() == {"status": "waiting", "told": True}
+        assert [n["notice"] for n in outbox_notices(stack, person, joined["id"])] == ["left"]
+        assert queue.get(entry.id, stack.db_url).status == queue.WAITING
+        assert tracker(stack, cid)["paused"] is False
+        assert queue.place(queue.get(entry.id, stack.db_url), stack.db_url) is not None
+
+        # Bob has no first name set: "An advisor"; his close tells the person too.
+        bob, bob_token = login(console.url, "bob", PASSWORD)
+        bob_h = {"X-CSRF-Token": bob_token}
+        assert bob.post(f"{console.url}/api/c/{entry.id}/claim", headers=bob_h,
+                        timeout=10).status_code == 200
+        assert rest.send(person, "thank you") == []  # the bot is silent again
+        closed = bob.post(f"{console.url}/api/c/{entry.id}/close", headers=bob_h, timeout=10,
+                          json={"outcome": "signposted", "note": ""})
+        assert closed.json() == {"status": "closed", "told": True}
+        kinds = [(n["notice"], n["text"][:30]) for n in outbox_notices(stack, person, joined["id"])]
+        assert kinds == [("left", notices_text("left")[:30]),
+                         ("joined", "An advisor has joined this cha"),
+                         ("closed", notices_text("closed")[:30])]
+        said = [i for i in ann.get(f"{console.url}/api/c/{entry.id}/transcript",
+                                   timeout=10).json()["items"] if i["who"] == "notice"]
+        assert len(said) == 4 and all(isinstance(i["ts"], float) for i in said)
+    finally:
+        auth.set_first_name("ann", "", stack.db_url)
+
+
+def notices_text(kind: str) -> str:
+    from helpline.console import notices
+
+    return notices.text(kind)
+
+
+def test_typing_flags_through_the_rest_channel_and_web_chat(stack: Stack) -> None:
+    person = "e2e-person-typing"
+    cid = privacy.pseudonymise("rest", person)
+    rasa = f"{stack.rasa_url}/webhooks/rest/typing"
+    web = f"{stack.webchat_url}/api/typing"
+    assert requests.get(web, params={"sender": person}, timeout=10).json() == {
+        "advisor_typing": False}
+    queue.set_typing(cid, queue.ADVISOR, db_url=stack.db_url)  # as the console does
+    assert requests.get(web, params={"sender": person}, timeout=10).json() == {
+        "advisor_typing": True}
+    assert requests.post(web, json={"sender": person}, timeout=10).status_code == 200
+    assert queue.typing_at(cid, queue.PERSON, db_url=stack.db_url) is not None
+    # Bad input: a plain 4xx from both, never a 5xx.
+    for reply in (requests.get(rasa, timeout=10), requests.post(rasa, data=b"{", timeout=10),
+                  requests.get(web, timeout=10), requests.post(web, data=b"[1]", timeout=10),
+                  requests.get(web, params={"sender": "x" * 200}, timeout=10)):
+        assert reply.status_code == 400 and reply.json()["error"]

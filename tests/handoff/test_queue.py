@@ -141,7 +141,8 @@ def test_figures(sqlite_url: str) -> None:
     queue.claim(b.id, "ann", now=150, db_url=sqlite_url)
     figures = queue.figures(now=200, db_url=sqlite_url)
     assert figures.waiting == {"urgent": 1, "high": 0, "normal": 0}
-    assert figures.held == 1 and figures.longest_wait_seconds == 100
+    assert figures.held == 1 and figures.oldest_waiting_at == 100
+    assert queue.figures(now=300, db_url=sqlite_url) == figures  # nothing changed: the same
 
 
 def at(text_: str) -> datetime:
@@ -231,3 +232,24 @@ def test_bad_hours_stop_the_action_server_at_start_up() -> None:
     good = subprocess.run([sys.executable, "-c", load], env=env, capture_output=True, text=True,
                           cwd=settings.ROOT, timeout=120)
     assert good.returncode == 0 and "loaded" in good.stdout, good.stderr[-2000:]
+
+
+def test_typing_flags_expire_and_clear(db_url: str) -> None:
+    queue.set_typing("t", queue.PERSON, now=100, db_url=db_url)
+    assert queue.typing_at("t", queue.PERSON, now=102, db_url=db_url) == 100
+    assert queue.typing_at("t", queue.ADVISOR, now=102, db_url=db_url) is None
+    assert queue.typing_at("t", queue.PERSON, now=100 + queue.TYPING_SECONDS,
+                           db_url=db_url) is None  # stale
+    queue.set_typing("t", queue.PERSON, now=110, db_url=db_url)
+    queue.set_typing("t", queue.PERSON, False, db_url=db_url)  # the message was sent
+    assert queue.typing_at("t", queue.PERSON, now=111, db_url=db_url) is None
+    with pytest.raises(ValueError):
+        queue.set_typing("t", "bot", db_url=db_url)
+
+
+def test_typing_flags_are_erased_with_the_conversation(sqlite_url: str, tmp_path) -> None:
+    queue.set_typing("gone", queue.ADVISOR, db_url=sqlite_url)
+    counts = privacy.erase("gone", tracker_url=f"sqlite:///{tmp_path / 't.db'}",
+                           db_url=sqlite_url)
+    assert counts["handoff_typing"] == 1
+    assert queue.typing_at("gone", queue.ADVISOR, db_url=sqlite_url) is None

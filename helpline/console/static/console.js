@@ -1,5 +1,10 @@
 // Advisor console: live queue and conversation views. Every text goes in with textContent,
 // never innerHTML, so nothing a person wrote can run as code.
+//
+// The queue views change only what changed: each row is keyed by its entry number, made once,
+// moved only when its place changes, and a cell's text is set only when it differs. So a
+// focused "Open" link keeps its focus, the page keeps its scroll, and a click at human speed
+// lands on the row it was aimed at (the whole table was redrawn at every update before).
 "use strict";
 (function () {
   const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
@@ -11,89 +16,241 @@
     if (cls) node.className = cls;
     return node;
   };
-  const minutes = (since) => Math.max(0, Math.round((Date.now() / 1000 - since) / 60)) + " min";
+  const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+  const setClass = (node, cls) => { if (node.className !== cls) node.className = cls; };
+
+  // Times in England, as the server writes them (the helpline's hours are London time).
+  const clock = (ts, seconds) => (typeof ts === "number" ? new Date(ts * 1000).toLocaleTimeString(
+    "en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit",
+               second: seconds ? "2-digit" : undefined }) : "");
+  const waited = (since) => {
+    const minutes = Math.max(0, Math.floor((Date.now() / 1000 - since) / 60));
+    if (minutes < 1) return "under 1 min";
+    if (minutes < 60) return `${minutes} min`;
+    return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  };
+
+  // Answers in words an advisor can act on, never "HTTP 409".
+  const FRIENDLY = {
+    400: "That didn't work: check what you entered and try again.",
+    401: "You have been logged out. Reload the page and log in again.",
+    403: "That isn't allowed. Reload the page and try again.",
+    404: "This conversation doesn't exist.",
+    409: "This conversation has changed: the page now shows it as it is.",
+    410: "The person ended this conversation, so it was erased.",
+    413: "That is too long.",
+    429: "Too many tries. Wait a minute and try again.",
+  };
+  const friendly = (status, data) => (data && data.error) || FRIENDLY[status] ||
+    "Something went wrong on our side. Try again, or reload the page.";
   async function post(url, body) {
-    const reply = await fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body || {}),
-    });
+    let reply;
+    try {
+      reply = await fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body || {}),
+      });
+    } catch (e) {
+      throw new Error("The console can't be reached. Check your connection and try again.");
+    }
     let data = {};
     try { data = await reply.json(); } catch (e) { data = {}; }
-    if (!reply.ok) throw new Error(data.error || `HTTP ${reply.status}`);
+    if (!reply.ok) throw new Error(friendly(reply.status, data));
     return data;
   }
   const status = document.getElementById("live-status");
-  const setLive = (text) => { if (status) status.textContent = text; };
+  const setLive = (text) => { if (status) setText(status, text); };
 
-  function link(entry) {
-    const a = el("a", "Open", ""); a.href = `/c/${entry.id}`; return a;
+  // ------------------------------------------------------------------ keyed tables
+
+  // Make `body`'s rows match `items` in order, keyed by entry id. `columns` are
+  // [name, (item) => text | {text, cls}]; `extra(row, item)` fills in a new row once.
+  function syncRows(body, items, columns, extra) {
+    const existing = new Map();
+    for (const row of body.rows) existing.set(row.dataset.entry, row);
+    const wanted = new Set(items.map((item) => String(item.id)));
+    existing.forEach((row, id) => { if (!wanted.has(id)) row.remove(); });
+    let before = body.firstElementChild;
+    items.forEach((item) => {
+      const id = String(item.id);
+      let row = existing.get(id);
+      if (!row) {
+        row = el("tr"); row.dataset.entry = id;
+        columns.forEach(([name]) => { const td = el("td"); td.dataset.col = name; row.append(td); });
+        if (extra) extra(row, item);
+      }
+      columns.forEach(([name, value], i) => {
+        const cell = row.cells[i];
+        const shown = value(item);
+        if (typeof shown === "object" && shown !== null) {
+          let span = cell.firstElementChild;
+          if (!span) { span = el("span"); cell.append(span); }
+          setText(span, shown.text); setClass(span, shown.cls || "");
+        } else {
+          setText(cell, shown);
+        }
+      });
+      row.__item = item;
+      if (row !== before) body.insertBefore(row, before);  // new, or moved up
+      before = row.nextElementSibling;
+    });
   }
+  function openLink(row, item) {
+    const td = el("td");
+    const a = el("a", "Open"); a.href = `/c/${item.id}`;
+    a.setAttribute("aria-label", `Open entry ${item.id}`);
+    td.append(a); row.append(td);
+  }
+  function syncList(list, items, text) {
+    const existing = new Map();
+    for (const li of list.children) existing.set(li.dataset.entry, li);
+    const wanted = new Set(items.map((item) => String(item.id)));
+    existing.forEach((li, id) => { if (!wanted.has(id)) li.remove(); });
+    let before = list.firstElementChild;
+    items.forEach((item) => {
+      let li = existing.get(String(item.id));
+      if (!li) { li = el("li"); li.dataset.entry = String(item.id); }
+      setText(li, text(item));
+      if (li !== before) list.insertBefore(li, before);
+      before = li.nextElementSibling;
+    });
+  }
+  const priority = (e) => ({ text: e.priority_label, cls: e.priority });
+
+  // ---------------------------------------------------------------------- alerts
+
+  // A new urgent entry: a beep (Web Audio), a desktop notification if the advisor allowed
+  // them with the button, and the count of urgent entries in the tab's title.
+  const baseTitle = document.title;
+  let audio = null;
+  function beep() {
+    if (!audio || audio.state !== "running") return;
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.frequency.value = 880;
+    volume.gain.setValueAtTime(0.2, audio.currentTime);
+    volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    tone.connect(volume).connect(audio.destination);
+    tone.start(); tone.stop(audio.currentTime + 0.4);
+  }
+  function notify(entry) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    const note = new Notification(`Urgent: entry ${entry.id}`, {
+      body: `${entry.signals.join(", ") || "Urgent"}. ${entry.channel}.`, tag: `entry-${entry.id}`,
+    });
+    note.onclick = () => { window.focus(); window.location.href = `/c/${entry.id}`; };
+  }
+  const alertsButton = document.getElementById("alerts");
+  if (alertsButton) {
+    const alertsStatus = document.getElementById("alerts-status");
+    alertsButton.addEventListener("click", async () => {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (Context && !audio) audio = new Context();
+      if (audio) await audio.resume();
+      let desktop = "not available in this browser";
+      if ("Notification" in window) {
+        desktop = await Notification.requestPermission() === "granted" ? "on" : "blocked";
+      }
+      alertsStatus.textContent = `Sound is on. Desktop alerts: ${desktop}.`;
+      beep();
+    });
+  }
+  let alerted = null;  // urgent entries already announced (null until the first snapshot)
+  function alertUrgent(waiting) {
+    const urgent = waiting.filter((e) => e.priority === "urgent");
+    const fresh = alerted === null ? [] : urgent.filter((e) => !alerted.has(e.id));
+    alerted = new Set(urgent.map((e) => e.id));
+    const title = urgent.length ? `(${urgent.length} urgent) ${baseTitle}` : baseTitle;
+    if (document.title !== title) document.title = title;
+    if (!fresh.length) return;
+    beep();
+    fresh.forEach(notify);
+    const announce = document.getElementById("announce");
+    if (announce) announce.textContent = fresh.length === 1 ?
+      `New urgent entry ${fresh[0].id}.` : `${fresh.length} new urgent entries.`;
+  }
+
+  // ------------------------------------------------------------------- the queue
+
+  let latest = null;
   function renderQueue(data) {
+    latest = data;
+    const chats = data.entries.filter((e) => e.kind === "chat");
+    const waiting = chats.filter((e) => e.status === "waiting");
     const body = document.querySelector("#queue tbody");
     if (body) {
-      body.replaceChildren();
-      data.entries.filter((e) => e.kind === "chat" && e.status === "waiting").forEach((e) => {
-        const row = el("tr"); row.dataset.entry = e.id;
-        row.append(el("td", String(e.place)));
-        const p = el("td"); p.append(el("span", e.priority, e.priority)); row.append(p);
-        row.append(el("td", e.signals.join(", ")), el("td", e.channel || ""),
-                   el("td", minutes(e.created_at)));
-        const action = el("td"); action.append(link(e)); row.append(action);
-        body.append(row);
-      });
+      syncRows(body, waiting, [
+        ["id", (e) => String(e.id)], ["priority", priority],
+        ["signals", (e) => e.signals.join(", ")], ["channel", (e) => e.channel],
+        ["waiting", (e) => waited(e.created_at)]], openLink);
+      document.getElementById("queue-empty").hidden = waiting.length > 0;
+      alertUrgent(waiting);
     }
-    const held = document.getElementById("held");
+    const held = document.querySelector("#held tbody");
     if (held) {
-      held.replaceChildren();
-      data.entries.filter((e) => e.kind === "chat" && e.status !== "waiting").forEach((e) => {
-        const li = el("li", `#${e.id} ${e.status} by ${e.claimed_by || "-"} `);
-        if (e.claimed_by === me) li.append(link(e));
-        held.append(li);
-      });
+      syncRows(held, chats.filter((e) => e.status !== "waiting"), [
+        ["id", (e) => String(e.id)],
+        ["status", (e) => (e.status === "held" && e.claimed_by === me ? "With you" : e.status_label)],
+        ["priority", priority], ["channel", (e) => e.channel],
+        ["since", (e) => clock(e.claimed_at || e.created_at)]], openLink);
     }
-    const callbacks = document.getElementById("callbacks");
+    const callbacks = document.querySelector("#callbacks tbody");
     if (callbacks) {
-      callbacks.replaceChildren();
-      data.entries.filter((e) => e.kind === "callback").forEach((e) => {
-        callbacks.append(el("li", `#${e.id} ${e.priority}: ${e.callback_method} ` +
-                                  `(${e.channel || "?"}), safe time: ${e.callback_time || "-"}`));
-      });
+      syncRows(callbacks, data.entries.filter((e) => e.kind === "callback"), [
+        ["id", (e) => String(e.id)], ["priority", priority],
+        ["method", (e) => (e.callback_method === "call" ? "Call" : "Text")],
+        ["channel", (e) => e.channel], ["time", (e) => e.callback_time || "Any time"]]);
     }
     const ended = document.getElementById("ended");
-    if (ended) {
-      ended.replaceChildren();
-      data.ended.forEach((e) => ended.append(el("li", `#${e.id}: ended by the person`)));
-    }
+    if (ended) syncList(ended, data.ended, (e) => `Entry ${e.id}: ended by the person at ${clock(e.ended_at)}`);
     const figures = document.getElementById("figures");
     if (figures) {
-      figures.replaceChildren();
       const f = data.figures;
       const pairs = [["Waiting (urgent)", f.waiting.urgent], ["Waiting (high)", f.waiting.high],
-        ["Waiting (normal)", f.waiting.normal], ["Held by advisors", f.held],
-        ["Handed back to the bot", f.with_bot], ["Callback requests", f.callbacks],
-        ["Longest wait", Math.round(f.longest_wait_seconds / 60) + " min"],
+        ["Waiting (normal)", f.waiting.normal], ["With advisors", f.held],
+        ["Handed back to the assistant", f.with_bot], ["Callback requests", f.callbacks],
+        ["Longest wait", f.oldest_waiting_at ? waited(f.oldest_waiting_at) : "Nobody waiting"],
         ["Claimed in the last hour", f.claimed_last_hour]];
-      pairs.forEach(([k, v]) => figures.append(el("dt", k), el("dd", String(v))));
+      if (!figures.children.length) pairs.forEach(([k]) => figures.append(el("dt", k), el("dd")));
+      pairs.forEach(([, v], i) => setText(figures.children[2 * i + 1], String(v)));
     }
     const all = document.querySelector("#all-live tbody");
     if (all) {
-      all.replaceChildren();
-      data.entries.forEach((e) => {
-        const row = el("tr");
-        row.append(el("td", String(e.id)), el("td", `${e.kind} ${e.status}`),
-                   el("td", e.priority), el("td", e.claimed_by || ""),
-                   el("td", minutes(e.created_at)));
-        const action = el("td"); action.append(link(e)); row.append(action);
-        all.append(row);
-      });
+      syncRows(all, data.entries, [
+        ["id", (e) => String(e.id)],
+        ["status", (e) => (e.kind === "callback" ? `Callback, ${e.status_label.toLowerCase()}` : e.status_label)],
+        ["priority", priority], ["channel", (e) => e.channel], ["advisor", (e) => e.claimed_by || ""],
+        ["since", (e) => clock(e.created_at)]], openLink);
     }
+  }
+  // Waiting times move on by the minute: refresh those cells only (text set only if changed).
+  function tick() {
+    document.querySelectorAll("#queue td[data-col=waiting]").forEach((cell) => {
+      const item = cell.parentElement.__item;
+      if (item) setText(cell, waited(item.created_at));
+    });
+    if (latest && document.getElementById("figures")) renderQueue(latest);
   }
   if (document.getElementById("queue") || document.getElementById("figures")) {
     const source = new EventSource("/events/queue");
     source.addEventListener("queue", (event) => { renderQueue(JSON.parse(event.data)); setLive("Live"); });
     source.onerror = () => setLive("Reconnecting...");
+    window.setInterval(tick, 15000);
   }
+
+  const nameForm = document.getElementById("first-name");
+  if (nameForm) {
+    nameForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const said = document.getElementById("first-name-status");
+      post("/api/me/name", { first_name: nameForm.elements.first_name.value })
+        .then((d) => { said.textContent = d.first_name ? `People will see "${d.first_name}".` : "People will see \"An advisor\"."; })
+        .catch((e) => { said.textContent = e.message; });
+    });
+  }
+
+  // ------------------------------------------------------------ the conversation
 
   const conversation = document.getElementById("conversation");
   if (!conversation) return;
@@ -101,34 +258,109 @@
   const message = document.getElementById("message");
   const say = (text) => { message.textContent = text; };
   const transcript = document.getElementById("transcript");
+  const WHO = { person: "Person", bot: "Assistant", advisor: "Advisor", notice: "Told the person", system: "Note" };
+  const controls = {
+    claim: [document.getElementById("claim")],
+    release: [document.getElementById("release")],
+    handback: [document.getElementById("handback")],
+    reply: Array.from(document.querySelectorAll("#reply textarea, #reply button")),
+    close: Array.from(document.querySelectorAll("#close select, #close input, #close button")),
+  };
+  let can = {};
+  function apply(state) {
+    can = state.can || {};
+    Object.entries(controls).forEach(([name, nodes]) => nodes.forEach((node) => {
+      if (node.disabled !== !can[name]) node.disabled = !can[name];
+    }));
+    document.querySelectorAll("#dir-results button").forEach((b) => { b.disabled = !can.reply; });
+    setText(document.getElementById("status"), state.label);
+    const p = document.getElementById("priority");
+    if (state.priority_label) { setText(p, state.priority_label); setClass(p, state.priority); }
+    if (state.signals) {
+      const list = document.getElementById("signals");
+      if (Array.from(list.children).map((li) => li.textContent).join("\n") !== state.signals.join("\n")) {
+        list.replaceChildren(...state.signals.map((s) => el("li", s)));
+        const none = document.getElementById("no-signals");
+        if (none) none.hidden = state.signals.length > 0;
+      }
+    }
+  }
   const source = new EventSource(`/events/c/${id}?after=${conversation.dataset.count}`);
   source.addEventListener("line", (event) => {
     const item = JSON.parse(event.data);
     const li = el("li", "", item.who);
-    li.append(el("b", item.who), document.createTextNode(" "), el("span", item.text, "text"));
+    const time = el("time", clock(item.ts, true));
+    if (typeof item.ts === "number") time.dateTime = new Date(item.ts * 1000).toISOString();
+    li.append(time, document.createTextNode(" "), el("b", WHO[item.who] || item.who),
+              document.createTextNode(" "), el("span", item.text, "text"));
     transcript.append(li);
+    if (item.who === "person") setText(document.getElementById("typing"), "");
   });
+  source.addEventListener("typing", (event) => {
+    setText(document.getElementById("typing"),
+            JSON.parse(event.data).person ? "The person is typing..." : "");
+  });
+  const ended = () => {
+    source.close();
+    apply({ status: "ended", label: "Ended by the person", can: {} });
+    say("The person ended this conversation, so it was erased. Nothing more can be done in it.");
+  };
   source.addEventListener("status", (event) => {
-    const s = JSON.parse(event.data);
-    document.getElementById("status").textContent = s.label;
-    document.getElementById("holder").textContent = s.claimed_by || "";
-    if (s.status === "ended") { source.close(); say("Ended by the person."); }
+    const state = JSON.parse(event.data);
+    apply(state);
+    if (state.status === "ended") ended();
   });
-  const run = (promise, done) => promise.then((d) => say(done(d))).catch((e) => say(e.message));
-  document.getElementById("claim").addEventListener("click", () =>
-    run(post(`/api/c/${id}/claim`), () => "You have this conversation. The bot is silent."));
-  document.getElementById("handback").addEventListener("click", () =>
-    run(post(`/api/c/${id}/handback`), () => "Handed back to the bot."));
+  // The stream was refused (e.g. the entry was erased before it connected): ask why.
+  source.onerror = () => {
+    if (source.readyState !== EventSource.CLOSED) return;
+    fetch(`/api/c/${id}/transcript`, { credentials: "same-origin" }).then((reply) => {
+      if (reply.status === 410) ended();
+      else say("Live updates stopped. Reload the page.");
+    }).catch(() => say("Live updates stopped. Reload the page."));
+  };
+
+  // A control's click disables it until the answer; the status event then sets what applies.
+  const run = (button, promise, done) => {
+    if (button) button.disabled = true;
+    return promise.then((d) => say(done(d)))
+      .catch((e) => { say(e.message); if (button) button.disabled = !can[button.dataset.can]; });
+  };
+  Object.entries(controls).forEach(([name, nodes]) => nodes.forEach((node) => { node.dataset.can = name; }));
+  const told = (d, text) => text + (d.told === false ? " The person could not be told: tell them in a message if you can." : "");
+  document.getElementById("claim").addEventListener("click", (event) =>
+    run(event.target, post(`/api/c/${id}/claim`),
+        (d) => told(d, "You have this conversation. The assistant is silent, and the person has been told you joined.")));
+  document.getElementById("release").addEventListener("click", (event) =>
+    run(event.target, post(`/api/c/${id}/release`),
+        (d) => told(d, "You left the conversation. It is back in the queue with its place, and the person has been told.")));
+  document.getElementById("handback").addEventListener("click", (event) =>
+    run(event.target, post(`/api/c/${id}/handback`),
+        (d) => told(d, "Handed back to the assistant. The person has been told.")));
+  const box = document.querySelector("#reply textarea");
+  let typedAt = 0;
+  box.addEventListener("input", () => {  // at most one typing flag every 2 s
+    if (!can.reply || Date.now() - typedAt < 2000) return;
+    typedAt = Date.now();
+    post(`/api/c/${id}/typing`).catch(() => {});
+  });
   document.getElementById("reply").addEventListener("submit", (event) => {
     event.preventDefault();
-    const box = event.target.elements.text;
-    run(post(`/api/c/${id}/reply`, { text: box.value }), () => { box.value = ""; return "Sent."; });
+    const button = event.target.querySelector("button");
+    run(button, post(`/api/c/${id}/reply`, { text: box.value }),
+        () => { box.value = ""; typedAt = 0; button.disabled = !can.reply; return "Sent."; });
+  });
+  box.addEventListener("keydown", (event) => {  // Ctrl+Enter sends
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      document.getElementById("reply").requestSubmit();
+    }
   });
   document.getElementById("close").addEventListener("submit", (event) => {
     event.preventDefault();
     const f = event.target.elements;
-    run(post(`/api/c/${id}/close`, { outcome: f.outcome.value, note: f.note.value }),
-        () => "Closed.");
+    run(event.target.querySelector("button"),
+        post(`/api/c/${id}/close`, { outcome: f.outcome.value, note: f.note.value }),
+        (d) => told(d, "Closed."));
   });
   document.getElementById("dir-search").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -139,16 +371,18 @@
       const reply = await fetch(`/api/directory?q=${encodeURIComponent(q)}`,
                                 { credentials: "same-origin" });
       const data = await reply.json();
+      if (!reply.ok) throw new Error(friendly(reply.status, data));
       if (!data.results.length) list.append(el("li", "No services found."));
       data.results.forEach((s) => {
         const li = el("li", s.message + " ");
         const send = el("button", "Send to the person");
         send.type = "button";
+        send.disabled = !can.reply;
         send.addEventListener("click", () =>
-          run(post(`/api/c/${id}/service`, { service_id: s.id }), () => "Service sent."));
+          run(null, post(`/api/c/${id}/service`, { service_id: s.id }), () => "Service sent."));
         li.append(send);
         list.append(li);
       });
-    } catch (e) { say("Directory search failed."); }
+    } catch (e) { say(e.message || "The directory search failed. Try again."); }
   });
 })();
