@@ -151,7 +151,9 @@ class PlaceFinder:
                     found.append((self.display[key], self.names[key]))
             elif not elsewhere and span.text not in NOT_PLACES and (
                     span.text[0].isupper() or before in CUES or signed_off
-                    or (short_reply and not before)):
+                    # a short reply that is only the name: "warrington", not "reading his
+                    # messages" (a victim would be told we have nothing for Reading)
+                    or (short_reply and not before and all(t.is_punct for t in doc[span.end:]))):
                 elsewhere = span.text.title() if span.text.islower() else span.text
         return found, elsewhere
 

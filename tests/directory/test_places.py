@@ -95,7 +95,8 @@ def test_our_name_wins_over_the_same_or_another_name_elsewhere(loaded, text, are
 
 @pytest.mark.parametrize("text", ["I need help", "he hit me again", "I'm in danger", "help",
                                   "a stone in my shoe", "the sale at the shop", "",
-                                  "in the bath", "i was reading in bed", "i cant deal with it"])
+                                  "in the bath", "i was reading in bed", "i cant deal with it",
+                                  "reading his messages", "hyde and seek"])
 def test_no_place_in_everyday_words(loaded, text):
     assert loaded.places.resolve(text).status == "none"
 
