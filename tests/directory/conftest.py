@@ -19,6 +19,12 @@ SCHEMA = SHARED / "oruk" / "hsds-3.0" / "schema" / "service_with_definitions.jso
 NATIONAL_LIST = Path(__file__).with_name("national_list.txt")
 
 
+def bump(path: Path) -> None:
+    """A later modification time, so the live directory sees a change."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
 @pytest.fixture(scope="session")
 def loaded() -> Loaded:
     result = load_directory(DIRECTORY)

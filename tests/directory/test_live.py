@@ -2,14 +2,9 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from helpline.directory.live import LiveDirectory
-
-
-def bump(path) -> None:
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+from tests.directory.conftest import bump
 
 
 def test_broken_file_leaves_the_live_directory_unchanged(folder, caplog):

@@ -3,7 +3,6 @@ and how to fix it; nothing vanishes from the directory by accident; the bot keep
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from datetime import date
@@ -15,7 +14,7 @@ from helpline.cli import main
 from helpline.directory.live import LiveDirectory
 from helpline.directory.model import Schedule
 from helpline.directory.validate import load_directory
-from tests.directory.conftest import DIRECTORY, SEEDS
+from tests.directory.conftest import DIRECTORY, SEEDS, bump
 from tests.directory.test_validate import GOOD_SERVICE, with_schedules, write
 
 SAVE_AS = ("Save it as UTF-8: in Notepad, File > Save As, set Encoding to UTF-8 and press Save; "
@@ -283,12 +282,6 @@ def test_one_unreadable_file_does_not_bring_follow_on_errors(folder, capsys):
 
 
 # ---------------------------------------------------------------- the bot keeps serving
-def bump(path: Path) -> None:
-    """A later modification time, so the live directory sees a change."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
-
-
 def test_a_deleted_file_does_not_take_services_from_the_running_bot(folder, caplog):
     live = LiveDirectory(folder, check_every=0)
     assert live.reload()
