@@ -19,6 +19,18 @@ other side. A flag counts for ``TYPING_SECONDS``; the pages send one at most eve
 typing. They hold a time and the pseudonymous id, nothing typed, and are erased with the
 conversation. A table rather than memory: the web chat reaches the database only through
 the Rasa servers (several, behind nginx) and the console is another process.
+
+Shifts (docs/handoff.md, "Shifts and abandoned chats"): advisors sign on and off on the queue
+page (``advisor_shifts``, one row per shift). The queue is offered only while the line is
+open (``line_open``): within the hours and with at least one advisor signed on, so nobody is
+queued to wait for nobody. An escalation refused because the line is closed is counted in
+``handoff_missed`` (a time, nothing about the person), and ``handoff_line`` remembers when
+the line last closed, so the console can say how many were missed since. People still
+waiting when the line closes are told once (``closing_told_at``, set by one conditional
+UPDATE, so one console process tells each person; helpline/console/shifts.py).
+
+Last seen (``last_seen_at``): when the person last wrote or typed, so the console can mark an
+entry whose person has gone silent for ``Settings.abandoned_minutes`` as "left".
 """
 from __future__ import annotations
 
@@ -86,6 +98,8 @@ class QueueEntry(Base):
     callback_method = Column(String(8), nullable=True)
     callback_time = Column(String(100), nullable=True)
     updated_at = Column(Float, nullable=False)
+    last_seen_at = Column(Float, nullable=True)  # the person last wrote or typed (None: created)
+    closing_told_at = Column(Float, nullable=True)  # told the line closed while they waited
 
     @property
     def signal_list(self) -> list[str]:
@@ -114,7 +128,38 @@ class TypingFlag(Base):
     at = Column(Float, nullable=False)
 
 
-TABLES = [QueueEntry.__table__, AuditEntry.__table__, TypingFlag.__table__]
+class AdvisorShift(Base):
+    """One advisor's shift: signed on at ``started_at``, off at ``ended_at`` (None: still on)."""
+
+    __tablename__ = "advisor_shifts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False, index=True)
+    started_at = Column(Float, nullable=False)
+    ended_at = Column(Float, nullable=True, index=True)
+
+
+class MissedRequest(Base):
+    """A request for an advisor while the line was closed (out of hours or nobody on)."""
+
+    __tablename__ = "handoff_missed"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(Float, nullable=False, index=True)
+
+
+class LineState(Base):
+    """One row: whether the console last saw the line open, and since when."""
+
+    __tablename__ = "handoff_line"
+
+    id = Column(Integer, primary_key=True)
+    is_open = Column(Integer, nullable=False)
+    since = Column(Float, nullable=False)
+
+
+TABLES = [QueueEntry.__table__, AuditEntry.__table__, TypingFlag.__table__,
+          AdvisorShift.__table__, MissedRequest.__table__, LineState.__table__]
 PERSON, ADVISOR = "person", "advisor"
 TYPING_SECONDS = 5.0
 
@@ -168,6 +213,7 @@ def enqueue(conversation_id: str, channel: Optional[str], signals: Iterable[str]
         elif entry.status == WITH_BOT:
             entry.status, entry.created_at = WAITING, now
             entry.claimed_by = entry.claimed_at = None
+        entry.last_seen_at, entry.closing_told_at = now, None  # asked (again) just now
         merged = set(entry.signal_list) | found
         entry.signals = ",".join(sorted(merged))[:255]
         entry.priority = risk.priority(merged)
@@ -309,6 +355,8 @@ def set_typing(conversation_id: str, who: str, typing: bool = True, *,
     if who not in (PERSON, ADVISOR):
         raise ValueError("who must be person or advisor")
     now = clock.time() if now is None else now
+    if who == PERSON and typing:
+        seen(conversation_id, now=now, db_url=db_url)
     table = TypingFlag.__table__
     mine = (TypingFlag.conversation_id == conversation_id, TypingFlag.who == who)
     with engine(db_url).begin() as connection:
@@ -332,6 +380,27 @@ def typing_at(conversation_id: str, who: str, *, now: Optional[float] = None,
     with _session(db_url) as session:
         flag = session.get(TypingFlag, (conversation_id, who))
     return flag.at if flag is not None and now - flag.at < TYPING_SECONDS else None
+
+
+# --------------------------------------------------------------------------------- last seen
+
+def seen(conversation_id: str, *, now: Optional[float] = None,
+         db_url: Optional[str] = None) -> None:
+    """The person wrote or typed now: their live chat entry (if any) has seen them."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        connection.execute(update(QueueEntry.__table__).where(
+            QueueEntry.conversation_id == conversation_id, QueueEntry.kind == CHAT,
+            QueueEntry.status.in_(LIVE_STATUSES)).values(last_seen_at=now))
+
+
+def gone(entry: QueueEntry, now: Optional[float] = None) -> bool:
+    """True when a live chat's person has been silent for Settings.abandoned_minutes."""
+    if entry.kind != CHAT or entry.status not in LIVE_STATUSES:
+        return False
+    now = clock.time() if now is None else now
+    last = entry.last_seen_at or entry.created_at
+    return now - last >= settings.get().abandoned_minutes * 60
 
 
 @dataclass(frozen=True)
@@ -393,6 +462,97 @@ def audit_log(limit: int = 200, db_url: Optional[str] = None) -> list[AuditEntry
     with _session(db_url) as session:
         return list(session.execute(
             select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars())
+
+
+# ------------------------------------------------------------------------------------ shifts
+
+def sign_on(username: str, *, now: Optional[float] = None,
+            db_url: Optional[str] = None) -> bool:
+    """Start a shift; False if the advisor was signed on already."""
+    now = clock.time() if now is None else now
+    with _session(db_url) as session, session.begin():
+        if session.execute(select(AdvisorShift.id).where(
+                AdvisorShift.username == username, AdvisorShift.ended_at.is_(None))).first():
+            return False
+        session.add(AdvisorShift(username=username[:64], started_at=now))
+    return True
+
+
+def sign_off(username: str, *, now: Optional[float] = None,
+             db_url: Optional[str] = None) -> bool:
+    """End the advisor's shift; False if they were not signed on."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        return connection.execute(update(AdvisorShift.__table__).where(
+            AdvisorShift.username == username, AdvisorShift.ended_at.is_(None))
+            .values(ended_at=now)).rowcount > 0
+
+
+def signed_on(db_url: Optional[str] = None) -> list[str]:
+    """Advisors signed on now, in the order they signed on."""
+    with _session(db_url) as session:
+        return list(dict.fromkeys(session.execute(
+            select(AdvisorShift.username).where(AdvisorShift.ended_at.is_(None))
+            .order_by(AdvisorShift.started_at)).scalars()))
+
+
+def line_open(now: Optional[datetime] = None, db_url: Optional[str] = None) -> bool:
+    """The queue is offered: within the hours and with at least one advisor signed on."""
+    return is_open(now) and bool(signed_on(db_url))
+
+
+def record_missed(*, now: Optional[float] = None, db_url: Optional[str] = None) -> None:
+    """Count a request for an advisor that got the out-of-hours route."""
+    with _session(db_url) as session, session.begin():
+        session.add(MissedRequest(at=clock.time() if now is None else now))
+
+
+def line_state(is_open_now: bool, *, now: Optional[float] = None,
+               db_url: Optional[str] = None) -> float:
+    """Record whether the line is open now; returns since when it has been so."""
+    now = clock.time() if now is None else now
+    table = LineState.__table__
+    with engine(db_url).begin() as connection:
+        row = connection.execute(select(table.c.is_open, table.c.since)
+                                 .where(table.c.id == 1)).first()
+        if row is None:
+            try:
+                connection.execute(insert(table).values(id=1, is_open=int(is_open_now),
+                                                        since=now if is_open_now else 0.0))
+            except IntegrityError:  # another console made it meanwhile
+                pass
+            return now if is_open_now else 0.0
+        if bool(row.is_open) == is_open_now:
+            return row.since
+        connection.execute(update(table).where(table.c.id == 1,
+                                               table.c.is_open == row.is_open)
+                           .values(is_open=int(is_open_now), since=now))
+        return now
+
+
+def missed_since(since: float, db_url: Optional[str] = None) -> int:
+    with _session(db_url) as session:
+        return int(session.execute(select(func.count()).select_from(MissedRequest)
+                                   .where(MissedRequest.at >= since)).scalar_one())
+
+
+def waiting_untold(db_url: Optional[str] = None) -> list[QueueEntry]:
+    """Chats still waiting that have not been told the line closed."""
+    with _session(db_url) as session:
+        return list(session.execute(select(QueueEntry).where(
+            QueueEntry.status == WAITING, QueueEntry.kind == CHAT,
+            QueueEntry.conversation_id.isnot(None), QueueEntry.closing_told_at.is_(None))
+            .order_by(QueueEntry.id)).scalars())
+
+
+def mark_told_closing(entry_id: int, *, now: Optional[float] = None,
+                      db_url: Optional[str] = None) -> bool:
+    """True only for the one caller whose UPDATE marked the entry (so it is told once)."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        return connection.execute(update(QueueEntry.__table__).where(
+            QueueEntry.id == entry_id, QueueEntry.status == WAITING,
+            QueueEntry.closing_told_at.is_(None)).values(closing_told_at=now)).rowcount == 1
 
 
 # ------------------------------------------------------------------------------ opening hours

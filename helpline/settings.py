@@ -162,6 +162,11 @@ class Settings(BaseSettings):
         description="When advisors take conversations, Europe/London time, in the hours "
                     "format of helpline/directory/hours.py, e.g. 'mon-fri 09:00-17:00; sat "
                     "10:00-13:00'.")
+    abandoned_minutes: float = Field(
+        10.0, env="HELPLINE_ABANDONED_MINUTES",
+        description="Minutes without a message from a person in the queue or with an "
+                    "advisor after which the console marks them \"left\" (and claiming "
+                    "asks to confirm).")
 
     # ---------------------------------------------------------------------- channels
     public_url: str = Field(

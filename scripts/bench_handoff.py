@@ -160,6 +160,8 @@ async def run(people: int, max_seconds: float, stack: Stack, webchat: str, conso
         await wait_http(http, f"{console}/login", stack, 60)
         for advisor in advisors:
             await advisor.login()
+            if await advisor.post("/api/shift", {"on": True}) != 200:  # queued only if on
+                raise RuntimeError(f"{advisor.name} could not sign on")
             tasks.append(asyncio.create_task(advisor.stream()))
         await asyncio.wait_for(asyncio.gather(*(a.connected.wait() for a in advisors)), 30)
         for i in range(WAITING):

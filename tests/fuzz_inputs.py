@@ -455,7 +455,8 @@ class Gen:
             query = urlencode(rng.choice([{"next": MARKUP}, {"q": MARKUP * 3}, {"x": "\x00"},
                                           {"a": "b" * 7000}]))  # aiohttp's limit: 8190
             raw = rng.choice(["", "&%ED%A0%80=1", "&q=%ZZ", "&q=%FF", "&" * 50])
-            path = rng.choice(["/login", "/", "/api/directory", "/api/queue", "/ready"])
+            path = rng.choice(["/login", "/", "/api/directory", "/api/queue", "/ready", "/records",
+                               "/records.csv", "/c/1/close"])
             return Case("console", "GET", f"{path}?{query}{raw}",
                         {"Cookie": COOKIE}, b"", "console query")
         if pick == 5:
@@ -469,7 +470,8 @@ class Gen:
                              "helpline_console=" + "a" * 5000, "helpline_console=%ED%A0%80",
                              "=;;;==", ""])
         path = rng.choice(["/api/c/1/reply", "/api/c/1/claim", "/logout", "/api/c/1/close",
-                           "/api/c/1/release", "/api/c/1/typing", "/api/me/name"])
+                           "/api/c/1/release", "/api/c/1/typing", "/api/me/name", "/api/shift",
+                           "/records/1/dealt-with"])
         body = rng.choice([json_bytes({"text": MARKUP}), nested(rng).encode(), b"\xff\xfe"])
         return Case("console", "POST", path, {**JSON, "Cookie": cookie,
                                               "X-CSRF-Token": rng.choice([CSRF, MARKUP, ""])},

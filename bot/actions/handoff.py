@@ -4,8 +4,11 @@
   danger, two misunderstandings or "not safe". Its button sends ``/ask_human``.
 - ``action_handoff_escalate`` runs when the person asks for a person: in hours it queues the
   conversation (priority from helpline.risk over what they wrote) and tells them their place,
-  an honest wait estimate and what to do meanwhile; out of hours it says when advisors are
-  next on and, on SMS or Telegram, starts ``callback_form`` if the domain has it.
+  an honest wait estimate and what to do meanwhile. The queue is offered only while the line
+  is open (``queue.line_open``: within the hours and at least one advisor signed on), so
+  nobody is queued to wait for nobody; otherwise it says when advisors are next on (or that
+  none is on now, within the hours), counts the request as missed, and, on SMS or Telegram,
+  starts ``callback_form`` if the domain has it.
 - ``validate_callback_form`` / ``action_handoff_callback`` take a callback request: is it safe
   for us to call or text this number, how, and when.
 - ``action_handoff_cancel`` takes the person out of the queue.
@@ -73,8 +76,14 @@ class ActionHandoffEscalate(Action):
             domain: DomainDict) -> list[EventType]:
         channel = channel_of(tracker)
         try:
-            if not queue.is_open():
-                return self.out_of_hours(dispatcher, channel, domain)
+            held = queue.active_for(tracker.sender_id)
+            if held is not None and held.status == queue.HELD:
+                dispatcher.utter_message(text="An advisor is already with you in this chat.")
+                return []
+            in_hours = queue.is_open()
+            if not (in_hours and queue.signed_on()):
+                queue.record_missed()
+                return self.out_of_hours(dispatcher, channel, domain, in_hours)
             entry = queue.enqueue(tracker.sender_id, channel, conversation_signals(tracker))
             if entry.status == queue.HELD:
                 dispatcher.utter_message(text="An advisor is already with you in this chat.")
@@ -93,8 +102,9 @@ class ActionHandoffEscalate(Action):
 
     @staticmethod
     def out_of_hours(dispatcher: CollectingDispatcher, channel: Optional[str],
-                     domain: DomainDict) -> list[EventType]:
-        when = queue.next_open()
+                     domain: DomainDict, in_hours: bool = False) -> list[EventType]:
+        """Out of hours, or within the hours with no advisor signed on."""
+        when = None if in_hours else queue.next_open()
         back = (f"Our advisors are next available {queue.describe_time(when)} (UK time)."
                 if when else "Our advisors are not available at the moment.")
         dispatcher.utter_message(
@@ -210,6 +220,7 @@ class ActionHandoffWait(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         try:
+            queue.seen(tracker.sender_id)  # they wrote: still there
             entry = queue.active_for(tracker.sender_id)
             place = queue.place(entry) if entry is not None else None
             estimate = queue.estimate_minutes(place) if place else None

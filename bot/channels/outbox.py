@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import db, privacy, queue
+from helpline.console import notices
 from helpline.db import Base
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ RECHECK = 3.0
 # What a web chat can show; anything else a message carries (timestamps ...) is dropped.
 # "notice": what an advisor's joining or leaving told the person (helpline/console/notices.py).
 FIELDS = ("text", "buttons", "image", "advisor", "notice")
-NOTICE_KINDS = ("joined", "left", "handed_back", "closed", "removed")
+NOTICE_KINDS = notices.SHOWN
 
 
 class OutboxMessage(Base):

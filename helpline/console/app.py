@@ -44,7 +44,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from helpline import db, queue, risk, settings
-from helpline.console import auth, directory, notices
+from helpline.console import auth, directory, notices, records, shifts
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
 from helpline.directory.hours import LONDON
@@ -303,7 +303,8 @@ async def set_first_name(request: web.Request) -> web.Response:
 async def supervisor_page(request: web.Request) -> web.Response:
     _require_supervisor(request)
     audit = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
-    return _page("supervisor.html", request["session"], audit=audit)
+    escalations = await asyncio.to_thread(records.escalations, request.app[DB])
+    return _page("supervisor.html", request["session"], audit=audit, escalations=escalations)
 
 
 def _require_supervisor(request: web.Request) -> None:
@@ -339,9 +340,12 @@ def _state(entry: Optional[queue.QueueEntry], me: str, supervisor: bool) -> dict
     label = "With you" if held_by_me else status_label(entry.status, entry.claimed_by)
     if entry.status == queue.CLOSED and entry.outcome in queue.OUTCOMES:
         label += ": " + queue.OUTCOMES[entry.outcome]
+    left = queue.gone(entry)  # shifts.py: the person has gone quiet
+    if left:
+        label += " (the person seems to have left)"
     return {"status": entry.status, "label": label, "claimed_by": entry.claimed_by,
             "priority": entry.priority, "priority_label": risk.PRIORITY_LABELS[entry.priority],
-            "signals": risk.labels(entry.signal_list),
+            "signals": risk.labels(entry.signal_list), "left": left,
             "can": {"claim": entry.status in (queue.WAITING, queue.WITH_BOT)
                     and entry.conversation_id is not None,
                     "reply": held_by_me, "release": held_by_me, "handback": held_by_me,
@@ -358,8 +362,7 @@ async def conversation_page(request: web.Request) -> web.Response:
             items = transcript(await request.app[RASA].events(entry.conversation_id))
     state = _state(entry, session.username, session.role == "supervisor")
     return _page("conversation.html", session, entry=entry, items=items, state=state,
-                 channel=channel_name(entry.channel), outcomes=queue.OUTCOMES,
-                 max_reply=MAX_REPLY, note_max=queue.NOTE_MAX)
+                 channel=channel_name(entry.channel), max_reply=MAX_REPLY)
 
 
 # -------------------------------------------------------------------------------- queue state
@@ -372,7 +375,8 @@ def _as_dict(entry: queue.QueueEntry) -> dict[str, Any]:
             "status_label": status_label(entry.status, entry.claimed_by),
             "channel": channel_name(entry.channel), "created_at": entry.created_at,
             "claimed_by": entry.claimed_by, "claimed_at": entry.claimed_at,
-            "callback_method": entry.callback_method, "callback_time": entry.callback_time}
+            "callback_method": entry.callback_method, "callback_time": entry.callback_time,
+            "left": queue.gone(entry)}
 
 
 def snapshot(db_url: str) -> dict[str, Any]:
@@ -380,7 +384,8 @@ def snapshot(db_url: str) -> dict[str, Any]:
     queue order; it changes only when the queue does (times, not durations)."""
     entries = queue.live(db_url)
     figures = queue.figures(time.time(), db_url)
-    return {"entries": [_as_dict(e) for e in entries], "figures": figures.__dict__}
+    return {"entries": [_as_dict(e) for e in entries], "figures": figures.__dict__,
+            "line": shifts.line(db_url)}
 
 
 def _vanished(db_url: str, ids: set[int]) -> list[int]:
@@ -410,6 +415,7 @@ async def watch_queue(app: web.Application) -> None:
             data = await asyncio.to_thread(snapshot, app[DB])
             live_ids = {e["id"] for e in data["entries"]}
             ended = await asyncio.to_thread(_ended, state, app[DB], seen, live_ids)
+            await _record_ended(state, ended, data["entries"], app[DB])
             state["ended"], seen = ended, live_ids
             data["ended"] = ended
             encoded = json.dumps(data, sort_keys=True)
@@ -555,6 +561,10 @@ async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> boo
 async def claim(request: web.Request) -> web.Response:
     entry = await _entry(request)
     me, db_url = request["session"].username, request.app[DB]
+    if queue.gone(entry) and (await _json_body(request)).get("confirm") is not True:
+        minutes = int((time.time() - (entry.last_seen_at or entry.created_at)) // 60)
+        return web.json_response({"error": shifts.GONE_TEXT.format(minutes=minutes),
+                                  "confirm": True}, status=409)
     if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
         return _bad("Someone else has this conversation, or it has ended.", 409)
     try:
@@ -654,30 +664,109 @@ async def release(request: web.Request) -> web.Response:
 
 
 async def close(request: web.Request) -> web.Response:
+    """Close with the contact record (records.py). {"step": "review"} checks the form and
+    answers its summary for the confirmation step, changing nothing."""
     entry = await _entry(request)
     session, db_url = request["session"], request.app[DB]
     data = await _json_body(request)
-    outcome, note = data.get("outcome"), data.get("note", "")
-    if outcome not in queue.OUTCOMES:
-        return _bad("Choose an outcome: " + ", ".join(queue.OUTCOMES.values()) + ".")
-    if not isinstance(note, str) or len(note) > queue.NOTE_MAX:
-        return _bad(f"The note must be text of at most {queue.NOTE_MAX} characters.")
+    try:
+        form = records.parse_form(data)
+    except records.FormError as error:
+        return _bad(str(error))
+    if data.get("step", "confirm") not in ("review", "confirm"):
+        return _bad('"step" must be "review" or "confirm".')
     supervisor = session.role == "supervisor"
     if not supervisor and entry.claimed_by != session.username:
         return _bad(NOT_HOLDING, 409)
+    if entry.status not in queue.LIVE_STATUSES:
+        return _bad("This conversation is already closed or ended.", 409)
+    if data.get("step") == "review":
+        return web.json_response({"status": "review", "summary": form.summary()})
     if entry.status == queue.HELD and entry.conversation_id:
         with contextlib.suppress(RasaError):  # closing must work even if Rasa is down
             await request.app[RASA].resume(entry.conversation_id)
     done = await asyncio.to_thread(queue.close, entry.id, None if supervisor else
-                                   session.username, outcome, note, db_url)
+                                   session.username, form.outcome, "", db_url)
     if not done:
         return _bad("This conversation is already closed or ended.", 409)
+    await asyncio.to_thread(records.record_close, entry, form, session.username,
+                            channel_name(entry.channel), queue.gone(entry), db_url=db_url)
     await asyncio.to_thread(queue.audit, session.username, "close", entry.id, db_url)
     told = None
     kind = {queue.HELD: notices.CLOSED, queue.WAITING: notices.REMOVED}.get(entry.status)
     if kind and entry.conversation_id:  # handed back already: the person is with the bot
         told = await _tell(request, entry, kind)
     return web.json_response({"status": queue.CLOSED, "told": told})
+
+
+# -------------------------------------------------------------------------- contact records
+
+async def _record_ended(state: dict, ended: list[dict], entries: list[dict], db_url: str
+                        ) -> None:
+    """A contact record for each entry newly ended by the person, from what the last
+    snapshot showed of it (records.record_ended; no conversation id, no text)."""
+    recorded = state.setdefault("recorded", set())
+    fresh = [e for e in ended if e["id"] not in recorded]
+    if fresh:
+        await asyncio.to_thread(records.note_ended, fresh, state.get("known", {}), db_url)
+        recorded.update(e["id"] for e in fresh)
+    state["known"] = {e["id"]: e for e in entries}
+
+
+async def close_page(request: web.Request) -> web.Response:
+    """The contact record form: outcome, notes, tags, DASH, MARAC, safeguarding."""
+    entry = await _entry(request)
+    session = request["session"]
+    if entry.status not in queue.LIVE_STATUSES:
+        raise web.HTTPConflict(text="This conversation is already closed.")
+    if session.role != "supervisor" and entry.claimed_by != session.username:
+        raise web.HTTPConflict(text=NOT_HOLDING)
+    return _page("close.html", session, entry=entry, outcomes=queue.OUTCOMES,
+                 questions=records.DASH_QUESTIONS, threshold=records.MARAC_THRESHOLD,
+                 statement=records.MARAC_STATEMENT, notes_max=records.NOTES_MAX,
+                 tags_max=records.TAGS_MAX, tag_max=records.TAG_MAX, left=queue.gone(entry))
+
+
+def _days(request: web.Request) -> tuple:
+    try:
+        return (records.parse_day(request.query.get("from"), "from"),
+                records.parse_day(request.query.get("to"), "to"))
+    except records.FormError as error:
+        raise web.HTTPBadRequest(text=str(error)) from None
+
+
+async def records_page(request: web.Request) -> web.Response:
+    _require_supervisor(request)
+    since, until = _days(request)
+    found = await asyncio.to_thread(records.listing, since, until, records.MAX_SHOWN,
+                                    request.app[DB])
+    return _page("records.html", request["session"], records=found, since=since,
+                 until=until, shown_max=records.MAX_SHOWN, questions=records.DASH_QUESTIONS)
+
+
+async def records_csv(request: web.Request) -> web.Response:
+    _require_supervisor(request)
+    since, until = _days(request)
+    found = await asyncio.to_thread(records.listing, since, until, None, request.app[DB])
+    await asyncio.to_thread(queue.audit, request["session"].username, "export_records", None,
+                            request.app[DB])
+    return web.Response(body=records.to_csv(found), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition":
+                                 'attachment; filename="contact-records.csv"'})
+
+
+async def dealt_with(request: web.Request) -> web.Response:
+    """The duty supervisor has dealt with a safeguarding escalation (a form on /supervisor)."""
+    _require_supervisor(request)
+    record = await asyncio.to_thread(records.get, int(request.match_info["id"]),
+                                     request.app[DB])
+    if record is None or not record.safeguarding:
+        raise web.HTTPNotFound(text="There is no such safeguarding escalation.")
+    me = request["session"].username
+    if await asyncio.to_thread(records.mark_dealt_with, record.id, me, request.app[DB]):
+        await asyncio.to_thread(queue.audit, me, "safeguarding_dealt_with", record.entry_id,
+                                request.app[DB])
+    raise web.HTTPSeeOther("/supervisor")
 
 
 # -------------------------------------------------------------------------------- the app
@@ -705,6 +794,7 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     app[STATE] = {}
     queue.engine(app[DB])
     auth.engine(app[DB])
+    records.engine(app[DB])
     entry = r"/{id:\d{1,12}}"
     app.add_routes([
         web.get("/login", login_page), web.post("/login", login),
@@ -722,10 +812,14 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
         web.post("/api/c" + entry + "/release", release),
         web.post("/api/c" + entry + "/typing", typing),
         web.post("/api/c" + entry + "/close", close),
+        web.get("/c" + entry + "/close", close_page),
+        web.get("/records", records_page), web.get("/records.csv", records_csv),
+        web.post("/records" + entry + "/dealt-with", dealt_with),
         web.post("/api/me/name", set_first_name),
         web.get("/api/directory", directory_search),
         web.static("/static", STATIC),
     ])
+    shifts.setup(app, DB, RASA)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 HELPLINE = "0808 2000 247"
 JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED = "joined", "left", "handed_back", "closed", "removed"
-KINDS = (JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED)
+KINDS = (JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED)  # each with its text below
+FINISHED = "finished"  # advisors finished for now (its text, with when they are back: shifts.py)
+SHOWN = (*KINDS, FINISHED)  # what a web chat shows as a status line
 IN_DANGER = "If you are in danger now, call 999."
 
 _TEXTS = {

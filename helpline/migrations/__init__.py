@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "helpline.safety_words",
     "helpline.stats",
     "helpline.console.auth",
+    "helpline.console.records",
     "bot.channels.channel_store",
     "bot.channels.outbox",
 )

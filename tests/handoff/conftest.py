@@ -144,6 +144,7 @@ def handoff_stack(tmp_path_factory):
                   tracker_url=f"sqlite:///{workdir / 'tracker.db'}", log_dir=workdir)
     auth.create_user("ann", PASSWORD, "advisor", db_url)
     auth.create_user("bob", PASSWORD, "advisor", db_url)
+    auth.create_user("duty", PASSWORD, "advisor", db_url)
     console = None
     try:
         stack.start_actions()
@@ -155,6 +156,12 @@ def handoff_stack(tmp_path_factory):
         stack.wait_ready(timeout=600)
         console.wait()
         stack.console = console
+        # Escalations are queued only while someone is signed on: "duty" stays on all along
+        # (its console session is kept, or the shift would end with it).
+        duty, token = login(console.url, "duty", PASSWORD)
+        signed = duty.post(console.url + "/api/shift", json={"on": True}, timeout=10,
+                           headers={"X-CSRF-Token": token})
+        assert signed.status_code == 200, signed.text
         yield stack
     finally:
         for key, value in saved.items():

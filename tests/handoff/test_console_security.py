@@ -24,6 +24,9 @@ ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),
           ("POST", "/api/c/1/service"), ("POST", "/api/c/1/handback"),
           ("POST", "/api/c/1/release"), ("POST", "/api/c/1/typing"),
           ("POST", "/api/c/1/close"), ("GET", "/api/directory?q=x"), ("POST", "/api/me/name"),
+          ("GET", "/c/1/close"), ("GET", "/records"), ("GET", "/records.csv"),
+          ("POST", "/records/1/dealt-with"),
+          ("POST", "/api/shift"),
           ("POST", "/logout")]
 
 
@@ -186,10 +189,13 @@ def test_new_routes_need_the_csrf_token(console: Console) -> None:
     entry = queue.enqueue("csrf-new-routes", "rest", [], db_url=console.db_url)
     queue.claim(entry.id, "ann", db_url=console.db_url)
     session, _ = login(console.url, "ann", PASSWORD)
-    for path in (f"/api/c/{entry.id}/typing", f"/api/c/{entry.id}/release", "/api/me/name"):
-        reply = session.post(console.url + path, json={"first_name": "Ann"}, timeout=10)
+    for path in (f"/api/c/{entry.id}/typing", f"/api/c/{entry.id}/release", "/api/me/name",
+                 "/api/shift"):
+        reply = session.post(console.url + path, json={"first_name": "Ann", "on": True},
+                             timeout=10)
         assert reply.status_code == 403 and "CSRF" in reply.json()["error"], path
     assert queue.get(entry.id, console.db_url).status == queue.HELD
+    assert "ann" not in queue.signed_on(console.db_url)
     assert auth.first_name("ann", console.db_url) == ""
 
 
@@ -250,3 +256,39 @@ def test_errors_are_sentences_and_pages(console: Console) -> None:
     gone = session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
                         headers={"X-CSRF-Token": token})
     assert gone.status_code == 410 and gone.json() == {"error": "Ended by the person."}
+
+
+def test_contact_record_routes_check_csrf_role_and_escape(console: Console) -> None:
+    """Closing with a record and dealing with an escalation need the CSRF token; the
+    records, their CSV and "dealt with" are for supervisors; what an advisor wrote in the
+    notes and tags is escaped on the records and supervisor pages."""
+    from helpline.console import records
+
+    entry = queue.enqueue("record-security", "rest", [], db_url=console.db_url)
+    queue.claim(entry.id, "ann", db_url=console.db_url)
+    ann, ann_token = login(console.url, "ann", PASSWORD)
+    close = f"{console.url}/api/c/{entry.id}/close"
+    body = {"outcome": "signposted", "notes": "<img src=x onerror=alert(1)>",
+            "tags": "O'Brien & co", "safeguarding": True}
+    for step in ("review", "confirm"):
+        refused = ann.post(close, json={**body, "step": step}, timeout=10)
+        assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
+    assert queue.get(entry.id, console.db_url).status == queue.HELD
+    assert ann.post(close, json=body, headers={"X-CSRF-Token": ann_token},
+                    timeout=10).status_code == 200
+    record = records.for_entry(entry.id, console.db_url)
+    for method, path in (("GET", "/records"), ("GET", "/records.csv"),
+                         ("POST", f"/records/{record.id}/dealt-with")):
+        reply = ann.request(method, console.url + path, data={"csrf": ann_token}, timeout=10,
+                            allow_redirects=False)
+        assert reply.status_code == 403, path
+    sue, sue_token = login(console.url, "sue", PASSWORD)
+    for page in ("/records", "/supervisor"):
+        html = sue.get(console.url + page, timeout=10).text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html, page
+    assert "O&#39;Brien &amp; co" in sue.get(console.url + "/records", timeout=10).text
+    dealt = f"{console.url}/records/{record.id}/dealt-with"
+    assert sue.post(dealt, data={"csrf": "wrong"}, timeout=10).status_code == 403
+    assert sue.post(dealt, data={"csrf": sue_token}, timeout=10, headers={
+        "Origin": "https://evil.example"}).status_code == 403
+    assert records.get(record.id, console.db_url).dealt_with_at is None

@@ -18,7 +18,9 @@ def db(monkeypatch, sqlite_url: str) -> str:
 
 
 def open_now(monkeypatch) -> None:
+    """Within hours, with an advisor signed on: escalations are queued."""
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 00:00-24:00; hol 00:00-24:00")
+    queue.sign_on("tester")
 
 
 def closed_now(monkeypatch) -> None:

@@ -56,7 +56,7 @@
     }
     let data = {};
     try { data = await reply.json(); } catch (e) { data = {}; }
-    if (!reply.ok) throw new Error(friendly(reply.status, data));
+    if (!reply.ok) { const error = new Error(friendly(reply.status, data)); error.data = data; throw error; }
     return data;
   }
   const status = document.getElementById("live-status");
@@ -117,6 +117,8 @@
     });
   }
   const priority = (e) => ({ text: e.priority_label, cls: e.priority });
+  // "Left": the person has sent nothing for the console's timeout (shifts.py).
+  const leftMark = (e) => ({ text: e.left ? "Left" : "", cls: e.left ? "left-mark" : "" });
 
   // ---------------------------------------------------------------------- alerts
 
@@ -183,7 +185,7 @@
       syncRows(body, waiting, [
         ["id", (e) => String(e.id)], ["priority", priority],
         ["signals", (e) => e.signals.join(", ")], ["channel", (e) => e.channel],
-        ["waiting", (e) => waited(e.created_at)]], openLink);
+        ["waiting", (e) => waited(e.created_at)], ["person", leftMark]], openLink);
       document.getElementById("queue-empty").hidden = waiting.length > 0;
       alertUrgent(waiting);
     }
@@ -193,8 +195,9 @@
         ["id", (e) => String(e.id)],
         ["status", (e) => (e.status === "held" && e.claimed_by === me ? "With you" : e.status_label)],
         ["priority", priority], ["channel", (e) => e.channel],
-        ["since", (e) => clock(e.claimed_at || e.created_at)]], openLink);
+        ["since", (e) => clock(e.claimed_at || e.created_at)], ["person", leftMark]], openLink);
     }
+    if (data.line) renderLine(data.line);
     const callbacks = document.querySelector("#callbacks tbody");
     if (callbacks) {
       syncRows(callbacks, data.entries.filter((e) => e.kind === "callback"), [
@@ -224,6 +227,37 @@
         ["since", (e) => clock(e.created_at)]], openLink);
     }
   }
+  // Shifts: the "closed" banner and the sign-on button (shifts.py).
+  const banner = document.getElementById("line-banner");
+  const shiftButton = document.getElementById("shift");
+  function renderLine(line) {
+    if (banner) {
+      banner.hidden = line.open;
+      if (!line.open) {
+        const why = line.in_hours ? "No advisor is signed on" : "Outside the advice line's hours";
+        const missed = line.missed === 1 ? "1 request" : `${line.missed} requests`;
+        setText(banner, `Closed: ${why}. People asking for an advisor get the out-of-hours ` +
+                `route. Missed since the last shift ended: ${missed}.`);
+      }
+    }
+    if (shiftButton) {
+      const on = line.signed_on.includes(me);
+      setText(shiftButton, on ? "Sign off" : "Sign on");
+      shiftButton.dataset.on = on ? "1" : "";
+      setText(document.getElementById("shift-status"), on ? "You are signed on." : "You are signed off.");
+    }
+  }
+  if (shiftButton) {
+    shiftButton.addEventListener("click", () => {
+      const on = !shiftButton.dataset.on;
+      shiftButton.disabled = true;
+      post("/api/shift", { on })
+        .then((d) => renderLine(d.line))
+        .catch((e) => setText(document.getElementById("shift-status"), e.message))
+        .finally(() => { shiftButton.disabled = false; });
+    });
+  }
+
   // Waiting times move on by the minute: refresh those cells only (text set only if changed).
   function tick() {
     document.querySelectorAll("#queue td[data-col=waiting]").forEach((cell) => {
@@ -247,6 +281,81 @@
       post("/api/me/name", { first_name: nameForm.elements.first_name.value })
         .then((d) => { said.textContent = d.first_name ? `People will see "${d.first_name}".` : "People will see \"An advisor\"."; })
         .catch((e) => { said.textContent = e.message; });
+    });
+  }
+
+  // ---------------------------------------------------------- the close form
+
+  // Close is two steps: "Review" sends the form with step "review" (the server checks it
+  // and answers the summary, changing nothing); only "Confirm and close" closes.
+  const record = document.getElementById("close-record");
+  if (record) {
+    const entryId = record.dataset.entry;
+    const threshold = Number(record.dataset.threshold);
+    const questions = record.querySelectorAll(".dash-question");
+    const confirm = document.getElementById("confirm");
+    const said = document.getElementById("message");
+    const values = () => {
+      const f = record.elements;
+      return {
+        outcome: f.outcome.value, notes: f.notes.value, tags: f.tags.value,
+        dash: Array.from(questions, (q, i) => {
+          const picked = q.querySelector(`input[name="dash-${i + 1}"]:checked`);
+          return picked ? picked.value : "not_known";
+        }),
+        marac_judgement: f.marac_judgement.checked, safeguarding: f.safeguarding.checked,
+      };
+    };
+    const showScore = () => {
+      const yes = values().dash.filter((a) => a === "yes").length;
+      setText(document.getElementById("dash-score"), `Score: ${yes} "yes" answers of ${questions.length}. ` +
+        (yes >= threshold ? `This meets the MARAC referral threshold of ${threshold}.` :
+          `Below the MARAC threshold of ${threshold}.`));
+    };
+    record.addEventListener("change", showScore);
+    showScore();
+    let reviewed = null;
+    const editing = (on) => {
+      Array.from(record.elements).forEach((node) => { node.disabled = !on; });
+      confirm.hidden = on;
+    };
+    record.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      said.textContent = "";
+      if (!record.elements.outcome.value) { said.textContent = "Choose an outcome."; return; }
+      const body = values();
+      try {
+        const d = await post(`/api/c/${entryId}/close`, { ...body, step: "review" });
+        const s = d.summary;
+        const lines = [`Outcome: ${s.outcome_label}`,
+          `Tags: ${s.tags.length ? s.tags.join(", ") : "none"}`,
+          `Notes: ${s.notes_length ? `${s.notes_length} characters` : "none"}`,
+          `DASH: ${s.dash_score} "yes" of ${s.dash_out_of} (${s.dash_answered} answered)`,
+          s.marac_referral ? `MARAC: refer (${[s.meets_threshold && `threshold of ${threshold} met`,
+            s.marac_judgement && "professional judgement"].filter(Boolean).join(", ")})` :
+            `MARAC: below the threshold of ${threshold}, no referral`,
+          s.safeguarding ? "Safeguarding concern: escalated to the duty supervisor" :
+            "No safeguarding escalation"];
+        document.getElementById("confirm-summary").replaceChildren(...lines.map((t) => el("li", t)));
+        reviewed = body;
+        editing(false);
+        document.getElementById("confirm-title").focus();
+      } catch (e) { said.textContent = e.message; }
+    });
+    document.getElementById("confirm-back").addEventListener("click", () => {
+      reviewed = null; editing(true); record.elements.outcome.focus();
+    });
+    document.getElementById("confirm-close").addEventListener("click", async (event) => {
+      const button = event.target;
+      button.disabled = true;
+      try {
+        const d = await post(`/api/c/${entryId}/close`, { ...reviewed, step: "confirm" });
+        confirm.hidden = true;
+        said.replaceChildren(document.createTextNode(
+          "Closed, and the contact record is saved." + (d.told === false ?
+            " The person could not be told." : "") + " "), el("a", "Back to the queue"));
+        said.lastChild.href = "/";
+      } catch (e) { said.textContent = e.message; button.disabled = false; }
     });
   }
 
@@ -327,9 +436,21 @@
   };
   Object.entries(controls).forEach(([name, nodes]) => nodes.forEach((node) => { node.dataset.can = name; }));
   const told = (d, text) => text + (d.told === false ? " The person could not be told: tell them in a message if you can." : "");
-  document.getElementById("claim").addEventListener("click", (event) =>
-    run(event.target, post(`/api/c/${id}/claim`),
-        (d) => told(d, "You have this conversation. The assistant is silent, and the person has been told you joined.")));
+  // Claiming when the person seems to have left asks first: the server answers 409 with
+  // "confirm", the button becomes "Claim anyway", and only a second click claims.
+  const claimButton = document.getElementById("claim");
+  let claimConfirmed = false;
+  claimButton.addEventListener("click", () => {
+    const body = claimConfirmed ? { confirm: true } : {};
+    claimButton.disabled = true;
+    post(`/api/c/${id}/claim`, body)
+      .then((d) => say(told(d, "You have this conversation. The assistant is silent, and the person has been told you joined.")))
+      .catch((e) => {
+        say(e.message);
+        if (e.data && e.data.confirm) { claimConfirmed = true; setText(claimButton, "Claim anyway"); }
+        claimButton.disabled = !can.claim;
+      });
+  });
   document.getElementById("release").addEventListener("click", (event) =>
     run(event.target, post(`/api/c/${id}/release`),
         (d) => told(d, "You left the conversation. It is back in the queue with its place, and the person has been told.")));
@@ -355,13 +476,7 @@
       document.getElementById("reply").requestSubmit();
     }
   });
-  document.getElementById("close").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const f = event.target.elements;
-    run(event.target.querySelector("button"),
-        post(`/api/c/${id}/close`, { outcome: f.outcome.value, note: f.note.value }),
-        (d) => told(d, "Closed."));
-  });
+  // Close opens the contact record form (/c/{id}/close): a plain link, no script.
   document.getElementById("dir-search").addEventListener("submit", async (event) => {
     event.preventDefault();
     const q = event.target.elements.q.value;

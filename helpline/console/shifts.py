@@ -1,0 +1,167 @@
+"""Shifts in the console: signing on and off, the "closed" banner, and telling the people
+still waiting when the line closes.
+
+- Advisors (and supervisors) sign on and off with a button on the queue page
+  (``POST /api/shift``, ``{"on": true|false}``). The shift is a row in ``advisor_shifts``
+  (helpline/queue.py); each change is audited as ``sign_on`` / ``sign_off`` with no entry
+  number and nothing of any conversation.
+- The line is open while it is within the hours and someone is signed on
+  (``queue.line_open``). The action server asks the same question at every escalation, so
+  the console need not be running for a person to get the out-of-hours route.
+- A shift ends by itself when its advisor has no console session left (logged out, or the
+  session's 12 hours ran out): a forgotten sign-on must not keep the queue offered with
+  nobody reading it. That is checked by the watcher below and audited as ``sign_off``
+  (actor ``system:<username>``).
+- The queue snapshot carries ``line``: open or not, why not, who is signed on, and the
+  requests missed since the line last closed (``handoff_missed``, counted by the action
+  server). The page shows a "closed" banner from it.
+- When the line closes (the hours end, or the last advisor signs off) the people still
+  waiting are told once, through the same Rasa call as the console's other notices
+  (helpline/console/notices.py: a bot event with ``{"notice": "finished"}`` sent on the
+  person's latest channel), that advisors have finished for now, when they are back, and the
+  24-hour helpline and 999. On SMS and Telegram they are also told they can ask for a person
+  to leave a callback request (the escalation offers ``callback_form`` while the line is
+  closed). ``queue.mark_told_closing`` is one conditional UPDATE, so with several console
+  processes each person is told by one of them, once; an entry that asks again is told
+  again at the next closing. Anyone queued after the closing (an escalation racing it) is
+  told at the watcher's next pass. Their entries stay in the queue: the next shift sees them, and
+  sees them as "left" once they have been silent for ``Settings.abandoned_minutes``.
+  The watcher checks every ``WATCH_SECONDS``; signing off checks at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any, Optional
+
+from aiohttp import web
+from sqlalchemy import select
+
+from helpline import queue
+from helpline.console import auth, notices
+from helpline.console.rasa_api import RasaAPI, RasaError
+
+log = logging.getLogger(__name__)
+
+FINISHED = notices.FINISHED  # the notice kind (the web chat shows it as a status line)
+WATCH_SECONDS = 2.0
+CALLBACK_CHANNELS = ("sms", "twilio", "telegram")
+GONE_TEXT = ("The person seems to have left: nothing from them for {minutes} minutes. "
+             "Claim anyway?")
+
+
+def finished_text(channel: Optional[str] = None) -> str:
+    """What someone still waiting is told when the line closes."""
+    when = queue.next_open()
+    back = (f"They are next available {queue.describe_time(when)} (UK time). "
+            if when and not queue.is_open() else "")
+    callback = ("To be contacted when they are back, ask for a person. "
+                if channel in CALLBACK_CHANNELS else "")
+    return (f"Our advisors have finished for now, so nobody can join this chat yet. {back}"
+            f"The National Domestic Abuse Helpline is free, 24 hours: {notices.HELPLINE}. "
+            f"{callback}{notices.IN_DANGER}")
+
+
+def finished_event(channel: Optional[str] = None) -> dict[str, Any]:
+    return {"event": "bot", "text": finished_text(channel), "metadata": {"notice": FINISHED}}
+
+
+# ------------------------------------------------------------------------------ the line
+
+def line(db_url: str, now: Optional[float] = None) -> dict[str, Any]:
+    """What the queue page's banner shows; records when the line opened or closed."""
+    now = time.time() if now is None else now
+    in_hours = queue.is_open()
+    names = queue.signed_on(db_url)
+    is_open = in_hours and bool(names)
+    since = queue.line_state(is_open, now=now, db_url=db_url)
+    return {"open": is_open, "in_hours": in_hours, "signed_on": names,
+            "missed": 0 if is_open else queue.missed_since(since, db_url),
+            "closed_since": None if is_open else (since or None)}
+
+
+def end_orphan_shifts(db_url: str, now: Optional[float] = None) -> list[str]:
+    """Sign off advisors with no live console session; returns who was signed off."""
+    now = time.time() if now is None else now
+    names = queue.signed_on(db_url)
+    if not names:
+        return []
+    with auth.engine(db_url).connect() as connection:
+        live = set(connection.execute(select(auth.ConsoleSession.username).where(
+            auth.ConsoleSession.username.in_(names),
+            auth.ConsoleSession.created_at > now - auth.SESSION_HOURS * 3600)).scalars())
+    ended = []
+    for name in names:
+        if name not in live and queue.sign_off(name, now=now, db_url=db_url):
+            queue.audit(f"system:{name}", "sign_off", None, db_url)
+            ended.append(name)
+    return ended
+
+
+async def tell_waiting(db_url: str, rasa: RasaAPI) -> int:
+    """If the line has closed, tell each person still waiting (once); returns how many.
+
+    Only after a closing: a database whose line was never open (``closed_since`` None) has
+    had no shift to finish."""
+    state = await asyncio.to_thread(line, db_url)
+    if state["open"] or not state["closed_since"]:
+        return 0
+    told = 0
+    for entry in await asyncio.to_thread(queue.waiting_untold, db_url):
+        if not await asyncio.to_thread(queue.mark_told_closing, entry.id, db_url=db_url):
+            continue  # another console process has it
+        try:
+            await rasa.append(entry.conversation_id, [finished_event(entry.channel)],
+                              deliver=True)
+            told += 1
+        except RasaError as error:  # best effort, as for every notice
+            log.error("Telling a waiting person the line closed failed (%s).", error)
+    return told
+
+
+async def watch(db_url: str, rasa: RasaAPI) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(end_orphan_shifts, db_url)
+            await tell_waiting(db_url, rasa)
+        except Exception as error:  # noqa: BLE001 - keep watching
+            log.error("Shift watch failed (%s).", type(error).__name__)
+        await asyncio.sleep(WATCH_SECONDS)
+
+
+# ---------------------------------------------------------------------------- the routes
+
+def setup(app: web.Application, db_key: web.AppKey, rasa_key: web.AppKey) -> None:
+    """Register POST /api/shift and the watcher on the console app."""
+    task_key = web.AppKey("shift_watch", asyncio.Task)
+
+    async def shift(request: web.Request) -> web.Response:
+        from helpline.console.app import _json_body  # one body parser for the console
+
+        on = (await _json_body(request)).get("on")
+        if not isinstance(on, bool):
+            return web.json_response({"error": '"on" must be true (sign on) or false '
+                                               '(sign off).'}, status=400)
+        me, db_url = request["session"].username, request.app[db_key]
+        change = queue.sign_on if on else queue.sign_off
+        if await asyncio.to_thread(change, me, db_url=db_url):
+            await asyncio.to_thread(queue.audit, me, "sign_on" if on else "sign_off", None,
+                                    db_url)
+        if not on:
+            await tell_waiting(db_url, request.app[rasa_key])
+        return web.json_response({"signed_on": on,
+                                  "line": await asyncio.to_thread(line, db_url)})
+
+    async def start(app: web.Application) -> None:
+        app[task_key] = asyncio.create_task(watch(app[db_key], app[rasa_key]))
+
+    async def stop(app: web.Application) -> None:
+        app[task_key].cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await app[task_key]
+
+    app.add_routes([web.post("/api/shift", shift)])
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)

@@ -1,0 +1,231 @@
+"""Shifts: the queue is offered only while someone is signed on within the hours; otherwise
+the out-of-hours route and a missed count; people still waiting when the last advisor signs
+off are told once (a real console process; Rasa is a small recording HTTP server)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from datetime import datetime
+from typing import Any, Iterator
+
+import pytest
+import requests
+from aiohttp import web
+from rasa_sdk.events import FollowupAction
+
+from bot.actions import handoff
+from bot.actions.handoff import ActionHandoffEscalate
+from bot.channels import sms_text
+from helpline import queue
+from helpline.console import shifts
+from helpline.webchat import phone_links
+
+from .conftest import Console, login
+from .test_handoff_actions import closed_now, run, tracker
+
+ALL_DAY = "mon-sun 00:00-24:00; hol 00:00-24:00"
+
+
+class FakeRasa:
+    """Rasa's HTTP API as far as the console uses it: records appended events."""
+
+    def __init__(self) -> None:
+        self.appended: list[tuple[str, dict[str, Any], dict[str, str]]] = []
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        ready.wait(10)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _serve(self, ready: threading.Event) -> None:
+        async def append(request: web.Request) -> web.Response:
+            for event in await request.json():
+                self.appended.append((request.match_info["id"], event, dict(request.query)))
+            return web.json_response({})
+
+        async def tracker_(request: web.Request) -> web.Response:
+            return web.json_response({"events": []})
+
+        async def start() -> None:
+            app = web.Application()
+            app.add_routes([web.post("/conversations/{id}/tracker/events", append),
+                            web.get("/conversations/{id}/tracker", tracker_)])
+            runner = web.AppRunner(app)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.port = site._server.sockets[0].getsockname()[1]
+            ready.set()
+
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    def notices(self, conversation_id: str, kind: str) -> list[dict[str, Any]]:
+        return [e for c, e, _ in list(self.appended)
+                if c == conversation_id and (e.get("metadata") or {}).get("notice") == kind]
+
+
+def wait_for(check, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not true in time"
+        time.sleep(0.05)
+
+
+def open_now(monkeypatch) -> None:
+    """Within the hours (all day), with nobody signed on."""
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", ALL_DAY)
+
+
+@pytest.fixture
+def db(monkeypatch, sqlite_url: str) -> str:
+    monkeypatch.setenv("HELPLINE_DB_URL", sqlite_url)
+    return sqlite_url
+
+
+# ------------------------------------------------------------------- the escalation
+
+def test_nobody_signed_on_gets_the_out_of_hours_route_and_is_missed(db, monkeypatch) -> None:
+    open_now(monkeypatch)
+    assert shifts.line(db)["missed"] == 0
+    texts, _, events = run(ActionHandoffEscalate(), tracker("alone", "can I talk to someone"))
+    assert "not available at the moment" in texts[0] and handoff.HELPLINE in texts[0]
+    assert "999" in texts[0] and events == []
+    assert queue.active_for("alone", db_url=db) is None  # never queued to wait for nobody
+    line = shifts.line(db)
+    assert line["open"] is False and line["in_hours"] is True and line["missed"] == 1
+    # On SMS the callback offer follows, as out of hours.
+    texts, _, events = run(ActionHandoffEscalate(), tracker("sms-alone", "a person", channel="sms"),
+                           {"forms": {"callback_form": {}}})
+    assert events == [FollowupAction("callback_form")] and "contact you" in texts[1]
+    assert shifts.line(db)["missed"] == 2
+
+
+def test_signed_on_within_hours_is_queued(db, monkeypatch) -> None:
+    open_now(monkeypatch)
+    assert queue.sign_on("ann", db_url=db) and not queue.sign_on("ann", db_url=db)
+    texts, _, _ = run(ActionHandoffEscalate(), tracker("queued", "can I talk to someone"))
+    assert "You are next in the queue." in texts[0]
+    assert queue.active_for("queued", db_url=db).status == queue.WAITING
+    assert shifts.line(db) == {"open": True, "in_hours": True, "signed_on": ["ann"],
+                               "missed": 0, "closed_since": None}
+
+
+def test_signed_on_out_of_hours_still_gets_the_route(db, monkeypatch) -> None:
+    closed_now(monkeypatch)
+    queue.sign_on("ann", db_url=db)
+    texts, _, _ = run(ActionHandoffEscalate(), tracker("late", "can I talk to someone"))
+    assert "next available" in texts[0] and queue.active_for("late", db_url=db) is None
+    assert shifts.line(db)["missed"] == 1
+
+
+def test_missed_counts_restart_when_the_line_opens_again(db, monkeypatch) -> None:
+    open_now(monkeypatch)
+    queue.record_missed(now=10, db_url=db)
+    assert shifts.line(db, now=20)["missed"] == 1
+    queue.sign_on("ann", now=30, db_url=db)
+    assert shifts.line(db, now=40)["open"]
+    queue.sign_off("ann", now=50, db_url=db)
+    closed = shifts.line(db, now=60)
+    assert closed["missed"] == 0 and closed["closed_since"] == 60
+    queue.record_missed(now=70, db_url=db)
+    assert shifts.line(db, now=80)["missed"] == 1
+
+
+def test_the_closing_notice_gives_the_out_of_hours_route(monkeypatch) -> None:
+    # Closed now, and back on a day with a long name: the longest "next available".
+    monkeypatch.setattr(queue, "next_open", lambda: datetime(2026, 12, 30, 10, 30,
+                                                             tzinfo=queue.LONDON))
+    closed_now(monkeypatch)
+    text = shifts.finished_text("sms")
+    assert "finished for now" in text and handoff.HELPLINE in text and "999" in text
+    assert "next available on Wednesday 30 December at 10:30am" in text
+    assert "ask for a person" in text and "ask for a person" not in shifts.finished_text("rest")
+    assert sms_text.is_gsm7(text) and sms_text.segments(text) <= 2
+    assert {tel for _, _, tel in phone_links(text)} == {"tel:999", "tel:+448082000247"}
+    assert shifts.finished_event("rest")["metadata"] == {"notice": shifts.FINISHED}
+
+
+# ---------------------------------------------------------------------- the console
+
+@pytest.fixture(scope="module")
+def rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture(scope="module")
+def console(console_db: str, rasa: FakeRasa, tmp_path_factory) -> Iterator[Console]:
+    saved = os.environ.get("HELPLINE_ADVISOR_HOURS")
+    os.environ["HELPLINE_ADVISOR_HOURS"] = ALL_DAY  # the console process inherits it
+    server = Console(console_db, rasa.url, tmp_path_factory.mktemp("slog") / "console.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+        if saved is None:
+            os.environ.pop("HELPLINE_ADVISOR_HOURS", None)
+        else:
+            os.environ["HELPLINE_ADVISOR_HOURS"] = saved
+
+
+def shift(session: requests.Session, console: Console, csrf: str, on: Any) -> requests.Response:
+    return session.post(console.url + "/api/shift", json={"on": on}, timeout=10,
+                        headers={"X-CSRF-Token": csrf})
+
+
+def test_last_advisor_signing_off_tells_the_waiting_once(console: Console, rasa: FakeRasa,
+                                                         monkeypatch) -> None:
+    monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", ALL_DAY)
+    ann, csrf = login(console.url, "ann", "correct horse battery staple")
+    reply = shift(ann, console, csrf, True)
+    assert reply.status_code == 200 and reply.json()["line"]["open"] is True
+    assert ann.get(console.url + "/api/queue", timeout=10).json()["line"]["signed_on"] == ["ann"]
+    waiting = queue.enqueue("waiting-at-close", "rest", [], db_url=console.db_url)
+    reply = shift(ann, console, csrf, False)
+    assert reply.status_code == 200 and reply.json()["line"]["open"] is False
+    assert reply.json()["line"]["in_hours"] is True
+    told = rasa.notices("waiting-at-close", shifts.FINISHED)
+    assert len(told) == 1 and "finished for now" in told[0]["text"]
+    assert rasa.appended[-1][2].get("output_channel") == "latest"  # sent to the person
+    assert queue.get(waiting.id, console.db_url).closing_told_at is not None
+    # Signing on and off again, and the watcher's later passes, tell nobody twice.
+    shift(ann, console, csrf, True)
+    shift(ann, console, csrf, False)
+    queue.enqueue("second-waiting", "rest", [], db_url=console.db_url)  # arrives while closed
+    wait_for(lambda: rasa.notices("second-waiting", shifts.FINISHED))
+    assert len(rasa.notices("waiting-at-close", shifts.FINISHED)) == 1
+    # Audited without any conversation content or entry number.
+    actions = [(a.actor, a.action, a.entry_id) for a in queue.audit_log(20, console.db_url)
+               if a.action.startswith("sign_")]
+    assert actions[:4] == [("ann", "sign_off", None), ("ann", "sign_on", None)] * 2
+    # The banner's data: closed, nobody on.
+    line = ann.get(console.url + "/api/queue", timeout=10).json()["line"]
+    assert line["open"] is False and line["signed_on"] == []
+
+
+def test_shift_route_checks_its_input_and_the_csrf_token(console: Console) -> None:
+    sue, csrf = login(console.url, "sue", "correct horse battery staple")
+    for bad in ("yes", 1, None):
+        reply = shift(sue, console, csrf, bad)
+        assert reply.status_code == 400 and "sign on" in reply.json()["error"]
+    assert sue.post(console.url + "/api/shift", data="[", timeout=10,
+                    headers={"X-CSRF-Token": csrf}).status_code == 400
+    assert sue.post(console.url + "/api/shift", json={"on": True}, timeout=10).status_code == 403
+    assert shift(sue, console, csrf, True).json()["signed_on"] is True  # supervisors too
+    assert shift(sue, console, csrf, False).json()["signed_on"] is False
+
+
+def test_a_shift_ends_when_its_session_does(console: Console) -> None:
+    bob, csrf = login(console.url, "bob", "correct horse battery staple")
+    shift(bob, console, csrf, True)
+    assert "bob" in queue.signed_on(console.db_url)
+    bob.post(console.url + "/logout", headers={"X-CSRF-Token": csrf}, timeout=10)
+    assert shifts.end_orphan_shifts(console.db_url) in (["bob"], [])  # or the watcher did
+    wait_for(lambda: "bob" not in queue.signed_on(console.db_url))
+    assert any(a.actor == "system:bob" and a.action == "sign_off"
+               for a in queue.audit_log(50, console.db_url))
