@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Optional, Union
 
 from sqlalchemy import Column, Integer, String, and_, select
@@ -158,3 +158,32 @@ def report(found: Figures, labels: Optional[Mapping[str, str]] = None
                                for v, by_area in sorted(found.counts[measure].items())})
             for measure in MEASURES if measure in found.counts}
 
+
+
+def answers_by_week(start: date, end: date, area: Optional[str] = None,
+                    db_url: Optional[str] = None) -> dict[str, int]:
+    """Answers given per week (Monday's date), every week of the period present; each answer
+    counts its channel once, so this is the sum over channels."""
+    table = DemandCount.__table__
+    where = and_(table.c.day >= start.isoformat(), table.c.day <= end.isoformat(),
+                 table.c.measure == "channel")
+    if area:
+        where = and_(where, table.c.area == area)
+    monday = start - timedelta(days=start.weekday())
+    weeks = {}
+    while monday <= end:
+        weeks[monday.isoformat()] = 0
+        monday += timedelta(days=7)
+    with _engine(db_url).connect() as connection:
+        for row in connection.execute(select(table.c.day, table.c.count).where(where)):
+            day = date.fromisoformat(row.day)
+            weeks[(day - timedelta(days=day.weekday())).isoformat()] += row.count
+    return weeks
+
+
+def quarter(day: date) -> tuple[date, date]:
+    """The calendar quarter holding `day`, as the council reports count them."""
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    after = first.month + 3  # 13 is January of the next year
+    following = date(first.year + after // 13, (after - 1) % 12 + 1, 1)
+    return first, following - timedelta(days=1)

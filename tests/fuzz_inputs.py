@@ -456,7 +456,7 @@ class Gen:
                                           {"a": "b" * 7000}]))  # aiohttp's limit: 8190
             raw = rng.choice(["", "&%ED%A0%80=1", "&q=%ZZ", "&q=%FF", "&" * 50])
             path = rng.choice(["/login", "/", "/api/directory", "/api/queue", "/ready", "/records",
-                               "/records.csv", "/c/1/close"])
+                               "/records.csv", "/c/1/close", "/stats", "/stats.csv"])
             return Case("console", "GET", f"{path}?{query}{raw}",
                         {"Cookie": COOKIE}, b"", "console query")
         if pick == 5:

@@ -212,7 +212,7 @@ class ActionRespond(DirectoryAction):
             return Local([f"We don't list local services for {place.name} yet; the national "
                           "services here can help wherever you are."],
                          [SlotSet("place", place.name)], area=stats.OUTSIDE,
-                         counted=[("place_outside", place.name.title())])
+                         counted=[("place_outside", loaded.places.counted_name(place.name))])
         area = loaded.directory.areas[place.area_id]
         result = search(loaded.directory, area.id, need, person, now, place=place.name)
         # Local first; of those, services a person can contact themselves first. One they

@@ -154,7 +154,8 @@ class ActionSignpost(DirectoryAction):
             heading = (f"We don't list local services for {place.name} yet. "
                        "These national services can help:")
             dispatcher.utter_message(text=compose(result, heading))
-            count_answer(tracker, now, stats.OUTSIDE, ("place_outside", place.name.title()))
+            count_answer(tracker, now, stats.OUTSIDE,
+                         ("place_outside", loaded.places.counted_name(place.name)))
             return [SlotSet("place", place.name), SlotSet("need", need)]
 
         area = directory.areas[place.area_id]

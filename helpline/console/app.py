@@ -44,7 +44,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from helpline import db, queue, risk, settings
-from helpline.console import auth, directory, notices, records, shifts
+from helpline.console import auth, directory, notices, records, shifts, statistics
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
 from helpline.directory.hours import LONDON
@@ -61,6 +61,8 @@ POLL_QUEUE = 0.25
 POLL_CONVERSATION = 0.3
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC = ("/login", "/static/", "/ready")
+# A commissioner sees the anonymous demand figures and nothing of any conversation.
+COMMISSIONER_PATHS = ("/stats", "/logout", "/static/")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
        "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -158,6 +160,11 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
         if _wants_html(request):
             raise web.HTTPSeeOther("/login")
         return _bad("Please log in.", 401)
+    if session is not None and session.role == "commissioner" \
+            and not request.path.startswith(PUBLIC + COMMISSIONER_PATHS):
+        if request.path == "/" and request.method == "GET":
+            raise web.HTTPSeeOther("/stats")
+        raise web.HTTPForbidden(text="This account can see the demand figures only.")
     if request.method not in SAFE_METHODS:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.host:
@@ -270,7 +277,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     old = request["session"]
     await asyncio.to_thread(auth.end_session, old.token if old else None, request.app[DB])
     fresh = await asyncio.to_thread(auth.new_session, username, role, request.app[DB])
-    response = web.HTTPSeeOther("/")
+    response = web.HTTPSeeOther("/stats" if role == "commissioner" else "/")
     _set_cookie(request, response, fresh.token)
     response.del_cookie(LOGIN_COOKIE, path="/login")
     raise response
@@ -305,6 +312,31 @@ async def supervisor_page(request: web.Request) -> web.Response:
     audit = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
     escalations = await asyncio.to_thread(records.escalations, request.app[DB])
     return _page("supervisor.html", request["session"], audit=audit, escalations=escalations)
+
+
+def _figures_period(request: web.Request) -> tuple:
+    if request["session"].role not in statistics.ROLES:
+        raise web.HTTPForbidden(text="The demand figures are for supervisors and commissioners.")
+    try:
+        return statistics.period(request.query)
+    except ValueError as problem:
+        raise web.HTTPBadRequest(text=str(problem)) from None
+
+
+async def stats_page(request: web.Request) -> web.Response:
+    """Demand figures: this quarter against the last, charts, unmet demand (issue 15)."""
+    start, end, area = _figures_period(request)
+    shown = await asyncio.to_thread(statistics.figures, start, end, area, request.app[DB])
+    return _page("statistics.html", request["session"], area=area, areas=statistics.areas(),
+                 quarters=statistics.quarters(start), **shown)
+
+
+async def stats_csv(request: web.Request) -> web.Response:
+    start, end, area = _figures_period(request)
+    body = await asyncio.to_thread(statistics.csv_bytes, start, end, area, request.app[DB])
+    name = f"demand-{start.isoformat()}-{end.isoformat()}-{area or 'all-areas'}.csv"
+    return web.Response(body=body, content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _require_supervisor(request: web.Request) -> None:
@@ -817,6 +849,7 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
         web.post("/records" + entry + "/dealt-with", dealt_with),
         web.post("/api/me/name", set_first_name),
         web.get("/api/directory", directory_search),
+        web.get("/stats", stats_page), web.get("/stats.csv", stats_csv),
         web.static("/static", STATIC),
     ])
     shifts.setup(app, DB, RASA)

@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from helpline import db, privacy
 from helpline.db import Base
 
-ROLES = ("advisor", "supervisor")
+ROLES = ("advisor", "supervisor", "commissioner")  # commissioner: demand figures only
 SESSION_HOURS = 12
 MIN_PASSWORD = 12
 FIRST_NAME_MAX = 30

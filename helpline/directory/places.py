@@ -208,6 +208,14 @@ class PlaceFinder:
             return PlaceResult("outside", cue.group(1))
         return PlaceResult("none")
 
+    def counted_name(self, name: str) -> str:
+        """A place outside our areas as the demand counts may keep it: a known town's name, a
+        postcode's district only, never other words a person wrote ("staying in Dave's")."""
+        postcode = FULL_POSTCODE.fullmatch(name.strip()) or OUTWARD.fullmatch(name.strip())
+        if postcode:
+            return postcode.group(1).upper()
+        return name.title() if name.lower() in self.elsewhere else "another place"
+
     def resolve_area(self, area_id: str) -> PlaceResult:
         if area_id in self.directory.areas:
             return PlaceResult("found", self.directory.areas[area_id].name, area_id)

@@ -113,3 +113,9 @@ def test_no_place_in_everyday_words(loaded, text):
 ])
 def test_needs_from_free_text(loaded, text, need):
     assert loaded.needs.need(text) == need
+
+
+def test_demand_counts_keep_only_known_towns_and_postcode_districts(loaded):
+    assert loaded.places.counted_name("glasgow") == "Glasgow"
+    assert loaded.places.counted_name("M22 4AB") == "M22"
+    assert loaded.places.counted_name("Dave") == "another place"  # "staying in Dave's"

@@ -27,6 +27,7 @@ ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),
           ("GET", "/c/1/close"), ("GET", "/records"), ("GET", "/records.csv"),
           ("POST", "/records/1/dealt-with"),
           ("POST", "/api/shift"),
+          ("GET", "/stats"), ("GET", "/stats.csv"),
           ("POST", "/logout")]
 
 
