@@ -50,6 +50,8 @@ MEASURES = {
     "place_outside": "Places asked for outside our areas",
     "need_unmet": "Needs with no local service",
     "safety": "Safety word and quick exit",
+    "escalation": "Asked for a person",  # queued, out_of_hours, no_advisor (on hours)
+    "callback": "Callbacks",
 }
 Cell = Union[int, str]
 

@@ -28,7 +28,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from helpline import queue, risk
+from helpline import queue, risk, stats
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,10 @@ class ActionHandoffEscalate(Action):
             in_hours = queue.is_open()
             if not (in_hours and queue.signed_on()):
                 queue.record_missed()
+                stats.count([("escalation", "no_advisor" if in_hours else "out_of_hours")])
                 return self.out_of_hours(dispatcher, channel, domain, in_hours)
             entry = queue.enqueue(tracker.sender_id, channel, conversation_signals(tracker))
+            stats.count([("escalation", "queued")])
             if entry.status == queue.HELD:
                 dispatcher.utter_message(text="An advisor is already with you in this chat.")
                 return []
@@ -179,6 +181,7 @@ class ActionHandoffCallback(Action):
             queue.enqueue(tracker.sender_id, channel_of(tracker), conversation_signals(tracker),
                           kind=queue.CALLBACK, callback_method=method,
                           callback_time=tracker.get_slot("callback_time"))
+            stats.count([("callback", "requested")])
         except Exception as error:  # noqa: BLE001
             log.error("Callback request failed (%s).", type(error).__name__)
             dispatcher.utter_message(text=FAILURE)

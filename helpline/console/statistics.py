@@ -68,6 +68,10 @@ def figures(start: date, end: date, area: Optional[str], db_url: str) -> dict[st
     compared = [("Answers given", "channel", "total")] + \
         [(label, "who", key) for key, label in WHO.items()] + \
         [("Danger shown", "danger", "yes"), ("Out of hours", "hours", "out"),
+         ("Asked for a person", "escalation", "total"),
+         ("Asked for a person with no advisor on shift", "escalation", "out_of_hours"),
+         ("Asked on hours with nobody signed on", "escalation", "no_advisor"),
+         ("Callbacks requested", "callback", "requested"),
          ("Safety word or quick exit", "safety", "total")]
     names = areas()
     by_area = now.get("channel", {}).get("total", {})

@@ -7,7 +7,7 @@ import asyncio
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterator
 
 import pytest
@@ -18,7 +18,7 @@ from rasa_sdk.events import FollowupAction
 from bot.actions import handoff
 from bot.actions.handoff import ActionHandoffEscalate
 from bot.channels import sms_text
-from helpline import queue
+from helpline import queue, stats
 from helpline.console import shifts
 from helpline.webchat import phone_links
 
@@ -103,6 +103,9 @@ def test_nobody_signed_on_gets_the_out_of_hours_route_and_is_missed(db, monkeypa
                            {"forms": {"callback_form": {}}})
     assert events == [FollowupAction("callback_form")] and "contact you" in texts[1]
     assert shifts.line(db)["missed"] == 2
+    # Unmet demand for the commissioners: two requests on hours with nobody signed on.
+    asked = stats.figures(date.today(), date.today(), db_url=db).counts["escalation"]
+    assert asked == {"no_advisor": {stats.NOT_GIVEN: 2}}
 
 
 def test_signed_on_within_hours_is_queued(db, monkeypatch) -> None:
@@ -111,6 +114,8 @@ def test_signed_on_within_hours_is_queued(db, monkeypatch) -> None:
     texts, _, _ = run(ActionHandoffEscalate(), tracker("queued", "can I talk to someone"))
     assert "You are next in the queue." in texts[0]
     assert queue.active_for("queued", db_url=db).status == queue.WAITING
+    asked = stats.figures(date.today(), date.today(), db_url=db).counts["escalation"]
+    assert asked == {"queued": {stats.NOT_GIVEN: 1}}
     assert shifts.line(db) == {"open": True, "in_hours": True, "signed_on": ["ann"],
                                "missed": 0, "closed_since": None}
 
