@@ -55,6 +55,8 @@ CONVERSATION_TABLES: list[ConversationTable] = [
     ConversationTable("telegram_messages", "conversation_id", "sent_at"),
     ConversationTable("rest_outbox", "conversation_id", "created_at"),
     ConversationTable("handoff_typing", "conversation_id", "at"),
+    ConversationTable("handoff_whispers", "conversation_id", "at"),
+    ConversationTable("callback_numbers", "conversation_id", "updated_at"),
 ]
 
 # Called as hook(connection, conversation_id) inside the erase transaction on our database,

@@ -31,6 +31,14 @@ UPDATE, so one console process tells each person; helpline/console/shifts.py).
 
 Last seen (``last_seen_at``): when the person last wrote or typed, so the console can mark an
 entry whose person has gone silent for ``Settings.abandoned_minutes`` as "left".
+
+Transfer and supervision (helpline/console/supervision.py): ``transfer`` passes a held
+conversation to a colleague who is signed on, and ``take_over`` gives it to a supervisor
+(barge-in); each is one conditional UPDATE, so it fails cleanly if the conversation changed
+hands meanwhile or the colleague signed off. ``handoff_whispers`` holds supervisors' private
+notes to the advisor (and a staff-only mark of each change of hands). They never go to Rasa,
+so never to the person or their transcript; they are deleted when the entry closes and
+erased with the conversation.
 """
 from __future__ import annotations
 
@@ -39,6 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
+import phonenumbers
 from sqlalchemy import (
     Column,
     Float,
@@ -52,7 +61,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -97,6 +106,11 @@ class QueueEntry(Base):
     note = Column(String(NOTE_MAX), nullable=True)
     callback_method = Column(String(8), nullable=True)
     callback_time = Column(String(100), nullable=True)
+    # Callbacks (helpline/console/callbacks.py): due from the next opening after the request,
+    # how many times an advisor tried, and when last.
+    callback_due_at = Column(Float, nullable=True)
+    callback_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    callback_attempted_at = Column(Float, nullable=True)
     updated_at = Column(Float, nullable=False)
     last_seen_at = Column(Float, nullable=True)  # the person last wrote or typed (None: created)
     closing_told_at = Column(Float, nullable=True)  # told the line closed while they waited
@@ -158,8 +172,26 @@ class LineState(Base):
     since = Column(Float, nullable=False)
 
 
+class WhisperNote(Base):
+    """Staff only: a supervisor's private note to the advisor holding a conversation
+    (``kind`` WHISPER, ``text``), or a mark that it changed hands (TOOK_OVER, TRANSFERRED;
+    no text). ``to_advisor`` is who held it then."""
+
+    __tablename__ = "handoff_whispers"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    entry_id = Column(Integer, nullable=False, index=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    author = Column(String(64), nullable=False)
+    to_advisor = Column(String(64), nullable=True)
+    text = Column(String(500), nullable=True)
+    at = Column(Float, nullable=False)
+
+
 TABLES = [QueueEntry.__table__, AuditEntry.__table__, TypingFlag.__table__,
-          AdvisorShift.__table__, MissedRequest.__table__, LineState.__table__]
+          AdvisorShift.__table__, MissedRequest.__table__, LineState.__table__,
+          WhisperNote.__table__]
 PERSON, ADVISOR = "person", "advisor"
 TYPING_SECONDS = 5.0
 
@@ -180,6 +212,22 @@ def _session(db_url: Optional[str]) -> Session:
 # privacy.CONVERSATION_TABLES, so processes that never import this module erase it too.
 privacy.register_table(QueueEntry.__tablename__, "conversation_id", "updated_at")
 privacy.register_table(TypingFlag.__tablename__, "conversation_id", "at")
+
+
+class CallbackNumber(Base):
+    """The number a web chat user typed for a callback (SMS and Telegram callbacks use the
+    channel's own address in channel_contacts). Erased with the conversation."""
+
+    __tablename__ = "callback_numbers"
+
+    conversation_id = Column(String(128), primary_key=True)
+    number = Column(String(20), nullable=False)  # E.164
+    updated_at = Column(Float, nullable=False)
+
+
+TABLES.append(CallbackNumber.__table__)
+privacy.register_table(CallbackNumber.__tablename__, "conversation_id", "updated_at")
+privacy.register_table(WhisperNote.__tablename__, "conversation_id", "at")
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -221,6 +269,7 @@ def enqueue(conversation_id: str, channel: Optional[str], signals: Iterable[str]
         if kind == CALLBACK:
             entry.callback_method = callback_method
             entry.callback_time = (callback_time or "")[:100] or None
+            entry.callback_due_at = callback_due(now)
         entry.updated_at = now
     return entry
 
@@ -336,8 +385,76 @@ def close(entry_id: int, advisor: Optional[str], outcome: str, note: str = "",
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValueError(f"the note must be at most {NOTE_MAX} characters")
-    return _transition(entry_id, advisor, (WAITING, HELD, WITH_BOT), db_url, status=CLOSED,
+    done = _transition(entry_id, advisor, (WAITING, HELD, WITH_BOT), db_url, status=CLOSED,
                        outcome=outcome, note=note or None, ended_at=clock.time())
+    if done:  # whispers are kept only while the conversation is live
+        with engine(db_url).begin() as connection:
+            connection.execute(delete(WhisperNote.__table__).where(
+                WhisperNote.entry_id == entry_id))
+    return done
+
+
+def callback_due(asked_at: float) -> Optional[float]:
+    """A callback is due from the first opening at or after the request (None: no opening
+    within 21 days). The person's safe time is free text ("weekday mornings"), shown beside
+    it, not parsed: a wrong guess at a safe time is worse than none."""
+    when = next_open(datetime.fromtimestamp(asked_at, LONDON))
+    return when.timestamp() if when else None
+
+
+def callback_attempted(entry_id: int, advisor: str, *, now: Optional[float] = None,
+                       db_url: Optional[str] = None) -> bool:
+    """The holder tried and did not reach the person: one more attempt, back to waiting (its
+    place kept) for the next try."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        return connection.execute(update(QueueEntry.__table__).where(
+            QueueEntry.id == entry_id, QueueEntry.kind == CALLBACK, QueueEntry.status == HELD,
+            QueueEntry.claimed_by == advisor).values(
+            status=WAITING, claimed_by=None, claimed_at=None, callback_attempted_at=now,
+            callback_attempts=QueueEntry.callback_attempts + 1, updated_at=now)).rowcount == 1
+
+
+PERSONAL_NUMBER_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
+                         phonenumbers.PhoneNumberType.FIXED_LINE,
+                         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def uk_number(text: object) -> Optional[str]:
+    """A UK phone number (E.164) from what a person typed, or None: phonenumbers parses it
+    with UK rules and it must be a valid UK mobile or landline (not 999, a short code, a
+    freephone or premium line, which can't be a person's own phone)."""
+    raw = str(text or "").strip()
+    if not raw or len(raw) > 30:
+        return None
+    try:
+        parsed = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed) or \
+            phonenumbers.region_code_for_number(parsed) != "GB" or \
+            phonenumbers.number_type(parsed) not in PERSONAL_NUMBER_TYPES:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def keep_callback_number(conversation_id: str, number: str, *, now: Optional[float] = None,
+                         db_url: Optional[str] = None) -> None:
+    """Keep a checked number (``uk_number``) for the conversation's callback."""
+    now = clock.time() if now is None else now
+    with _session(db_url) as session, session.begin():
+        found = session.get(CallbackNumber, conversation_id)
+        if found is None:
+            session.add(CallbackNumber(conversation_id=conversation_id, number=number,
+                                       updated_at=now))
+        else:
+            found.number, found.updated_at = number, now
+
+
+def callback_number(conversation_id: str, db_url: Optional[str] = None) -> Optional[str]:
+    with _session(db_url) as session:
+        found = session.get(CallbackNumber, conversation_id)
+        return found.number if found is not None else None
 
 
 def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
@@ -345,6 +462,100 @@ def leave(conversation_id: str, db_url: Optional[str] = None) -> None:
     with engine(db_url).begin() as connection:
         connection.execute(delete(QueueEntry.__table__).where(
             QueueEntry.conversation_id == conversation_id))
+
+
+# ------------------------------------------------------------------- transfer and supervision
+
+WHISPER, TOOK_OVER, TRANSFERRED = "whisper", "take_over", "transfer"
+WHISPER_MAX = 500
+
+
+def _note(connection: Connection, entry: Row, kind: str, author: str,
+          to_advisor: Optional[str], now: float, text: Optional[str] = None) -> None:
+    """Add a note for ``entry`` (a row with id and conversation_id) in this transaction."""
+    connection.execute(insert(WhisperNote.__table__).values(
+        entry_id=entry.id, conversation_id=entry.conversation_id, kind=kind,
+        author=author[:64], to_advisor=to_advisor, text=text, at=now))
+
+
+def transfer(entry_id: int, advisor: str, colleague: str, *, now: Optional[float] = None,
+             db_url: Optional[str] = None) -> bool:
+    """Pass a conversation ``advisor`` holds to ``colleague``, who must be signed on now.
+
+    One conditional UPDATE: False if the advisor no longer holds it or the colleague is not
+    (or no longer) signed on. The priority, waiting time and claim time stay as they were.
+    """
+    if colleague == advisor:
+        return False
+    now = clock.time() if now is None else now
+    on_shift = select(AdvisorShift.id).where(AdvisorShift.username == colleague,
+                                             AdvisorShift.ended_at.is_(None)).exists()
+    with engine(db_url).begin() as connection:
+        moved = connection.execute(update(QueueEntry.__table__).where(
+            QueueEntry.id == entry_id, QueueEntry.status == HELD,
+            QueueEntry.claimed_by == advisor, QueueEntry.conversation_id.isnot(None), on_shift)
+            .values(claimed_by=colleague, updated_at=now)).rowcount == 1
+        if moved:
+            entry = connection.execute(select(QueueEntry.id, QueueEntry.conversation_id)
+                                       .where(QueueEntry.id == entry_id)).one()
+            _note(connection, entry, TRANSFERRED, advisor, colleague, now)
+        return moved
+
+
+def take_over(entry_id: int, supervisor: str, *, now: Optional[float] = None,
+              db_url: Optional[str] = None) -> Optional[str]:
+    """Barge-in: the supervisor holds a conversation another advisor held; returns that
+    advisor, or None if it was not held by someone else (or changed hands meanwhile)."""
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        entry = connection.execute(select(QueueEntry.id, QueueEntry.conversation_id,
+                                          QueueEntry.claimed_by, QueueEntry.status)
+                                   .where(QueueEntry.id == entry_id)).first()
+        if entry is None or entry.status != HELD or entry.claimed_by in (None, supervisor) \
+                or entry.conversation_id is None:
+            return None
+        if connection.execute(update(QueueEntry.__table__).where(
+                QueueEntry.id == entry_id, QueueEntry.status == HELD,
+                QueueEntry.claimed_by == entry.claimed_by)
+                .values(claimed_by=supervisor, updated_at=now)).rowcount != 1:
+            return None
+        _note(connection, entry, TOOK_OVER, supervisor, entry.claimed_by, now)
+        return entry.claimed_by
+
+
+def clean_whisper(text: object) -> str:
+    """The note as sent, stripped; ValueError with a sentence if empty or too long."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError('"text" is empty: write the note.')
+    if len(text.strip()) > WHISPER_MAX:
+        raise ValueError(f"The note is too long (over {WHISPER_MAX} characters).")
+    return text.strip()
+
+
+def whisper(entry_id: int, supervisor: str, text: str, *, now: Optional[float] = None,
+            db_url: Optional[str] = None) -> Optional[str]:
+    """A private note to the advisor holding the entry; returns that advisor, or None if
+    nobody else holds it now. The text is checked with clean_whisper."""
+    text = clean_whisper(text)
+    now = clock.time() if now is None else now
+    with engine(db_url).begin() as connection:
+        entry = connection.execute(select(QueueEntry.id, QueueEntry.conversation_id,
+                                          QueueEntry.claimed_by)
+                                   .where(QueueEntry.id == entry_id, QueueEntry.status == HELD,
+                                          QueueEntry.conversation_id.isnot(None))).first()
+        if entry is None or entry.claimed_by in (None, supervisor):
+            return None
+        _note(connection, entry, WHISPER, supervisor, entry.claimed_by, now, text)
+        return entry.claimed_by
+
+
+def staff_notes(entry_id: int, after: int = 0,
+                db_url: Optional[str] = None) -> list[WhisperNote]:
+    """The entry's whispers and changes of hands with an id over ``after``, oldest first."""
+    with _session(db_url) as session:
+        return list(session.execute(select(WhisperNote).where(
+            WhisperNote.entry_id == entry_id, WhisperNote.id > after)
+            .order_by(WhisperNote.id)).scalars())
 
 
 # ------------------------------------------------------------------------------------ typing

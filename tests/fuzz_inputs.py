@@ -456,7 +456,8 @@ class Gen:
                                           {"a": "b" * 7000}]))  # aiohttp's limit: 8190
             raw = rng.choice(["", "&%ED%A0%80=1", "&q=%ZZ", "&q=%FF", "&" * 50])
             path = rng.choice(["/login", "/", "/api/directory", "/api/queue", "/ready", "/records",
-                               "/records.csv", "/c/1/close", "/stats", "/stats.csv"])
+                               "/records.csv", "/c/1/close", "/stats", "/stats.csv",
+                               "/callbacks/1", "/canned", "/api/canned", "/events/c/1/notes"])
             return Case("console", "GET", f"{path}?{query}{raw}",
                         {"Cookie": COOKIE}, b"", "console query")
         if pick == 5:
@@ -471,7 +472,10 @@ class Gen:
                              "=;;;==", ""])
         path = rng.choice(["/api/c/1/reply", "/api/c/1/claim", "/logout", "/api/c/1/close",
                            "/api/c/1/release", "/api/c/1/typing", "/api/me/name", "/api/shift",
-                           "/records/1/dealt-with"])
+                           "/records/1/dealt-with", "/api/c/1/transfer", "/api/c/1/whisper",
+                           "/api/c/1/take-over", "/callbacks/1/take", "/callbacks/1/number",
+                           "/callbacks/1/attempted", "/callbacks/1/done", "/callbacks/1/release",
+                           "/canned", "/canned/1", "/canned/1/delete", "/handover"])
         body = rng.choice([json_bytes({"text": MARKUP}), nested(rng).encode(), b"\xff\xfe"])
         return Case("console", "POST", path, {**JSON, "Cookie": cookie,
                                               "X-CSRF-Token": rng.choice([CSRF, MARKUP, ""])},

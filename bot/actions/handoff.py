@@ -10,7 +10,11 @@
   none is on now, within the hours), counts the request as missed, and, on SMS or Telegram,
   starts ``callback_form`` if the domain has it.
 - ``validate_callback_form`` / ``action_handoff_callback`` take a callback request: is it safe
-  for us to call or text this number, how, and when.
+  for us to call or text this number, how, and when. The web chat has no number of its own:
+  once the domain has a ``callback_number`` slot, the form is offered there too and asks for
+  one after "is it safe" (``required_slots``); it must be a UK mobile or landline
+  (``queue.uk_number``, phonenumbers) and is kept only in our ``callback_numbers`` table,
+  erased with the conversation. The slot holds "given", never the number.
 - ``action_handoff_cancel`` takes the person out of the queue.
 - ``action_handoff_wait`` answers "how long will I have to wait?" (intent ``ask_wait``): while
   queued, the person's place and the wait estimate, that they can keep writing and that 999
@@ -39,7 +43,19 @@ MEANWHILE = (
     f"{HELPLINE}. You can keep writing here, and your safety word still ends this chat at once."
 )
 CALLBACK_CHANNELS = {"sms": ("call", "text"), "twilio": ("call", "text"),
-                     "telegram": ("text",)}
+                     "telegram": ("text",), "rest": ("call", "text")}
+# Channels with no number of their own: the person types one (``callback_number``).
+TYPED_NUMBER_CHANNELS = ("rest",)
+NUMBER_HELP = "Please type a UK mobile or landline number, starting 07, 01, 02 or 03, or +44."
+
+
+def callback_offered(channel: Optional[str], domain: DomainDict) -> bool:
+    """The callback form is offered on this channel: SMS and Telegram have the number; the
+    web chat only once the domain asks for a typed one (slot ``callback_number``)."""
+    if channel not in CALLBACK_CHANNELS or "callback_form" not in (domain.get("forms") or {}):
+        return False
+    return channel not in TYPED_NUMBER_CHANNELS or \
+        "callback_number" in (domain.get("slots") or {})
 FAILURE = (f"Sorry, I couldn't reach the advisor queue just now. Please call the National "
            f"Domestic Abuse Helpline, free, 24 hours: {HELPLINE}. In danger now? Call 999.")
 
@@ -113,7 +129,7 @@ class ActionHandoffEscalate(Action):
             text=f"{back} The National Domestic Abuse Helpline is free and open 24 hours: "
                  f"{HELPLINE}. If you are in danger now, call 999."
         )
-        if channel in CALLBACK_CHANNELS and "callback_form" in (domain.get("forms") or {}):
+        if callback_offered(channel, domain):
             dispatcher.utter_message(text="We can also contact you when advisors are back.")
             return [FollowupAction("callback_form")]
         return []
@@ -141,8 +157,27 @@ class ValidateCallbackForm(FormValidationAction):
                 text=f"OK, we won't contact you. You can call the National Domestic Abuse "
                      f"Helpline, free, 24 hours: {HELPLINE}, when it is safe. In danger? "
                      "Call 999.")
-            return {"callback_safe": False, "callback_method": "none", "callback_time": "none"}
+            return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
+                    "callback_time": "none"}
         return {"callback_safe": value if value is True else None}
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        """A number is asked for only where the channel has none of its own (the web chat)."""
+        if channel_of(tracker) in TYPED_NUMBER_CHANNELS:
+            return list(domain_slots)
+        return [slot for slot in domain_slots if slot != "callback_number"]
+
+    def validate_callback_number(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """A UK number (queue.uk_number), kept only in our callback_numbers table (erased with
+        the conversation); the slot says "given", never the number."""
+        number = queue.uk_number(value)
+        if number is None:
+            dispatcher.utter_message(text=NUMBER_HELP)
+            return {"callback_number": None}
+        queue.keep_callback_number(tracker.sender_id, number)
+        return {"callback_number": "given"}
 
     def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -172,12 +207,17 @@ class ActionHandoffCallback(Action):
             domain: DomainDict) -> list[EventType]:
         reset = [SlotSet("callback_safe", None), SlotSet("callback_method", None),
                  SlotSet("callback_time", None)]
+        if "callback_number" in (domain.get("slots") or {}):
+            reset.append(SlotSet("callback_number", None))
         if tracker.get_slot("callback_safe") is not True:
             return reset
         method = tracker.get_slot("callback_method")
         if method not in queue.CALLBACK_METHODS:
             return reset
         try:
+            if channel_of(tracker) in TYPED_NUMBER_CHANNELS and \
+                    queue.callback_number(tracker.sender_id) is None:
+                return reset  # the web chat's form ends only with a checked number
             queue.enqueue(tracker.sender_id, channel_of(tracker), conversation_signals(tracker),
                           kind=queue.CALLBACK, callback_method=method,
                           callback_time=tracker.get_slot("callback_time"))

@@ -44,7 +44,17 @@ from aiohttp import web
 from sqlalchemy import text
 
 from helpline import db, queue, risk, settings
-from helpline.console import auth, directory, notices, records, shifts, statistics
+from helpline.console import (
+    auth,
+    callbacks,
+    canned,
+    directory,
+    notices,
+    records,
+    shifts,
+    statistics,
+    supervision,
+)
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
 from helpline.directory.hours import LONDON
@@ -293,7 +303,9 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def queue_page(request: web.Request) -> web.Response:
     session = request["session"]
     name = await asyncio.to_thread(auth.first_name, session.username, request.app[DB])
-    return _page("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX)
+    handover = await asyncio.to_thread(canned.notes, db_url=request.app[DB])
+    return _page("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
+                 handover=handover, handover_max=canned.NOTE_MAX)
 
 
 async def set_first_name(request: web.Request) -> web.Response:
@@ -394,7 +406,8 @@ async def conversation_page(request: web.Request) -> web.Response:
             items = transcript(await request.app[RASA].events(entry.conversation_id))
     state = _state(entry, session.username, session.role == "supervisor")
     return _page("conversation.html", session, entry=entry, items=items, state=state,
-                 channel=channel_name(entry.channel), max_reply=MAX_REPLY)
+                 channel=channel_name(entry.channel), max_reply=MAX_REPLY,
+                 whisper_max=queue.WHISPER_MAX)
 
 
 # -------------------------------------------------------------------------------- queue state
@@ -408,6 +421,8 @@ def _as_dict(entry: queue.QueueEntry) -> dict[str, Any]:
             "channel": channel_name(entry.channel), "created_at": entry.created_at,
             "claimed_by": entry.claimed_by, "claimed_at": entry.claimed_at,
             "callback_method": entry.callback_method, "callback_time": entry.callback_time,
+            "callback_due_at": entry.callback_due_at,
+            "callback_attempts": entry.callback_attempts or 0,
             "left": queue.gone(entry)}
 
 
@@ -853,6 +868,9 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
         web.static("/static", STATIC),
     ])
     shifts.setup(app, DB, RASA)
+    supervision.setup(app, DB, RASA)  # transfer, whisper, take-over, the notes stream
+    callbacks.setup(app, app[DB])
+    canned.setup(app, app[DB])
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

@@ -1,4 +1,5 @@
-"""What the person is told when an advisor joins, leaves, hands back or closes their chat.
+"""What the person is told when an advisor joins, leaves, hands back, passes on or closes
+their chat.
 
 Before, a person whose chat an advisor claimed still saw "While you wait..." last, and was
 told nothing when the advisor left. Now each change is sent like an advisor's reply: a bot
@@ -8,14 +9,18 @@ Telegram) and stays in the transcript. Its metadata ``{"notice": kind}`` lets th
 show it as a status line, not as words from the advisor or the assistant.
 
 The texts are plain, short (one SMS segment or two) and end with the emergency route where
-the person is back with the assistant. The helpline number is the one the bot gives
-(bot/actions/handoff.py, HELPLINE; tests/handoff/test_notices.py checks they agree).
+the person is back with the assistant or with someone new. "transferred" is sent when an
+advisor passes the chat to a colleague or a supervisor takes it over
+(helpline/console/supervision.py), naming the new advisor if they set a first name. The
+helpline number is the one the bot gives (bot/actions/handoff.py, HELPLINE;
+tests/handoff/test_notices.py checks they agree).
 """
 from __future__ import annotations
 
 HELPLINE = "0808 2000 247"
 JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED = "joined", "left", "handed_back", "closed", "removed"
-KINDS = (JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED)  # each with its text below
+TRANSFERRED = "transferred"
+KINDS = (JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED, TRANSFERRED)  # each with its text below
 FINISHED = "finished"  # advisors finished for now (its text, with when they are back: shifts.py)
 SHOWN = (*KINDS, FINISHED)  # what a web chat shows as a status line
 IN_DANGER = "If you are in danger now, call 999."
@@ -38,6 +43,10 @@ def text(kind: str, first_name: str = "") -> str:
     if kind == JOINED:
         who = f"{first_name}, an advisor," if first_name else "An advisor"
         return f"{who} has joined this chat. You are now talking to a person."
+    if kind == TRANSFERRED:
+        who = f"{first_name}, another advisor," if first_name else "Another advisor"
+        return (f"{who} has taken over this chat and can see what you have written so far. "
+                + IN_DANGER)
     return _TEXTS[kind]
 
 

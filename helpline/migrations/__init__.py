@@ -11,6 +11,7 @@ MODEL_MODULES = (
     "helpline.stats",
     "helpline.console.auth",
     "helpline.console.records",
+    "helpline.console.canned",
     "bot.channels.channel_store",
     "bot.channels.outbox",
 )

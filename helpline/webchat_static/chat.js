@@ -237,7 +237,7 @@
     var first = state.messages.length;
     messages.forEach(function (message) {
       state.messages.push(message);
-      if (message.notice) { state.advisor = message.notice === "joined"; }
+      if (message.notice) { state.advisor = ["joined", "transferred"].indexOf(message.notice) >= 0; }
       if (message.from === "advisor" || message.notice) {
         typingEpoch += 1;  // an answer already on its way must not show "typing" again
         showTyping(false);

@@ -27,6 +27,13 @@ ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),
           ("GET", "/c/1/close"), ("GET", "/records"), ("GET", "/records.csv"),
           ("POST", "/records/1/dealt-with"),
           ("POST", "/api/shift"),
+          ("POST", "/api/c/1/transfer"), ("POST", "/api/c/1/whisper"),
+          ("POST", "/api/c/1/take-over"), ("GET", "/events/c/1/notes"),
+          ("GET", "/callbacks/1"), ("POST", "/callbacks/1/take"),
+          ("POST", "/callbacks/1/number"), ("POST", "/callbacks/1/attempted"),
+          ("POST", "/callbacks/1/done"), ("POST", "/callbacks/1/release"),
+          ("GET", "/canned"), ("POST", "/canned"), ("POST", "/canned/1"),
+          ("POST", "/canned/1/delete"), ("GET", "/api/canned"), ("POST", "/handover"),
           ("GET", "/stats"), ("GET", "/stats.csv"),
           ("POST", "/logout")]
 
@@ -200,6 +207,33 @@ def test_new_routes_need_the_csrf_token(console: Console) -> None:
     assert auth.first_name("ann", console.db_url) == ""
 
 
+def test_transfer_and_supervision_check_csrf_and_role(console: Console) -> None:
+    """Transfer, whisper and take-over need the CSRF token and a same-origin Origin;
+    whisper and take-over are for supervisors only (escaping: test_supervision.py, in
+    Chromium)."""
+    entry = queue.enqueue("csrf-supervision", "rest", [], db_url=console.db_url)
+    queue.claim(entry.id, "ann", db_url=console.db_url)
+    queue.sign_on("bob", db_url=console.db_url)
+    base = f"{console.url}/api/c/{entry.id}"
+    ann, ann_token = login(console.url, "ann", PASSWORD)
+    sue, sue_token = login(console.url, "sue", PASSWORD)
+    body = {"to": "bob", "text": "a private note"}
+    for session, token, action in ((ann, ann_token, "transfer"), (sue, sue_token, "whisper"),
+                                   (sue, sue_token, "take-over")):
+        for headers in ({}, {"X-CSRF-Token": "wrong"},
+                        {"X-CSRF-Token": token, "Origin": "https://evil.example"}):
+            reply = session.post(f"{base}/{action}", json=body, headers=headers, timeout=10)
+            assert reply.status_code == 403, (action, headers)
+    for action in ("whisper", "take-over"):  # an advisor, with the right token
+        reply = ann.post(f"{base}/{action}", json=body, timeout=10,
+                         headers={"X-CSRF-Token": ann_token})
+        assert reply.status_code == 403 and reply.json() == {"error": "Supervisors only."}
+    held = queue.get(entry.id, console.db_url)
+    assert (held.status, held.claimed_by) == (queue.HELD, "ann")
+    assert queue.staff_notes(entry.id, db_url=console.db_url) == []
+    queue.sign_off("bob", db_url=console.db_url)
+
+
 def test_first_name_is_checked_and_escaped(console: Console) -> None:
     session, token = login(console.url, "sue", PASSWORD)  # bob is throttled by now
     h = {"X-CSRF-Token": token}
@@ -293,3 +327,48 @@ def test_contact_record_routes_check_csrf_role_and_escape(console: Console) -> N
     assert sue.post(dealt, data={"csrf": sue_token}, timeout=10, headers={
         "Origin": "https://evil.example"}).status_code == 403
     assert records.get(record.id, console.db_url).dealt_with_at is None
+
+
+def test_callback_canned_and_handover_routes_check_csrf_role_and_escape(
+        console: Console) -> None:
+    """Every state change of callbacks, canned responses and handover notes needs the CSRF
+    token and a same-origin Origin; canned responses are edited by supervisors only; what
+    staff wrote is escaped on every page that shows it."""
+    from bot.channels import channel_store
+    from helpline.console import canned
+
+    channel_store.remember_address("sec-callback", "sms", "+447700900456", console.db_url)
+    entry = queue.enqueue("sec-callback", "sms", [], kind=queue.CALLBACK,
+                          callback_method="call", callback_time="<b>after 6</b> & 'ok'",
+                          db_url=console.db_url)
+    ann, ann_token = login(console.url, "ann", PASSWORD)
+    sue, sue_token = login(console.url, "sue", PASSWORD)
+    canned.save_response("Sec", "x", "sue", db_url=console.db_url)
+    response_id = canned.responses(console.db_url)[-1].id
+    posts = [f"/callbacks/{entry.id}/{a}" for a in ("take", "number", "attempted", "done",
+                                                    "release")]
+    posts += ["/canned", f"/canned/{response_id}", f"/canned/{response_id}/delete",
+              "/handover"]
+    for path in posts:
+        for who, data, headers in ((sue, {"csrf": "wrong", "title": "t", "text": "y"}, {}),
+                                   (sue, {"csrf": sue_token, "title": "t", "text": "y"},
+                                    {"Origin": "https://evil.example"})):
+            reply = who.post(console.url + path, data=data, headers=headers, timeout=10,
+                             allow_redirects=False)
+            assert reply.status_code == 403, path
+    assert queue.get(entry.id, console.db_url).status == queue.WAITING
+    assert [r.text for r in canned.responses(console.db_url) if r.id == response_id] == ["x"]
+    assert not any(n.text == "y" for n in canned.notes(db_url=console.db_url))
+    for path in ("/canned", f"/canned/{response_id}", f"/canned/{response_id}/delete"):
+        reply = ann.request("GET" if path == "/canned" else "POST", console.url + path,
+                            data={"csrf": ann_token, "title": "t", "text": "y"}, timeout=10,
+                            allow_redirects=False)
+        assert reply.status_code == 403, path
+    page = ann.get(f"{console.url}/callbacks/{entry.id}", timeout=10).text
+    assert "&lt;b&gt;after 6&lt;/b&gt; &amp; &#39;ok&#39;" in page and "<b>after" not in page
+    ann.post(console.url + "/handover", data={"csrf": ann_token,
+                                              "text": "<img src=x onerror=alert(1)>"},
+             timeout=10)
+    home = sue.get(console.url + "/", timeout=10).text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in home and "<img" not in home
+    queue.close(entry.id, None, "no_further_action", db_url=console.db_url)

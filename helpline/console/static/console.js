@@ -23,6 +23,9 @@
   const clock = (ts, seconds) => (typeof ts === "number" ? new Date(ts * 1000).toLocaleTimeString(
     "en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit",
                second: seconds ? "2-digit" : undefined }) : "");
+  const dayClock = (ts) => new Date(ts * 1000).toLocaleString("en-GB", {
+    timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short",
+    hour: "2-digit", minute: "2-digit" });
   const waited = (since) => {
     const minutes = Math.max(0, Math.floor((Date.now() / 1000 - since) / 60));
     if (minutes < 1) return "under 1 min";
@@ -98,7 +101,8 @@
   }
   function openLink(row, item) {
     const td = el("td");
-    const a = el("a", "Open"); a.href = `/c/${item.id}`;
+    const a = el("a", "Open");
+    a.href = item.kind === "callback" ? `/callbacks/${item.id}` : `/c/${item.id}`;
     a.setAttribute("aria-label", `Open entry ${item.id}`);
     td.append(a); row.append(td);
   }
@@ -200,10 +204,22 @@
     if (data.line) renderLine(data.line);
     const callbacks = document.querySelector("#callbacks tbody");
     if (callbacks) {
-      syncRows(callbacks, data.entries.filter((e) => e.kind === "callback"), [
+      // Callbacks (callbacks.py): by due time, each with an Open link to its own page.
+      const due = (e) => (typeof e.callback_due_at === "number" ? e.callback_due_at : Infinity);
+      syncRows(callbacks, data.entries.filter((e) => e.kind === "callback")
+        .sort((a, b) => due(a) - due(b) || a.id - b.id), [
         ["id", (e) => String(e.id)], ["priority", priority],
         ["method", (e) => (e.callback_method === "call" ? "Call" : "Text")],
-        ["channel", (e) => e.channel], ["time", (e) => e.callback_time || "Any time"]]);
+        ["channel", (e) => e.channel], ["time", (e) => e.callback_time || "Any time"],
+        ["due", (e) => (typeof e.callback_due_at === "number" ? dayClock(e.callback_due_at) : "When the line opens")],
+        ["attempts", (e) => String(e.callback_attempts || 0)],
+        ["status", (e) => (e.status === "held" && e.claimed_by === me ? "With you" : e.status_label)]],
+      (row, item) => {
+        const td = el("td");
+        const a = el("a", "Open"); a.href = `/callbacks/${item.id}`;
+        a.setAttribute("aria-label", `Open callback request ${item.id}`);
+        td.append(a); row.append(td);
+      });
     }
     const ended = document.getElementById("ended");
     if (ended) syncList(ended, data.ended, (e) => `Entry ${e.id}: ended by the person at ${clock(e.ended_at)}`);
@@ -359,6 +375,42 @@
     });
   }
 
+  // ------------------------------------------------------------ keyboard shortcuts
+
+  // Single letters act only when the advisor is not typing in a field (input, textarea,
+  // select, editable text) and holds no modifier, so Ctrl+R still reloads and typing "n" in
+  // a reply stays an "n". Ctrl+Enter (in the reply box, below) is the one with a modifier.
+  // The list is on the page under "Keyboard shortcuts" (templates/shortcuts.html).
+  const typingIn = (node) => node && (node.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(node.tagName));
+  async function nextInQueue() {
+    let data = latest;
+    if (!data) {
+      const reply = await fetch("/api/queue", { credentials: "same-origin" });
+      data = reply.ok ? await reply.json() : { entries: [] };
+    }
+    const next = data.entries.find((e) => e.kind === "chat" && e.status === "waiting");
+    const said = document.getElementById("message") || document.getElementById("announce");
+    if (next) window.location.assign(`/c/${next.id}`);
+    else if (said) said.textContent = "Nobody is waiting.";
+  }
+  const focusOn = (selector) => { const node = document.querySelector(selector); if (node && !node.disabled) node.focus(); };
+  const SHORTCUTS = {
+    n: nextInQueue,
+    r: () => focusOn("#reply-text"),
+    d: () => focusOn("#dir-search input[name=q]"),
+    c: () => focusOn("#canned-choice"),
+    "?": () => { const help = document.getElementById("shortcuts"); if (help) help.open = !help.open; },
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (typingIn(event.target)) return;
+    const action = SHORTCUTS[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
   // ------------------------------------------------------------ the conversation
 
   const conversation = document.getElementById("conversation");
@@ -383,6 +435,7 @@
     }));
     document.querySelectorAll("#dir-results button").forEach((b) => { b.disabled = !can.reply; });
     setText(document.getElementById("status"), state.label);
+    supervise(state);  // transfer and supervision controls, below
     const p = document.getElementById("priority");
     if (state.priority_label) { setText(p, state.priority_label); setClass(p, state.priority); }
     if (state.signals) {
@@ -457,6 +510,86 @@
   document.getElementById("handback").addEventListener("click", (event) =>
     run(event.target, post(`/api/c/${id}/handback`),
         (d) => told(d, "Handed back to the assistant. The person has been told.")));
+
+  // ------------------------------------------- transfer and supervision (supervision.py)
+
+  // Transfer: to a colleague signed on (the list comes from the notes stream). Supervisors
+  // whisper (private notes, never sent to the person) and take over a conversation someone
+  // else holds. The notes panel shows the notes and each change of hands.
+  const transferForm = document.getElementById("transfer");
+  const transferTo = document.getElementById("transfer-to");
+  const transferButton = transferForm.querySelector("button");
+  const whisperForm = document.getElementById("whisper-form");  // supervisors only
+  const takeOver = document.getElementById("take-over");
+  let holder = null;
+  let mine = false;
+  function supervise(state) {
+    const held = state.status === "held" && Boolean(state.claimed_by);
+    const wasMine = mine;
+    mine = held && state.claimed_by === me;
+    const other = held && !mine;
+    transferTo.disabled = !mine;
+    transferButton.disabled = !mine || !transferTo.value;
+    if (whisperForm) Array.from(whisperForm.elements).forEach((node) => { node.disabled = !other; });
+    if (takeOver) takeOver.disabled = !other;
+    if (wasMine && other && state.claimed_by !== holder) {
+      say(`${state.claimed_by} now has this conversation. You can no longer send in it.`);
+    }
+    holder = held ? state.claimed_by : null;
+  }
+  transferTo.addEventListener("change", () => { transferButton.disabled = !mine || !transferTo.value; });
+  transferForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const to = transferTo.value;
+    if (!to) { say("Choose a colleague to transfer to."); return; }
+    transferButton.disabled = true;
+    post(`/api/c/${id}/transfer`, { to })
+      .then((d) => say(told(d, `Transferred to ${d.claimed_by}. The person has been told.`)))
+      .catch((e) => { say(e.message); transferButton.disabled = !mine || !transferTo.value; });
+  });
+  if (whisperForm) {
+    whisperForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = whisperForm.elements.text;
+      const button = whisperForm.querySelector("button");
+      button.disabled = true;
+      post(`/api/c/${id}/whisper`, { text: text.value })
+        .then((d) => { text.value = ""; say(`Private note sent to ${d.to}.`); })
+        .catch((e) => say(e.message))
+        .finally(() => { button.disabled = text.disabled; });
+    });
+  }
+  if (takeOver) {
+    takeOver.addEventListener("click", () => {
+      takeOver.disabled = true;
+      post(`/api/c/${id}/take-over`)
+        .then((d) => say(told(d, `You have taken over from ${d.taken_from}. The person has been told.`)))
+        .catch((e) => { say(e.message); takeOver.disabled = holder === null || holder === me; });
+    });
+  }
+  const notesList = document.getElementById("whispers");
+  const notes = new EventSource(`/events/c/${id}/notes`);
+  notes.addEventListener("note", (event) => {
+    const note = JSON.parse(event.data);
+    const li = el("li", "", note.kind);
+    const time = el("time", clock(note.at, true));
+    time.dateTime = new Date(note.at * 1000).toISOString();
+    const who = note.kind === "whisper" ? `${note.author} to ${note.to}:` : "Note:";
+    li.append(time, document.createTextNode(" "), el("b", who), document.createTextNode(" "),
+              el("span", note.text, "text"));
+    notesList.append(li);
+    document.getElementById("no-whispers").hidden = true;
+  });
+  notes.addEventListener("colleagues", (event) => {
+    const names = JSON.parse(event.data);
+    const chosen = transferTo.value;
+    const options = names.map((name) => { const o = el("option", name); o.value = name; return o; });
+    const none = el("option", names.length ? "Choose a colleague" : "Nobody else is signed on");
+    none.value = "";
+    transferTo.replaceChildren(none, ...options);
+    if (names.includes(chosen)) transferTo.value = chosen;
+    transferButton.disabled = !mine || !transferTo.value;
+  });
   const box = document.querySelector("#reply textarea");
   let typedAt = 0;
   box.addEventListener("input", () => {  // at most one typing flag every 2 s
@@ -499,5 +632,27 @@
         list.append(li);
       });
     } catch (e) { say(e.message || "The directory search failed. Try again."); }
+  });
+
+  // Canned responses (canned.py): the chosen text goes into the reply box at the cursor,
+  // as a value (never markup), to read and change before Send.
+  const cannedChoice = document.getElementById("canned-choice");
+  const cannedTexts = new Map();
+  fetch("/api/canned", { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : { responses: [] }))
+    .then((data) => {
+      data.responses.forEach((r) => {
+        const option = el("option", r.title); option.value = String(r.id);
+        cannedTexts.set(String(r.id), r.text);
+        cannedChoice.append(option);
+      });
+      document.getElementById("canned").hidden = data.responses.length === 0;
+    }).catch(() => {});
+  document.getElementById("canned-insert").addEventListener("click", () => {
+    const text = cannedTexts.get(cannedChoice.value);
+    if (!text) { say("Choose a canned response first."); return; }
+    if (box.disabled) { say("Claim the conversation first: then the response goes into your reply."); return; }
+    const start = box.selectionStart, end = box.selectionEnd;
+    box.setRangeText(text, start, end, "end");
+    box.focus();
   });
 })();

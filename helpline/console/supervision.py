@@ -1,0 +1,175 @@
+"""Transfer and supervision in the console (issue 16, part 4).
+
+- **Transfer** (``POST /api/c/{id}/transfer``, ``{"to": "bob"}``): the advisor holding a
+  conversation passes it to a named colleague who is signed on now (``queue.transfer``: one
+  conditional UPDATE that also checks the colleague's open shift, so a colleague who signed
+  off a moment ago is refused, not handed a chat nobody reads). The colleague holds it at
+  once: the queue snapshot and their conversation page show "With you" at the next poll. The
+  bot stays paused. Refused with a sentence: to oneself, to someone not signed on, or when
+  the sender no longer holds it.
+- **Back to the queue** is the existing "Leave: back to the queue" (``/release``,
+  app.py): the entry waits again with its priority and original waiting time (its
+  ``created_at`` and ``rank`` are untouched), so it goes back to its old place.
+- **Whisper** (``POST /api/c/{id}/whisper``, ``{"text": ...}``, supervisors only): a private
+  note to the advisor holding the conversation, kept in ``handoff_whispers`` (queue.py). It
+  never goes to Rasa, so it reaches neither the person nor their transcript. Notes are
+  deleted when the entry closes and erased with the conversation (registered with
+  helpline/privacy.py).
+- **Barge-in** (``POST /api/c/{id}/take-over``, supervisors only): the supervisor becomes
+  the holder of a conversation another advisor holds. The advisor's page shows "With <name>",
+  its controls turn off, and the notes panel says who took it over.
+- The person is told of a transfer or a take-over with the "transferred" notice
+  (notices.py), naming the new advisor if they set a first name: best effort, like every
+  notice; ``"told": false`` tells the advisor it did not go.
+- **Audit**: ``transfer`` (by the sender) and ``transfer_received`` (the colleague),
+  ``whisper`` and ``take_over`` (the supervisor), each with the entry number; never a note's
+  text.
+- **The notes stream** (``GET /events/c/{id}/notes``, server-sent events): the conversation
+  page's panel of notes and changes of hands, and the list of colleagues signed on for the
+  transfer menu. Notes go to supervisors, the advisor holding the conversation now, and the
+  advisor a note names (so the advisor a supervisor took over from sees that, and keeps
+  the notes sent to them); other advisors get none.
+  It polls the database every ``POLL_SECONDS`` (two small indexed queries), like the
+  conversation stream, since several console processes may share the database; it sends
+  nothing while nothing changes.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from helpline import queue
+from helpline.console import auth, notices
+
+POLL_SECONDS = 0.5
+NAME_MAX = 64
+
+
+def note_dict(note: queue.WhisperNote) -> dict[str, Any]:
+    """A note as the conversation page shows it (changes of hands in words)."""
+    if note.kind == queue.TOOK_OVER:
+        text = f"{note.author} (supervisor) took over this conversation from {note.to_advisor}."
+    elif note.kind == queue.TRANSFERRED:
+        text = f"{note.author} passed this conversation to {note.to_advisor}."
+    else:
+        text = note.text or ""
+    return {"id": note.id, "kind": note.kind, "author": note.author, "to": note.to_advisor,
+            "text": text, "at": note.at}
+
+
+def _bad(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def setup(app: web.Application, db_key: web.AppKey, rasa_key: web.AppKey) -> None:
+    """Register the transfer, whisper, take-over and notes routes on the console app."""
+    # One body parser, entry lookup and holder check for the console (as shifts.py does).
+    from helpline.console.app import (
+        _entry,
+        _holder,
+        _json_body,
+        _require_supervisor,
+        _sse,
+        _sse_event,
+    )
+
+    async def tell(request: web.Request, conversation_id: str, who: str) -> bool:
+        name = await asyncio.to_thread(auth.first_name, who, request.app[db_key])
+        return await request.app[rasa_key].tell(conversation_id, notices.TRANSFERRED, name)
+
+    async def transfer(request: web.Request) -> web.Response:
+        entry = await _entry(request)
+        _holder(request, entry)
+        me, db_url = request["session"].username, request.app[db_key]
+        to = (await _json_body(request)).get("to")
+        if not isinstance(to, str) or not to.strip():
+            return _bad('"to" must name a colleague who is signed on.')
+        to = to.strip()[:NAME_MAX]
+        if to == me:
+            return _bad("You hold this conversation already: choose a colleague.")
+        if to not in await asyncio.to_thread(queue.signed_on, db_url):
+            return _bad(f"{to} is not signed on: choose a colleague who is.", 409)
+        if not await asyncio.to_thread(queue.transfer, entry.id, me, to, db_url=db_url):
+            return _bad("This conversation or your colleague's shift changed meanwhile: "
+                        "the page shows it as it is now.", 409)
+        await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
+                                db_url=db_url)
+        await asyncio.to_thread(queue.audit, me, "transfer", entry.id, db_url)
+        await asyncio.to_thread(queue.audit, to, "transfer_received", entry.id, db_url)
+        told = await tell(request, entry.conversation_id, to)
+        return web.json_response({"status": queue.HELD, "claimed_by": to, "told": told})
+
+    def held_by_someone_else(request: web.Request, entry: queue.QueueEntry) -> None:
+        if entry.status != queue.HELD or not entry.claimed_by:
+            raise web.HTTPConflict(text="No advisor holds this conversation now.")
+        if entry.claimed_by == request["session"].username:
+            raise web.HTTPConflict(text="You hold this conversation yourself.")
+
+    async def whisper(request: web.Request) -> web.Response:
+        _require_supervisor(request)
+        entry = await _entry(request)
+        held_by_someone_else(request, entry)
+        me, db_url = request["session"].username, request.app[db_key]
+        try:
+            text = queue.clean_whisper((await _json_body(request)).get("text"))
+        except ValueError as error:
+            return _bad(str(error))
+        to = await asyncio.to_thread(queue.whisper, entry.id, me, text, db_url=db_url)
+        if to is None:
+            return _bad("This conversation changed meanwhile: the note was not sent.", 409)
+        await asyncio.to_thread(queue.audit, me, "whisper", entry.id, db_url)
+        return web.json_response({"status": "sent", "to": to})
+
+    async def take_over(request: web.Request) -> web.Response:
+        _require_supervisor(request)
+        entry = await _entry(request)
+        held_by_someone_else(request, entry)
+        me, db_url = request["session"].username, request.app[db_key]
+        taken_from = await asyncio.to_thread(queue.take_over, entry.id, me, db_url=db_url)
+        if taken_from is None:
+            return _bad("This conversation changed meanwhile: the page shows it as it is now.",
+                        409)
+        await asyncio.to_thread(queue.audit, me, "take_over", entry.id, db_url)
+        told = await tell(request, entry.conversation_id, me)
+        return web.json_response({"status": queue.HELD, "claimed_by": me,
+                                  "taken_from": taken_from, "told": told})
+
+    async def notes_events(request: web.Request) -> web.StreamResponse:
+        entry = await _entry(request)
+        session, db_url = request["session"], request.app[db_key]
+        me, supervisor = session.username, session.role == "supervisor"
+        response = await _sse(request)
+        shown: set[int] = set()
+        colleagues = None
+        idle = 0.0
+        while True:
+            found = await asyncio.to_thread(queue.get, entry.id, db_url)
+            if found is None or found.status not in queue.LIVE_STATUSES:
+                return response  # closed (notes deleted) or erased: nothing more to show
+            sent = False
+            every = supervisor or (found.status == queue.HELD and found.claimed_by == me)
+            for note in await asyncio.to_thread(queue.staff_notes, entry.id, 0, db_url):
+                if note.id not in shown and (every or note.to_advisor == me):
+                    await response.write(_sse_event("note", note_dict(note)))
+                    shown.add(note.id)
+                    sent = True
+            names = [n for n in await asyncio.to_thread(queue.signed_on, db_url) if n != me]
+            if names != colleagues:
+                colleagues, sent = names, True
+                await response.write(_sse_event("colleagues", names))
+            idle = 0.0 if sent else idle + POLL_SECONDS
+            if idle >= 15:
+                await response.write(b": keep-alive\n\n")
+                idle = 0.0
+            await asyncio.sleep(POLL_SECONDS)
+
+    entry_path = r"/{id:\d{1,12}}"
+    app.add_routes([
+        web.post("/api/c" + entry_path + "/transfer", transfer),
+        web.post("/api/c" + entry_path + "/whisper", whisper),
+        web.post("/api/c" + entry_path + "/take-over", take_over),
+        web.get("/events/c" + entry_path + "/notes", notes_events),
+    ])
+
