@@ -599,10 +599,15 @@ def seen(conversation_id: str, *, now: Optional[float] = None,
          db_url: Optional[str] = None) -> None:
     """The person wrote or typed now: their live chat entry (if any) has seen them."""
     now = clock.time() if now is None else now
+    live = and_(QueueEntry.conversation_id == conversation_id, QueueEntry.kind == CHAT,
+                QueueEntry.status.in_(LIVE_STATUSES))
+    # Called for every message on every channel: read first, so the common case (no entry)
+    # takes no write lock on a database the channels and the action server also write.
+    with engine(db_url).connect() as connection:
+        if connection.execute(select(QueueEntry.id).where(live).limit(1)).first() is None:
+            return
     with engine(db_url).begin() as connection:
-        connection.execute(update(QueueEntry.__table__).where(
-            QueueEntry.conversation_id == conversation_id, QueueEntry.kind == CHAT,
-            QueueEntry.status.in_(LIVE_STATUSES)).values(last_seen_at=now))
+        connection.execute(update(QueueEntry.__table__).where(live).values(last_seen_at=now))
 
 
 def gone(entry: QueueEntry, now: Optional[float] = None) -> bool:

@@ -3,11 +3,14 @@ exactly the expected counts, hold no id or text, and survive erasure."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import Counter
 
 import requests
 
-from .conftest import ChannelStack
+from helpline import stats
+
+from .conftest import ChannelStack, wait_for
 from .test_sms_e2e import phone
 
 
@@ -30,6 +33,9 @@ def rest(stack: ChannelStack, sender: str, text: str) -> str:
 
 def test_scripted_conversations_give_exactly_the_expected_counts(
         channel_stack: ChannelStack) -> None:
+    # Counts of earlier tests' answers reach the database within FLUSH_SECONDS of being made
+    # (each process writes its batch on that period), so after it the table is settled.
+    time.sleep(stats.FLUSH_SECONDS + 1)
     before = counts(channel_stack)
     answer = rest(channel_stack, "stats-1", "im in tamworth and my husband hits me")
     assert "Pathway Project" in answer
@@ -40,7 +46,14 @@ def test_scripted_conversations_give_exactly_the_expected_counts(
     channel_stack.sms(number, "Bluebell Tango")
     channel_stack.sms(number, "bluebell tango")  # erases the conversation
 
-    added = counts(channel_stack) - before
+    # Each process writes its counts every few seconds (helpline.stats.FLUSH_SECONDS).
+    def all_written() -> Counter:
+        added = counts(channel_stack) - before
+        sms = sum(n for (_a, m, v), n in added.items() if (m, v) == ("channel", "sms"))
+        word = sum(n for (_a, m, v), n in added.items() if (m, v) == ("safety", "safety_word"))
+        return added if sms and word else Counter()
+
+    added = wait_for(all_written, timeout=30)
     by_measure: Counter = Counter()
     for (_area, measure, value), n in added.items():
         by_measure[measure, value] += n

@@ -36,6 +36,7 @@ def figures_console(tmp_path_factory) -> Iterator[Console]:
     for _ in range(3):
         stats.count([("who", "young_person"), ("channel", "sms"), ("hours", "in"),
                      ("place_outside", "Glasgow")], stats.OUTSIDE, now=NOW, db_url=url)
+    stats.flush()  # counts are written in batches; the console reads the database
     yield from serve_console(url, tmp_path_factory)
 
 
