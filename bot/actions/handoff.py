@@ -46,7 +46,12 @@ CALLBACK_CHANNELS = {"sms": ("call", "text"), "twilio": ("call", "text"),
                      "telegram": ("text",), "rest": ("call", "text")}
 # Channels with no number of their own: the person types one (``callback_number``).
 TYPED_NUMBER_CHANNELS = ("rest",)
-NUMBER_HELP = "Please type a UK mobile or landline number, starting 07, 01, 02 or 03, or +44."
+NUMBER_HELP = ("Please type a UK mobile or landline number, starting 07, 01, 02 or 03, or +44. "
+               "To stop, type no.")
+# Typed at any question of the callback form, these end it with nothing stored: without them
+# a person who changed their mind was asked for a number after every message.
+STOP_WORDS = frozenset({"cancel", "stop", "no", "nope", "no thanks", "no thank you",
+                        "never mind", "nevermind", "forget it", "bye", "goodbye", "quit"})
 
 
 def callback_offered(channel: Optional[str], domain: DomainDict) -> bool:
@@ -150,15 +155,25 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         return "validate_callback_form"
 
+    @staticmethod
+    def _stopped(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The person doesn't want a callback (not safe, or changed their mind): nothing is
+        stored, and every question counts as answered so the form ends."""
+        dispatcher.utter_message(
+            text=f"OK, we won't contact you. You can call the National Domestic Abuse "
+                 f"Helpline, free, 24 hours: {HELPLINE}, when it is safe. In danger? "
+                 "Call 999.")
+        return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
+                "callback_time": "none"}
+
+    @staticmethod
+    def _is_stop(value: Any) -> bool:
+        return " ".join(str(value or "").lower().strip(" .!").split()) in STOP_WORDS
+
     def validate_callback_safe(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is False:
-            dispatcher.utter_message(
-                text=f"OK, we won't contact you. You can call the National Domestic Abuse "
-                     f"Helpline, free, 24 hours: {HELPLINE}, when it is safe. In danger? "
-                     "Call 999.")
-            return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
-                    "callback_time": "none"}
+            return self._stopped(dispatcher)
         return {"callback_safe": value if value is True else None}
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
@@ -172,6 +187,8 @@ class ValidateCallbackForm(FormValidationAction):
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """A UK number (queue.uk_number), kept only in our callback_numbers table (erased with
         the conversation); the slot says "given", never the number."""
+        if self._is_stop(value):
+            return self._stopped(dispatcher)
         number = queue.uk_number(value)
         if number is None:
             dispatcher.utter_message(text=NUMBER_HELP)
@@ -181,18 +198,23 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._is_stop(value):
+            return self._stopped(dispatcher)
         allowed = CALLBACK_CHANNELS.get(channel_of(tracker) or "", ("call", "text"))
         method = parse_method(value, allowed)
         if method is None:
-            dispatcher.utter_message(text="Please answer " + " or ".join(allowed) + ".")
+            dispatcher.utter_message(text="Please answer " + " or ".join(allowed)
+                                     + ". To stop, type no.")
         return {"callback_method": method}
 
     def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._is_stop(value):
+            return self._stopped(dispatcher)
         text = str(value or "").strip()
         if not text or len(text) > 100:
             dispatcher.utter_message(text="Please give a safe time in a few words, like "
-                                          "\"weekday mornings\".")
+                                          "\"weekday mornings\". To stop, type no.")
             return {"callback_time": None}
         return {"callback_time": text}
 
