@@ -9,8 +9,9 @@ limited per address and per username, counted before the password check. Pages s
 strict Content-Security-Policy (no inline script or style).
 
 Pages are Jinja2 templates in templates/, each extending base.html, rendered with autoescape
-on: every value is escaped, as html.escape did for each one in the f-strings before, and no
-template marks a value safe. The script fills in live data with textContent, never innerHTML.
+on (handlers.render; handlers.py holds what this module and the feature modules' routes
+share): every value is escaped, as html.escape did for each one in the f-strings before, and
+no template marks a value safe. The script fills in live data with textContent, never innerHTML.
 A 40-line conversation page renders in about 0.7 ms (0.2 ms from f-strings), small beside
 the tracker fetch it waits for; the queue page in 0.08 ms.
 
@@ -19,9 +20,9 @@ Live views (docs/handoff.md, "The console"): one poller per process reads the qu
 times, never durations ("oldest waiting since", not "longest wait"), so an idle queue sends
 nothing; before, the longest wait changed at every poll and every console redrew its queue
 four times a second. The page updates only the rows and cells that changed (console.js).
-Entries carry their labels in plain English (risk.label, CHANNEL_NAMES, STATUS_LABELS), so
-the browser shows no codes. Errors are JSON ({"error": ...}) on /api and /events and a page
-on the rest, each a sentence an advisor can act on.
+Entries carry their labels in plain English (risk.label, handlers.CHANNEL_NAMES and
+STATUS_LABELS), so the browser shows no codes. Errors are JSON ({"error": ...}) on /api and
+/events and a page on the rest (handlers.problem), each a sentence an advisor can act on.
 
 The person is told when an advisor joins, leaves, hands back or closes (notices.py), through
 the same Rasa call as an advisor's reply. Typing flags (queue.set_typing) go both ways.
@@ -34,12 +35,10 @@ import hmac
 import json
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
-import jinja2
 from aiohttp import web
 from sqlalchemy import text
 
@@ -55,17 +54,39 @@ from helpline.console import (
     statistics,
     supervision,
 )
+from helpline.console.handlers import (
+    CHANGED,
+    DB,
+    ID_PATH,
+    KEEP_ALIVE,
+    NOT_HOLDING,
+    RASA,
+    STATE,
+    STATUS_LABELS,
+    Handler,
+    audit,
+    bad,
+    channel_name,
+    held_entry,
+    json_body,
+    problem,
+    queue_entry,
+    render,
+    require_supervisor,
+    sse,
+    sse_event,
+    status_label,
+    wants_html,
+)
 from helpline.console.rasa_api import RasaAPI, RasaError, transcript
 from helpline.directory.format import FULL, service_text
-from helpline.directory.hours import LONDON
-from helpline.untrusted import PAGE_BODY_BYTES, BadInput, parse_json_object
+from helpline.untrusted import PAGE_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
 COOKIE = "helpline_console"
 LOGIN_COOKIE = "helpline_login"  # the login form's CSRF nonce, sent to /login only
 STATIC = Path(__file__).resolve().parent / "static"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_REPLY = 2000
 POLL_QUEUE = 0.25
 POLL_CONVERSATION = 0.3
@@ -76,16 +97,8 @@ COMMISSIONER_PATHS = ("/stats", "/logout", "/static/")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
        "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-DB = web.AppKey("db_url", str)
-RASA = web.AppKey("rasa", RasaAPI)
 LIMITER = web.AppKey("limiter", auth.RateLimiter)  # per username
 IP_LIMITER = web.AppKey("ip_limiter", auth.RateLimiter)  # per address (shared offices)
-STATE = web.AppKey("state", dict)
-
-
-def _bad(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
 
 
 def _secure(request: web.Request) -> bool:
@@ -104,22 +117,6 @@ def _set_cookie(request: web.Request, response: web.StreamResponse, token: str,
                         secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
 
 
-def _wants_html(request: web.Request) -> bool:
-    return request.method == "GET" and not request.path.startswith(("/api/", "/events/"))
-
-
-def _problem(request: web.Request, status: int, message: str) -> web.Response:
-    """An error as JSON for the page's scripts, or as a page for a browser."""
-    if not _wants_html(request):
-        return _bad(message, status)
-    title = PROBLEM_TITLES.get(status, "Something went wrong")
-    response = _page("problem.html", request.get("session"), title=title, message=message)
-    response.set_status(status)
-    return response
-
-
-PROBLEM_TITLES = {400: "That didn't work", 403: "Not allowed", 404: "Not found",
-                  409: "That has changed", 410: "Conversation ended"}
 DEFAULT_PROBLEMS = {404: "There is no such page.", 405: "That can't be done here."}
 
 
@@ -134,14 +131,14 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             raise
         default = not error.text or error.text.startswith(f"{error.status}:")
         message = DEFAULT_PROBLEMS.get(error.status, error.reason) if default else error.text
-        return _problem(request, error.status, message)
+        return problem(request, error.status, message)
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except UnicodeDecodeError:  # request.post() on a form that is not UTF-8
-        return _bad("The form is not valid UTF-8.", 400)
+        return bad("The form is not valid UTF-8.", 400)
     except Exception as error:  # noqa: BLE001
         log.error("Console error on %s (%s).", request.path, type(error).__name__)
-        return _bad("Something went wrong on our side.", 500)
+        return bad("Something went wrong on our side.", 500)
 
 
 @web.middleware
@@ -167,9 +164,9 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
         auth.get_session, request.cookies.get(COOKIE), db_url)
     session: Optional[auth.SessionInfo] = request["session"]
     if not request.path.startswith(PUBLIC) and (session is None or session.username is None):
-        if _wants_html(request):
+        if wants_html(request):
             raise web.HTTPSeeOther("/login")
-        return _bad("Please log in.", 401)
+        return bad("Please log in.", 401)
     if session is not None and session.role == "commissioner" \
             and not request.path.startswith(PUBLIC + COMMISSIONER_PATHS):
         if request.path == "/" and request.method == "GET":
@@ -178,7 +175,7 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     if request.method not in SAFE_METHODS:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.host:
-            return _bad("Cross-site request refused.", 403)
+            return bad("Cross-site request refused.", 403)
         sent = request.headers.get("X-CSRF-Token", "")
         if not sent and request.content_type == "application/x-www-form-urlencoded":
             sent = str((await request.post()).get("csrf", ""))
@@ -189,56 +186,11 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             expected = session.csrf if session else ""
         if not sent or not expected or not hmac.compare_digest(sent.encode(),
                                                                 expected.encode()):
-            return _bad("Missing or wrong CSRF token: reload the page and try again.", 403)
+            return bad("Missing or wrong CSRF token: reload the page and try again.", 403)
     return await handler(request)
 
 
 # ------------------------------------------------------------------------------------ pages
-
-def _local_time(at: Optional[float], form: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """A time in England (the helpline's hours are London time; console.js shows new lines
-    the same way, whatever the browser's or server's zone)."""
-    if not isinstance(at, (int, float)):
-        return ""
-    return datetime.fromtimestamp(at, LONDON).strftime(form)
-
-
-def _iso(at: Optional[float]) -> str:
-    return datetime.fromtimestamp(at, LONDON).isoformat() if isinstance(at, (int, float)) else ""
-
-
-PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                           undefined=jinja2.StrictUndefined, trim_blocks=True,
-                           lstrip_blocks=True)
-PAGES.filters["local_time"] = _local_time
-PAGES.filters["iso"] = _iso
-PAGES.filters["signal_label"] = risk.label
-
-CHANNEL_NAMES = {"rest": "Web chat", "sms": "SMS", "twilio": "SMS", "telegram": "Telegram"}
-STATUS_LABELS = {queue.WAITING: "Waiting", queue.HELD: "With an advisor",
-                 queue.WITH_BOT: "Back with the assistant", queue.CLOSED: "Closed",
-                 queue.ENDED: "Ended by the person"}
-WHO_LABELS = {"person": "Person", "bot": "Assistant", "advisor": "Advisor",
-              "notice": "Told the person", "system": "Note"}
-PAGES.globals["who_labels"] = WHO_LABELS
-
-
-def channel_name(channel: Optional[str]) -> str:
-    return CHANNEL_NAMES.get(channel or "", (channel or "Unknown").capitalize())
-
-
-def status_label(status: str, claimed_by: Optional[str]) -> str:
-    if status == queue.HELD and claimed_by:
-        return f"With {claimed_by}"
-    return STATUS_LABELS.get(status, status)
-
-
-def _page(template: str, session: Optional[auth.SessionInfo] = None, **context: Any
-          ) -> web.Response:
-    """A page from templates/ (each extends base.html); every value is escaped."""
-    html = PAGES.get_template(template).render(session=session, **context)
-    return web.Response(text=html, content_type="text/html")
-
 
 def _ping(db_url: str) -> None:
     with db.engine_for(db_url).connect() as connection:
@@ -258,8 +210,8 @@ async def ready(request: web.Request) -> web.Response:
 async def login_page(request: web.Request, message: str = "", status: int = 200
                      ) -> web.Response:
     nonce = auth.login_nonce(request.cookies.get(LOGIN_COOKIE))
-    response = _page("login.html", message=message, login_csrf=auth.login_csrf(nonce))
-    response.set_status(status)
+    response = render("login.html", http_status=status, message=message,
+                      login_csrf=auth.login_csrf(nonce))
     _set_cookie(request, response, nonce, LOGIN_COOKIE, "/login")
     return response
 
@@ -304,26 +256,26 @@ async def queue_page(request: web.Request) -> web.Response:
     session = request["session"]
     name = await asyncio.to_thread(auth.first_name, session.username, request.app[DB])
     handover = await asyncio.to_thread(canned.notes, db_url=request.app[DB])
-    return _page("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
-                 handover=handover, handover_max=canned.NOTE_MAX)
+    return render("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
+                  handover=handover, handover_max=canned.NOTE_MAX)
 
 
 async def set_first_name(request: web.Request) -> web.Response:
     """The first name people see when this advisor joins their chat ("" for none)."""
-    data = await _json_body(request)
+    data = await json_body(request)
     try:
         name = await asyncio.to_thread(auth.set_first_name, request["session"].username,
                                        data.get("first_name", ""), request.app[DB])
     except ValueError as error:
-        return _bad(str(error))
+        return bad(str(error))
     return web.json_response({"first_name": name})
 
 
 async def supervisor_page(request: web.Request) -> web.Response:
-    _require_supervisor(request)
-    audit = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
+    require_supervisor(request)
+    recent = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
     escalations = await asyncio.to_thread(records.escalations, request.app[DB])
-    return _page("supervisor.html", request["session"], audit=audit, escalations=escalations)
+    return render("supervisor.html", request["session"], audit=recent, escalations=escalations)
 
 
 def _figures_period(request: web.Request) -> tuple:
@@ -331,16 +283,16 @@ def _figures_period(request: web.Request) -> tuple:
         raise web.HTTPForbidden(text="The demand figures are for supervisors and commissioners.")
     try:
         return statistics.period(request.query)
-    except ValueError as problem:
-        raise web.HTTPBadRequest(text=str(problem)) from None
+    except ValueError as error:
+        raise web.HTTPBadRequest(text=str(error)) from None
 
 
 async def stats_page(request: web.Request) -> web.Response:
     """Demand figures: this quarter against the last, charts, unmet demand (issue 15)."""
     start, end, area = _figures_period(request)
     shown = await asyncio.to_thread(statistics.figures, start, end, area, request.app[DB])
-    return _page("statistics.html", request["session"], area=area, areas=statistics.areas(),
-                 quarters=statistics.quarters(start), **shown)
+    return render("statistics.html", request["session"], area=area, areas=statistics.areas(),
+                  quarters=statistics.quarters(start), **shown)
 
 
 async def stats_csv(request: web.Request) -> web.Response:
@@ -349,29 +301,6 @@ async def stats_csv(request: web.Request) -> web.Response:
     name = f"demand-{start.isoformat()}-{end.isoformat()}-{area or 'all-areas'}.csv"
     return web.Response(body=body, content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _require_supervisor(request: web.Request) -> None:
-    if request["session"].role != "supervisor":
-        raise web.HTTPForbidden(text="Supervisors only.")
-
-
-ENDED_TEXT = "Ended by the person."
-ENDED_PAGE = ("The person ended this conversation (with their safety word, quick exit or by "
-              "leaving the queue), so it was erased. Nothing more can be done in it.")
-
-
-async def _entry(request: web.Request) -> queue.QueueEntry:
-    """The entry, or 410 "ended by the person" (erased), or 404 (never existed)."""
-    entry_id = int(request.match_info["id"])
-    entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
-    if entry is None:
-        ended = {e["id"] for e in request.app[STATE].get("ended", [])}
-        if entry_id in ended or await asyncio.to_thread(queue.audited, entry_id,
-                                                        request.app[DB]):
-            raise web.HTTPGone(text=ENDED_PAGE if _wants_html(request) else ENDED_TEXT)
-        raise web.HTTPNotFound(text=f"There is no queue entry {entry_id}.")
-    return entry
 
 
 def _state(entry: Optional[queue.QueueEntry], me: str, supervisor: bool) -> dict[str, Any]:
@@ -397,17 +326,17 @@ def _state(entry: Optional[queue.QueueEntry], me: str, supervisor: bool) -> dict
 
 
 async def conversation_page(request: web.Request) -> web.Response:
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     session = request["session"]
-    await asyncio.to_thread(queue.audit, session.username, "open", entry.id, request.app[DB])
+    await audit(request, "open", entry.id)
     items: list[dict[str, Any]] = []
     if entry.conversation_id:
         with contextlib.suppress(RasaError):
             items = transcript(await request.app[RASA].events(entry.conversation_id))
     state = _state(entry, session.username, session.role == "supervisor")
-    return _page("conversation.html", session, entry=entry, items=items, state=state,
-                 channel=channel_name(entry.channel), max_reply=MAX_REPLY,
-                 whisper_max=queue.WHISPER_MAX)
+    return render("conversation.html", session, entry=entry, items=items, state=state,
+                  channel=channel_name(entry.channel), max_reply=MAX_REPLY,
+                  whisper_max=queue.WHISPER_MAX)
 
 
 # -------------------------------------------------------------------------------- queue state
@@ -475,16 +404,8 @@ async def watch_queue(app: web.Application) -> None:
         await asyncio.sleep(POLL_QUEUE)
 
 
-async def _sse(request: web.Request) -> web.StreamResponse:
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-store",
-                                           "X-Accel-Buffering": "no"})
-    await response.prepare(request)
-    return response
-
-
 async def queue_events(request: web.Request) -> web.StreamResponse:
-    response = await _sse(request)
+    response = await sse(request)
     state = request.app[STATE]
     sent = None
     while True:
@@ -496,7 +417,7 @@ async def queue_events(request: web.Request) -> web.StreamResponse:
         try:
             await asyncio.wait_for(changed.wait(), 15)
         except asyncio.TimeoutError:
-            await response.write(b": keep-alive\n\n")
+            await response.write(KEEP_ALIVE)
 
 
 async def queue_json(request: web.Request) -> web.Response:
@@ -512,20 +433,16 @@ async def queue_json(request: web.Request) -> web.Response:
 # -------------------------------------------------------------------------- conversations
 
 async def transcript_json(request: web.Request) -> web.Response:
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     session = request["session"]
     items: list[dict[str, Any]] = []
     if entry.conversation_id:
         try:
             items = transcript(await request.app[RASA].events(entry.conversation_id))
         except RasaError:
-            return _bad("The bot server did not answer; try again.", 502)
+            return bad("The bot server did not answer; try again.", 502)
     return web.json_response({**_state(entry, session.username, session.role == "supervisor"),
                               "items": items})
-
-
-def _sse_event(name: str, data: Any) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
 def _person_typing(conversation_id: str, items: list[dict[str, Any]], db_url: str) -> bool:
@@ -537,14 +454,14 @@ def _person_typing(conversation_id: str, items: list[dict[str, Any]], db_url: st
 
 async def conversation_events(request: web.Request) -> web.StreamResponse:
     """New transcript lines, status changes and the person's typing, polled every 0.3 s."""
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     session = request["session"]
     me, supervisor = session.username, session.role == "supervisor"
     try:
         count = max(int(request.query.get("after", "0")), 0)
     except ValueError:
-        return _bad('"after" must be a whole number.')
-    response = await _sse(request)
+        return bad('"after" must be a whole number.')
+    response = await sse(request)
     shown: Optional[dict[str, Any]] = None
     typing = False
     idle = 0.0
@@ -554,7 +471,7 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
         state = _state(found, me, supervisor)
         if state != shown:
             shown = state
-            await response.write(_sse_event("status", state))
+            await response.write(sse_event("status", state))
         if found is None or found.conversation_id is None:
             return response
         try:
@@ -563,37 +480,19 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
             items = []
         if len(items) > count:
             for item in items[count:]:
-                await response.write(_sse_event("line", item))
+                await response.write(sse_event("line", item))
             count = len(items)
             idle = 0.0
         now_typing = found.status == queue.HELD and await asyncio.to_thread(
             _person_typing, found.conversation_id, items, db_url)
         if now_typing != typing:
             typing = now_typing
-            await response.write(_sse_event("typing", {"person": typing}))
+            await response.write(sse_event("typing", {"person": typing}))
         idle += POLL_CONVERSATION
         if idle >= 15:
-            await response.write(b": keep-alive\n\n")
+            await response.write(KEEP_ALIVE)
             idle = 0.0
         await asyncio.sleep(POLL_CONVERSATION)
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    """The JSON object an advisor's page sent, or 400 (untrusted.parse_json_object: UTF-8,
-    an object, depth): a deeply nested body was a RecursionError and a 500 before. Bodies
-    over PAGE_BODY_BYTES got aiohttp's 413 already."""
-    try:
-        return parse_json_object(await request.read(), PAGE_BODY_BYTES)
-    except BadInput as error:
-        raise web.HTTPBadRequest(text=error.message) from None
-
-
-NOT_HOLDING = "You are not holding this conversation: claim it first."
-
-
-def _holder(request: web.Request, entry: queue.QueueEntry) -> None:
-    if entry.status != queue.HELD or entry.claimed_by != request["session"].username:
-        raise web.HTTPConflict(text=NOT_HOLDING)
 
 
 async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> bool:
@@ -606,20 +505,20 @@ async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> boo
 
 
 async def claim(request: web.Request) -> web.Response:
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     me, db_url = request["session"].username, request.app[DB]
-    if queue.gone(entry) and (await _json_body(request)).get("confirm") is not True:
+    if queue.gone(entry) and (await json_body(request)).get("confirm") is not True:
         minutes = int((time.time() - (entry.last_seen_at or entry.created_at)) // 60)
         return web.json_response({"error": shifts.GONE_TEXT.format(minutes=minutes),
                                   "confirm": True}, status=409)
     if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
-        return _bad("Someone else has this conversation, or it has ended.", 409)
+        return bad("Someone else has this conversation, or it has ended.", 409)
     try:
         await request.app[RASA].pause(entry.conversation_id)
     except RasaError:
         await asyncio.to_thread(queue.release, entry.id, me, db_url)
-        return _bad("Couldn't pause the bot; the conversation is back in the queue.", 502)
-    await asyncio.to_thread(queue.audit, me, "claim", entry.id, db_url)
+        return bad("Couldn't pause the bot; the conversation is back in the queue.", 502)
+    await audit(request, "claim", entry.id)
     told = await _tell(request, entry, notices.JOINED)
     return web.json_response({"status": queue.HELD, "told": told})
 
@@ -633,27 +532,24 @@ async def _send(request: web.Request, entry: queue.QueueEntry, text: str) -> web
     try:
         await request.app[RASA].say(entry.conversation_id, text)
     except RasaError:
-        return _bad("The message was not sent: the bot server did not answer. Try again.", 502)
-    await asyncio.to_thread(queue.audit, request["session"].username, "reply", entry.id,
-                            db_url)
+        return bad("The message was not sent: the bot server did not answer. Try again.", 502)
+    await audit(request, "reply", entry.id)
     return web.json_response({"status": "sent"})
 
 
 async def reply(request: web.Request) -> web.Response:
-    entry = await _entry(request)
-    _holder(request, entry)
-    text = (await _json_body(request)).get("text")
+    entry = await held_entry(request)
+    text = (await json_body(request)).get("text")
     if not isinstance(text, str) or not text.strip():
-        return _bad('"text" is empty: write a reply.')
+        return bad('"text" is empty: write a reply.')
     if len(text) > MAX_REPLY:
-        return _bad(f"The reply is too long (over {MAX_REPLY} characters).", 413)
+        return bad(f"The reply is too long (over {MAX_REPLY} characters).", 413)
     return await _send(request, entry, text.strip())
 
 
 async def typing(request: web.Request) -> web.Response:
     """The advisor is typing: the person's web chat shows it for a few seconds."""
-    entry = await _entry(request)
-    _holder(request, entry)
+    entry = await held_entry(request)
     await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR,
                             db_url=request.app[DB])
     return web.json_response({"status": "ok"})
@@ -668,12 +564,11 @@ async def directory_search(request: web.Request) -> web.Response:
 
 async def insert_service(request: web.Request) -> web.Response:
     """Send a directory service to the person in one action."""
-    entry = await _entry(request)
-    _holder(request, entry)
-    service_id = (await _json_body(request)).get("service_id")
+    entry = await held_entry(request)
+    service_id = (await json_body(request)).get("service_id")
     service = directory.get(service_id) if isinstance(service_id, str) else None
     if service is None:
-        return _bad("No such service in the directory.", 404)
+        return bad("No such service in the directory.", 404)
     return await _send(request, entry, service_text(service, FULL))
 
 
@@ -681,14 +576,12 @@ async def _give_up(request: web.Request, action: str) -> web.Response:
     """Hand back to the bot (action "hand_back") or leave the chat for another advisor
     ("release": back to waiting, keeping its priority and place). Either way the bot
     resumes, and the person is told."""
-    entry = await _entry(request)
-    _holder(request, entry)
+    entry = await held_entry(request)
     me, db_url = request["session"].username, request.app[DB]
     try:
         await request.app[RASA].resume(entry.conversation_id)
     except RasaError:
-        return _bad("Couldn't resume the bot; you still hold the conversation. Try again.",
-                    502)
+        return bad("Couldn't resume the bot; you still hold the conversation. Try again.", 502)
     if action == "release":
         done = await asyncio.to_thread(queue.release, entry.id, me, db_url)
         kind, status = notices.LEFT, queue.WAITING
@@ -696,8 +589,8 @@ async def _give_up(request: web.Request, action: str) -> web.Response:
         done = await asyncio.to_thread(queue.hand_back, entry.id, me, db_url)
         kind, status = notices.HANDED_BACK, queue.WITH_BOT
     if not done:
-        return _bad("This conversation changed meanwhile: the page shows it as it is now.", 409)
-    await asyncio.to_thread(queue.audit, me, action, entry.id, db_url)
+        return bad(CHANGED, 409)
+    await audit(request, action, entry.id)
     told = await _tell(request, entry, kind)
     return web.json_response({"status": status, "told": told})
 
@@ -713,20 +606,20 @@ async def release(request: web.Request) -> web.Response:
 async def close(request: web.Request) -> web.Response:
     """Close with the contact record (records.py). {"step": "review"} checks the form and
     answers its summary for the confirmation step, changing nothing."""
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     session, db_url = request["session"], request.app[DB]
-    data = await _json_body(request)
+    data = await json_body(request)
     try:
         form = records.parse_form(data)
     except records.FormError as error:
-        return _bad(str(error))
+        return bad(str(error))
     if data.get("step", "confirm") not in ("review", "confirm"):
-        return _bad('"step" must be "review" or "confirm".')
+        return bad('"step" must be "review" or "confirm".')
     supervisor = session.role == "supervisor"
     if not supervisor and entry.claimed_by != session.username:
-        return _bad(NOT_HOLDING, 409)
+        return bad(NOT_HOLDING, 409)
     if entry.status not in queue.LIVE_STATUSES:
-        return _bad("This conversation is already closed or ended.", 409)
+        return bad("This conversation is already closed or ended.", 409)
     if data.get("step") == "review":
         return web.json_response({"status": "review", "summary": form.summary()})
     if entry.status == queue.HELD and entry.conversation_id:
@@ -735,10 +628,10 @@ async def close(request: web.Request) -> web.Response:
     done = await asyncio.to_thread(queue.close, entry.id, None if supervisor else
                                    session.username, form.outcome, "", db_url)
     if not done:
-        return _bad("This conversation is already closed or ended.", 409)
+        return bad("This conversation is already closed or ended.", 409)
     await asyncio.to_thread(records.record_close, entry, form, session.username,
                             channel_name(entry.channel), queue.gone(entry), db_url=db_url)
-    await asyncio.to_thread(queue.audit, session.username, "close", entry.id, db_url)
+    await audit(request, "close", entry.id)
     told = None
     kind = {queue.HELD: notices.CLOSED, queue.WAITING: notices.REMOVED}.get(entry.status)
     if kind and entry.conversation_id:  # handed back already: the person is with the bot
@@ -762,16 +655,16 @@ async def _record_ended(state: dict, ended: list[dict], entries: list[dict], db_
 
 async def close_page(request: web.Request) -> web.Response:
     """The contact record form: outcome, notes, tags, DASH, MARAC, safeguarding."""
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     session = request["session"]
     if entry.status not in queue.LIVE_STATUSES:
         raise web.HTTPConflict(text="This conversation is already closed.")
     if session.role != "supervisor" and entry.claimed_by != session.username:
         raise web.HTTPConflict(text=NOT_HOLDING)
-    return _page("close.html", session, entry=entry, outcomes=queue.OUTCOMES,
-                 questions=records.DASH_QUESTIONS, threshold=records.MARAC_THRESHOLD,
-                 statement=records.MARAC_STATEMENT, notes_max=records.NOTES_MAX,
-                 tags_max=records.TAGS_MAX, tag_max=records.TAG_MAX, left=queue.gone(entry))
+    return render("close.html", session, entry=entry, outcomes=queue.OUTCOMES,
+                  questions=records.DASH_QUESTIONS, threshold=records.MARAC_THRESHOLD,
+                  statement=records.MARAC_STATEMENT, notes_max=records.NOTES_MAX,
+                  tags_max=records.TAGS_MAX, tag_max=records.TAG_MAX, left=queue.gone(entry))
 
 
 def _days(request: web.Request) -> tuple:
@@ -783,20 +676,19 @@ def _days(request: web.Request) -> tuple:
 
 
 async def records_page(request: web.Request) -> web.Response:
-    _require_supervisor(request)
+    require_supervisor(request)
     since, until = _days(request)
     found = await asyncio.to_thread(records.listing, since, until, records.MAX_SHOWN,
                                     request.app[DB])
-    return _page("records.html", request["session"], records=found, since=since,
-                 until=until, shown_max=records.MAX_SHOWN, questions=records.DASH_QUESTIONS)
+    return render("records.html", request["session"], records=found, since=since,
+                  until=until, shown_max=records.MAX_SHOWN, questions=records.DASH_QUESTIONS)
 
 
 async def records_csv(request: web.Request) -> web.Response:
-    _require_supervisor(request)
+    require_supervisor(request)
     since, until = _days(request)
     found = await asyncio.to_thread(records.listing, since, until, None, request.app[DB])
-    await asyncio.to_thread(queue.audit, request["session"].username, "export_records", None,
-                            request.app[DB])
+    await audit(request, "export_records", None)
     return web.Response(body=records.to_csv(found), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition":
                                  'attachment; filename="contact-records.csv"'})
@@ -804,15 +696,14 @@ async def records_csv(request: web.Request) -> web.Response:
 
 async def dealt_with(request: web.Request) -> web.Response:
     """The duty supervisor has dealt with a safeguarding escalation (a form on /supervisor)."""
-    _require_supervisor(request)
+    require_supervisor(request)
     record = await asyncio.to_thread(records.get, int(request.match_info["id"]),
                                      request.app[DB])
     if record is None or not record.safeguarding:
         raise web.HTTPNotFound(text="There is no such safeguarding escalation.")
     me = request["session"].username
     if await asyncio.to_thread(records.mark_dealt_with, record.id, me, request.app[DB]):
-        await asyncio.to_thread(queue.audit, me, "safeguarding_dealt_with", record.entry_id,
-                                request.app[DB])
+        await audit(request, "safeguarding_dealt_with", record.entry_id)
     raise web.HTTPSeeOther("/supervisor")
 
 
@@ -842,35 +733,34 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     queue.engine(app[DB])
     auth.engine(app[DB])
     records.engine(app[DB])
-    entry = r"/{id:\d{1,12}}"
     app.add_routes([
         web.get("/login", login_page), web.post("/login", login),
         web.get("/ready", ready),
         web.post("/logout", logout),
         web.get("/", queue_page), web.get("/supervisor", supervisor_page),
         web.get("/api/queue", queue_json), web.get("/events/queue", queue_events),
-        web.get("/c" + entry, conversation_page),
-        web.get("/api/c" + entry + "/transcript", transcript_json),
-        web.get("/events/c" + entry, conversation_events),
-        web.post("/api/c" + entry + "/claim", claim),
-        web.post("/api/c" + entry + "/reply", reply),
-        web.post("/api/c" + entry + "/service", insert_service),
-        web.post("/api/c" + entry + "/handback", hand_back),
-        web.post("/api/c" + entry + "/release", release),
-        web.post("/api/c" + entry + "/typing", typing),
-        web.post("/api/c" + entry + "/close", close),
-        web.get("/c" + entry + "/close", close_page),
+        web.get("/c" + ID_PATH, conversation_page),
+        web.get("/api/c" + ID_PATH + "/transcript", transcript_json),
+        web.get("/events/c" + ID_PATH, conversation_events),
+        web.post("/api/c" + ID_PATH + "/claim", claim),
+        web.post("/api/c" + ID_PATH + "/reply", reply),
+        web.post("/api/c" + ID_PATH + "/service", insert_service),
+        web.post("/api/c" + ID_PATH + "/handback", hand_back),
+        web.post("/api/c" + ID_PATH + "/release", release),
+        web.post("/api/c" + ID_PATH + "/typing", typing),
+        web.post("/api/c" + ID_PATH + "/close", close),
+        web.get("/c" + ID_PATH + "/close", close_page),
         web.get("/records", records_page), web.get("/records.csv", records_csv),
-        web.post("/records" + entry + "/dealt-with", dealt_with),
+        web.post("/records" + ID_PATH + "/dealt-with", dealt_with),
         web.post("/api/me/name", set_first_name),
         web.get("/api/directory", directory_search),
         web.get("/stats", stats_page), web.get("/stats.csv", stats_csv),
         web.static("/static", STATIC),
     ])
-    shifts.setup(app, DB, RASA)
-    supervision.setup(app, DB, RASA)  # transfer, whisper, take-over, the notes stream
-    callbacks.setup(app, app[DB])
-    canned.setup(app, app[DB])
+    shifts.setup(app)
+    supervision.setup(app)  # transfer, whisper, take-over, the notes stream
+    callbacks.setup(app)
+    canned.setup(app)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

@@ -25,40 +25,31 @@ contacted, how (call or text) and a safe time in their own words.
 from __future__ import annotations
 
 import asyncio
-import functools
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
 from aiohttp import web
 
 from bot.channels import channel_store
 from helpline import queue
 from helpline.console import records
+from helpline.console.handlers import (
+    DB,
+    ID_PATH,
+    audit,
+    channel_name,
+    form_action,
+    holder,
+    queue_entry,
+    render,
+    status_label,
+)
 
-DB = web.AppKey("callbacks_db", str)
 VIEWED = "view_callback_number"
 ADDRESS_LABELS = {"sms": "Phone number", "twilio": "Phone number",
                   "telegram": "Telegram chat id (text them by replying in the Telegram chat)",
                   "rest": "Phone number (typed in the web chat)"}
 NOT_YOURS = "Take this callback first: only the advisor working it can do that."
-
-
-def form_action(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """A plain form's POST: a refusal (4xx) is a page with the reason and a way back, not
-    the JSON the console's scripts get."""
-    @functools.wraps(handler)
-    async def run(request: web.Request) -> web.StreamResponse:
-        from helpline.console.app import PROBLEM_TITLES, _page
-
-        try:
-            return await handler(request)
-        except web.HTTPClientError as error:
-            response = _page("problem.html", request.get("session"),
-                             title=PROBLEM_TITLES.get(error.status, "That didn't work"),
-                             message=error.text or "That didn't work.")
-            response.set_status(error.status)
-            return response
-    return run
+CHANGED = "This callback changed meanwhile: reload the page."
 
 
 def number_for(entry: queue.QueueEntry, db_url: str) -> Optional[str]:
@@ -79,9 +70,7 @@ def facts(entry: queue.QueueEntry) -> dict[str, Any]:
 
 
 async def _callback(request: web.Request) -> queue.QueueEntry:
-    from helpline.console.app import _entry
-
-    entry = await _entry(request)
+    entry = await queue_entry(request)
     if entry.kind != queue.CALLBACK:
         raise web.HTTPNotFound(text=f"Entry {entry.id} is a chat, not a callback request.")
     return entry
@@ -89,23 +78,21 @@ async def _callback(request: web.Request) -> queue.QueueEntry:
 
 def _render(request: web.Request, entry: queue.QueueEntry, number: Optional[str] = None,
             message: str = "", status: int = 200) -> web.Response:
-    from helpline.console.app import _page, channel_name, status_label
-
     session = request["session"]
     mine = entry.status == queue.HELD and entry.claimed_by == session.username
-    response = _page("callback.html", session, entry=entry, facts=facts(entry), mine=mine,
-                     number=number, address_label=ADDRESS_LABELS.get(entry.channel or "",
-                                                                     "Number"),
-                     channel=channel_name(entry.channel), message=message,
-                     status=status_label(entry.status, entry.claimed_by),
-                     live=entry.status in queue.LIVE_STATUSES, outcomes=queue.OUTCOMES)
-    response.set_status(status)
-    return response
+    return render("callback.html", session, http_status=status, entry=entry,
+                  facts=facts(entry), mine=mine, number=number,
+                  address_label=ADDRESS_LABELS.get(entry.channel or "", "Number"),
+                  channel=channel_name(entry.channel), message=message,
+                  status=status_label(entry.status, entry.claimed_by),
+                  live=entry.status in queue.LIVE_STATUSES, outcomes=queue.OUTCOMES)
 
 
-def _mine(request: web.Request, entry: queue.QueueEntry) -> None:
-    if entry.status != queue.HELD or entry.claimed_by != request["session"].username:
-        raise web.HTTPConflict(text=NOT_YOURS)
+async def _taken(request: web.Request) -> queue.QueueEntry:
+    """The callback in the path, taken by this session's advisor (else 404, 410 or 409)."""
+    entry = await _callback(request)
+    holder(request, entry, NOT_YOURS)
+    return entry
 
 
 async def page(request: web.Request) -> web.Response:
@@ -122,18 +109,16 @@ async def take(request: web.Request) -> web.Response:
     me, db_url = request["session"].username, request.app[DB]
     if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
         raise web.HTTPConflict(text="Someone else is working this callback, or it is done.")
-    await asyncio.to_thread(queue.audit, me, "claim", entry.id, db_url)
+    await audit(request, "claim", entry.id)
     raise _back(entry)
 
 
 @form_action
 async def show_number(request: web.Request) -> web.Response:
     """The number, to the advisor working the callback only; the viewing is audited."""
-    entry = await _callback(request)
-    _mine(request, entry)
-    db_url = request.app[DB]
-    await asyncio.to_thread(queue.audit, request["session"].username, VIEWED, entry.id, db_url)
-    number = await asyncio.to_thread(number_for, entry, db_url)
+    entry = await _taken(request)
+    await audit(request, VIEWED, entry.id)
+    number = await asyncio.to_thread(number_for, entry, request.app[DB])
     if number is None:
         return _render(request, entry, message="No number is stored for this request: the "
                        "person's details were erased, so it cannot be returned.")
@@ -142,22 +127,18 @@ async def show_number(request: web.Request) -> web.Response:
 
 @form_action
 async def attempted(request: web.Request) -> web.Response:
-    entry = await _callback(request)
-    _mine(request, entry)
+    entry = await _taken(request)
     me, db_url = request["session"].username, request.app[DB]
     if not await asyncio.to_thread(queue.callback_attempted, entry.id, me, db_url=db_url):
-        raise web.HTTPConflict(text="This callback changed meanwhile: reload the page.")
-    await asyncio.to_thread(queue.audit, me, "callback_attempted", entry.id, db_url)
+        raise web.HTTPConflict(text=CHANGED)
+    await audit(request, "callback_attempted", entry.id)
     raise _back(entry)
 
 
 @form_action
 async def done(request: web.Request) -> web.Response:
     """Done: closed with an outcome and a contact record (records.py), as a chat is."""
-    from helpline.console.app import channel_name
-
-    entry = await _callback(request)
-    _mine(request, entry)
+    entry = await _taken(request)
     form_data = await request.post()
     try:
         form = records.parse_form({"outcome": form_data.get("outcome"),
@@ -166,27 +147,25 @@ async def done(request: web.Request) -> web.Response:
         return _render(request, entry, message=str(error), status=400)
     me, db_url = request["session"].username, request.app[DB]
     if not await asyncio.to_thread(queue.close, entry.id, me, form.outcome, "", db_url):
-        raise web.HTTPConflict(text="This callback changed meanwhile: reload the page.")
+        raise web.HTTPConflict(text=CHANGED)
     await asyncio.to_thread(records.record_close, entry, form, me, channel_name(entry.channel),
                             db_url=db_url)
-    await asyncio.to_thread(queue.audit, me, "callback_done", entry.id, db_url)
+    await audit(request, "callback_done", entry.id)
     raise _back(entry)
 
 
 @form_action
 async def give_back(request: web.Request) -> web.Response:
-    entry = await _callback(request)
-    _mine(request, entry)
+    entry = await _taken(request)
     me, db_url = request["session"].username, request.app[DB]
     if await asyncio.to_thread(queue.release, entry.id, me, db_url):
-        await asyncio.to_thread(queue.audit, me, "release", entry.id, db_url)
+        await audit(request, "release", entry.id)
     raise _back(entry)
 
 
-def setup(app: web.Application, db_url: str) -> None:
+def setup(app: web.Application) -> None:
     """Register the callback routes on the console app."""
-    app[DB] = db_url
-    entry = r"/callbacks/{id:\d{1,12}}"
+    entry = "/callbacks" + ID_PATH
     app.add_routes([web.get(entry, page), web.post(entry + "/take", take),
                     web.post(entry + "/number", show_number),
                     web.post(entry + "/attempted", attempted), web.post(entry + "/done", done),

@@ -27,8 +27,15 @@ from sqlalchemy import Column, Float, Integer, String, Text, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpline import db, queue
-from helpline.console.callbacks import form_action
+from helpline import db
+from helpline.console.handlers import (
+    DB,
+    ID_PATH,
+    audit,
+    form_action,
+    render,
+    require_supervisor,
+)
 from helpline.db import Base
 
 TITLE_MAX = 60
@@ -38,7 +45,6 @@ NOTE_MAX = 1000
 HANDOVER_DAYS = 14
 SHOWN_NOTES = 30
 PHONE_DIGITS = 10  # a UK number has 10 or 11 digits; "12/03" is a possible number, not one
-DB = web.AppKey("canned_db", str)
 
 
 class CannedResponse(Base):
@@ -149,23 +155,14 @@ def notes(*, now: Optional[float] = None, db_url: Optional[str] = None) -> list[
 
 # ------------------------------------------------------------------------------- the routes
 
-def _supervisor(request: web.Request) -> None:
-    if request["session"].role != "supervisor":
-        raise web.HTTPForbidden(text="Supervisors only.")
-
-
 async def _page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
-    from helpline.console.app import _page as render
-
     found = await asyncio.to_thread(responses, request.app[DB])
-    response = render("canned.html", request["session"], responses=found, message=message,
-                      title_max=TITLE_MAX, text_max=TEXT_MAX)
-    response.set_status(status)
-    return response
+    return render("canned.html", request["session"], http_status=status, responses=found,
+                  message=message, title_max=TITLE_MAX, text_max=TEXT_MAX)
 
 
 async def canned_page(request: web.Request) -> web.Response:
-    _supervisor(request)
+    require_supervisor(request)
     return await _page(request)
 
 
@@ -176,7 +173,7 @@ async def canned_json(request: web.Request) -> web.Response:
 
 
 async def canned_save(request: web.Request) -> web.Response:
-    _supervisor(request)
+    require_supervisor(request)
     form = await request.post()
     response_id = int(request.match_info["id"]) if "id" in request.match_info else None
     me = request["session"].username
@@ -187,18 +184,16 @@ async def canned_save(request: web.Request) -> web.Response:
         return await _page(request, str(error), 400)
     if not saved:
         raise web.HTTPNotFound(text="There is no such canned response.")
-    await asyncio.to_thread(queue.audit, me, "canned_edit" if response_id else "canned_add",
-                            None, request.app[DB])
+    await audit(request, "canned_edit" if response_id else "canned_add", None)
     raise web.HTTPSeeOther("/canned")
 
 
 async def canned_delete(request: web.Request) -> web.Response:
-    _supervisor(request)
+    require_supervisor(request)
     if not await asyncio.to_thread(delete_response, int(request.match_info["id"]),
                                    request.app[DB]):
         raise web.HTTPNotFound(text="There is no such canned response.")
-    await asyncio.to_thread(queue.audit, request["session"].username, "canned_delete", None,
-                            request.app[DB])
+    await audit(request, "canned_delete", None)
     raise web.HTTPSeeOther("/canned")
 
 
@@ -214,11 +209,10 @@ async def handover(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/#handover")
 
 
-def setup(app: web.Application, db_url: str) -> None:
+def setup(app: web.Application) -> None:
     """Register the canned-response and handover routes on the console app."""
-    app[DB] = db_url
-    engine(db_url)
-    one = r"/canned/{id:\d{1,12}}"
+    engine(app[DB])
+    one = "/canned" + ID_PATH
     app.add_routes([web.get("/canned", canned_page), web.post("/canned", canned_save),
                     web.post(one, canned_save), web.post(one + "/delete", canned_delete),
                     web.get("/api/canned", canned_json), web.post("/handover", handover)])

@@ -41,12 +41,14 @@ from sqlalchemy import select
 
 from helpline import queue
 from helpline.console import auth, notices
+from helpline.console.handlers import DB, RASA, audit, bad, json_body
 from helpline.console.rasa_api import RasaAPI, RasaError
 
 log = logging.getLogger(__name__)
 
 FINISHED = notices.FINISHED  # the notice kind (the web chat shows it as a status line)
 WATCH_SECONDS = 2.0
+WATCHER = web.AppKey("shift_watch", asyncio.Task)
 CALLBACK_CHANNELS = ("sms", "twilio", "telegram")
 GONE_TEXT = ("The person seems to have left: nothing from them for {minutes} minutes. "
              "Claim anyway?")
@@ -133,35 +135,32 @@ async def watch(db_url: str, rasa: RasaAPI) -> None:
 
 # ---------------------------------------------------------------------------- the routes
 
-def setup(app: web.Application, db_key: web.AppKey, rasa_key: web.AppKey) -> None:
+async def shift(request: web.Request) -> web.Response:
+    """POST /api/shift: sign on or off (``{"on": true|false}``), audited."""
+    on = (await json_body(request)).get("on")
+    if not isinstance(on, bool):
+        return bad('"on" must be true (sign on) or false (sign off).')
+    me, db_url = request["session"].username, request.app[DB]
+    change = queue.sign_on if on else queue.sign_off
+    if await asyncio.to_thread(change, me, db_url=db_url):
+        await audit(request, "sign_on" if on else "sign_off", None)
+    if not on:
+        await tell_waiting(db_url, request.app[RASA])
+    return web.json_response({"signed_on": on, "line": await asyncio.to_thread(line, db_url)})
+
+
+async def _start(app: web.Application) -> None:
+    app[WATCHER] = asyncio.create_task(watch(app[DB], app[RASA]))
+
+
+async def _stop(app: web.Application) -> None:
+    app[WATCHER].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app[WATCHER]
+
+
+def setup(app: web.Application) -> None:
     """Register POST /api/shift and the watcher on the console app."""
-    task_key = web.AppKey("shift_watch", asyncio.Task)
-
-    async def shift(request: web.Request) -> web.Response:
-        from helpline.console.app import _json_body  # one body parser for the console
-
-        on = (await _json_body(request)).get("on")
-        if not isinstance(on, bool):
-            return web.json_response({"error": '"on" must be true (sign on) or false '
-                                               '(sign off).'}, status=400)
-        me, db_url = request["session"].username, request.app[db_key]
-        change = queue.sign_on if on else queue.sign_off
-        if await asyncio.to_thread(change, me, db_url=db_url):
-            await asyncio.to_thread(queue.audit, me, "sign_on" if on else "sign_off", None,
-                                    db_url)
-        if not on:
-            await tell_waiting(db_url, request.app[rasa_key])
-        return web.json_response({"signed_on": on,
-                                  "line": await asyncio.to_thread(line, db_url)})
-
-    async def start(app: web.Application) -> None:
-        app[task_key] = asyncio.create_task(watch(app[db_key], app[rasa_key]))
-
-    async def stop(app: web.Application) -> None:
-        app[task_key].cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await app[task_key]
-
     app.add_routes([web.post("/api/shift", shift)])
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)

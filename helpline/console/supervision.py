@@ -42,6 +42,21 @@ from aiohttp import web
 
 from helpline import queue
 from helpline.console import auth, notices
+from helpline.console.handlers import (
+    CHANGED,
+    DB,
+    ID_PATH,
+    KEEP_ALIVE,
+    RASA,
+    audit,
+    bad,
+    held_entry,
+    json_body,
+    queue_entry,
+    require_supervisor,
+    sse,
+    sse_event,
+)
 
 POLL_SECONDS = 0.5
 NAME_MAX = 64
@@ -59,117 +74,106 @@ def note_dict(note: queue.WhisperNote) -> dict[str, Any]:
             "text": text, "at": note.at}
 
 
-def _bad(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+async def _tell(request: web.Request, conversation_id: str, who: str) -> bool:
+    name = await asyncio.to_thread(auth.first_name, who, request.app[DB])
+    return await request.app[RASA].tell(conversation_id, notices.TRANSFERRED, name)
 
 
-def setup(app: web.Application, db_key: web.AppKey, rasa_key: web.AppKey) -> None:
+async def transfer(request: web.Request) -> web.Response:
+    entry = await held_entry(request)
+    me, db_url = request["session"].username, request.app[DB]
+    to = (await json_body(request)).get("to")
+    if not isinstance(to, str) or not to.strip():
+        return bad('"to" must name a colleague who is signed on.')
+    to = to.strip()[:NAME_MAX]
+    if to == me:
+        return bad("You hold this conversation already: choose a colleague.")
+    if to not in await asyncio.to_thread(queue.signed_on, db_url):
+        return bad(f"{to} is not signed on: choose a colleague who is.", 409)
+    if not await asyncio.to_thread(queue.transfer, entry.id, me, to, db_url=db_url):
+        return bad("This conversation or your colleague's shift changed meanwhile: "
+                   "the page shows it as it is now.", 409)
+    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
+                            db_url=db_url)
+    await audit(request, "transfer", entry.id)
+    await audit(request, "transfer_received", entry.id, actor=to)
+    told = await _tell(request, entry.conversation_id, to)
+    return web.json_response({"status": queue.HELD, "claimed_by": to, "told": told})
+
+
+async def _held_by_someone_else(request: web.Request) -> queue.QueueEntry:
+    """For a supervisor: the entry in the path, held by another advisor (else 403, 404,
+    410 or 409)."""
+    require_supervisor(request)
+    entry = await queue_entry(request)
+    if entry.status != queue.HELD or not entry.claimed_by:
+        raise web.HTTPConflict(text="No advisor holds this conversation now.")
+    if entry.claimed_by == request["session"].username:
+        raise web.HTTPConflict(text="You hold this conversation yourself.")
+    return entry
+
+
+async def whisper(request: web.Request) -> web.Response:
+    entry = await _held_by_someone_else(request)
+    me, db_url = request["session"].username, request.app[DB]
+    try:
+        text = queue.clean_whisper((await json_body(request)).get("text"))
+    except ValueError as error:
+        return bad(str(error))
+    to = await asyncio.to_thread(queue.whisper, entry.id, me, text, db_url=db_url)
+    if to is None:
+        return bad("This conversation changed meanwhile: the note was not sent.", 409)
+    await audit(request, "whisper", entry.id)
+    return web.json_response({"status": "sent", "to": to})
+
+
+async def take_over(request: web.Request) -> web.Response:
+    entry = await _held_by_someone_else(request)
+    me, db_url = request["session"].username, request.app[DB]
+    taken_from = await asyncio.to_thread(queue.take_over, entry.id, me, db_url=db_url)
+    if taken_from is None:
+        return bad(CHANGED, 409)
+    await audit(request, "take_over", entry.id)
+    told = await _tell(request, entry.conversation_id, me)
+    return web.json_response({"status": queue.HELD, "claimed_by": me,
+                              "taken_from": taken_from, "told": told})
+
+
+async def notes_events(request: web.Request) -> web.StreamResponse:
+    entry = await queue_entry(request)
+    session, db_url = request["session"], request.app[DB]
+    me, supervisor = session.username, session.role == "supervisor"
+    response = await sse(request)
+    shown: set[int] = set()
+    colleagues = None
+    idle = 0.0
+    while True:
+        found = await asyncio.to_thread(queue.get, entry.id, db_url)
+        if found is None or found.status not in queue.LIVE_STATUSES:
+            return response  # closed (notes deleted) or erased: nothing more to show
+        sent = False
+        every = supervisor or (found.status == queue.HELD and found.claimed_by == me)
+        for note in await asyncio.to_thread(queue.staff_notes, entry.id, 0, db_url):
+            if note.id not in shown and (every or note.to_advisor == me):
+                await response.write(sse_event("note", note_dict(note)))
+                shown.add(note.id)
+                sent = True
+        names = [n for n in await asyncio.to_thread(queue.signed_on, db_url) if n != me]
+        if names != colleagues:
+            colleagues, sent = names, True
+            await response.write(sse_event("colleagues", names))
+        idle = 0.0 if sent else idle + POLL_SECONDS
+        if idle >= 15:
+            await response.write(KEEP_ALIVE)
+            idle = 0.0
+        await asyncio.sleep(POLL_SECONDS)
+
+
+def setup(app: web.Application) -> None:
     """Register the transfer, whisper, take-over and notes routes on the console app."""
-    # One body parser, entry lookup and holder check for the console (as shifts.py does).
-    from helpline.console.app import (
-        _entry,
-        _holder,
-        _json_body,
-        _require_supervisor,
-        _sse,
-        _sse_event,
-    )
-
-    async def tell(request: web.Request, conversation_id: str, who: str) -> bool:
-        name = await asyncio.to_thread(auth.first_name, who, request.app[db_key])
-        return await request.app[rasa_key].tell(conversation_id, notices.TRANSFERRED, name)
-
-    async def transfer(request: web.Request) -> web.Response:
-        entry = await _entry(request)
-        _holder(request, entry)
-        me, db_url = request["session"].username, request.app[db_key]
-        to = (await _json_body(request)).get("to")
-        if not isinstance(to, str) or not to.strip():
-            return _bad('"to" must name a colleague who is signed on.')
-        to = to.strip()[:NAME_MAX]
-        if to == me:
-            return _bad("You hold this conversation already: choose a colleague.")
-        if to not in await asyncio.to_thread(queue.signed_on, db_url):
-            return _bad(f"{to} is not signed on: choose a colleague who is.", 409)
-        if not await asyncio.to_thread(queue.transfer, entry.id, me, to, db_url=db_url):
-            return _bad("This conversation or your colleague's shift changed meanwhile: "
-                        "the page shows it as it is now.", 409)
-        await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
-                                db_url=db_url)
-        await asyncio.to_thread(queue.audit, me, "transfer", entry.id, db_url)
-        await asyncio.to_thread(queue.audit, to, "transfer_received", entry.id, db_url)
-        told = await tell(request, entry.conversation_id, to)
-        return web.json_response({"status": queue.HELD, "claimed_by": to, "told": told})
-
-    def held_by_someone_else(request: web.Request, entry: queue.QueueEntry) -> None:
-        if entry.status != queue.HELD or not entry.claimed_by:
-            raise web.HTTPConflict(text="No advisor holds this conversation now.")
-        if entry.claimed_by == request["session"].username:
-            raise web.HTTPConflict(text="You hold this conversation yourself.")
-
-    async def whisper(request: web.Request) -> web.Response:
-        _require_supervisor(request)
-        entry = await _entry(request)
-        held_by_someone_else(request, entry)
-        me, db_url = request["session"].username, request.app[db_key]
-        try:
-            text = queue.clean_whisper((await _json_body(request)).get("text"))
-        except ValueError as error:
-            return _bad(str(error))
-        to = await asyncio.to_thread(queue.whisper, entry.id, me, text, db_url=db_url)
-        if to is None:
-            return _bad("This conversation changed meanwhile: the note was not sent.", 409)
-        await asyncio.to_thread(queue.audit, me, "whisper", entry.id, db_url)
-        return web.json_response({"status": "sent", "to": to})
-
-    async def take_over(request: web.Request) -> web.Response:
-        _require_supervisor(request)
-        entry = await _entry(request)
-        held_by_someone_else(request, entry)
-        me, db_url = request["session"].username, request.app[db_key]
-        taken_from = await asyncio.to_thread(queue.take_over, entry.id, me, db_url=db_url)
-        if taken_from is None:
-            return _bad("This conversation changed meanwhile: the page shows it as it is now.",
-                        409)
-        await asyncio.to_thread(queue.audit, me, "take_over", entry.id, db_url)
-        told = await tell(request, entry.conversation_id, me)
-        return web.json_response({"status": queue.HELD, "claimed_by": me,
-                                  "taken_from": taken_from, "told": told})
-
-    async def notes_events(request: web.Request) -> web.StreamResponse:
-        entry = await _entry(request)
-        session, db_url = request["session"], request.app[db_key]
-        me, supervisor = session.username, session.role == "supervisor"
-        response = await _sse(request)
-        shown: set[int] = set()
-        colleagues = None
-        idle = 0.0
-        while True:
-            found = await asyncio.to_thread(queue.get, entry.id, db_url)
-            if found is None or found.status not in queue.LIVE_STATUSES:
-                return response  # closed (notes deleted) or erased: nothing more to show
-            sent = False
-            every = supervisor or (found.status == queue.HELD and found.claimed_by == me)
-            for note in await asyncio.to_thread(queue.staff_notes, entry.id, 0, db_url):
-                if note.id not in shown and (every or note.to_advisor == me):
-                    await response.write(_sse_event("note", note_dict(note)))
-                    shown.add(note.id)
-                    sent = True
-            names = [n for n in await asyncio.to_thread(queue.signed_on, db_url) if n != me]
-            if names != colleagues:
-                colleagues, sent = names, True
-                await response.write(_sse_event("colleagues", names))
-            idle = 0.0 if sent else idle + POLL_SECONDS
-            if idle >= 15:
-                await response.write(b": keep-alive\n\n")
-                idle = 0.0
-            await asyncio.sleep(POLL_SECONDS)
-
-    entry_path = r"/{id:\d{1,12}}"
     app.add_routes([
-        web.post("/api/c" + entry_path + "/transfer", transfer),
-        web.post("/api/c" + entry_path + "/whisper", whisper),
-        web.post("/api/c" + entry_path + "/take-over", take_over),
-        web.get("/events/c" + entry_path + "/notes", notes_events),
+        web.post("/api/c" + ID_PATH + "/transfer", transfer),
+        web.post("/api/c" + ID_PATH + "/whisper", whisper),
+        web.post("/api/c" + ID_PATH + "/take-over", take_over),
+        web.get("/events/c" + ID_PATH + "/notes", notes_events),
     ])
-
