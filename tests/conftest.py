@@ -1,8 +1,8 @@
-"""Shared fixtures: the real Rasa server and action server, started once per test run."""
+"""Shared fixtures: the real Rasa server and action server, started once per test run, and
+headless Chromium (helpers shared by the tests are in tests/helpers.py)."""
 from __future__ import annotations
 
 import secrets
-import socket
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -13,13 +13,7 @@ import requests
 from deploy.topology import create_database, drop_database
 from helpline import db, settings
 from helpline.run import MODEL, Stack
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 
@@ -119,3 +113,20 @@ class RestClient:
 @pytest.fixture(scope="session")
 def rest(rasa_stack: Stack) -> RestClient:
     return RestClient(rasa_stack.rasa_url)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Headless Chromium for one test module; its tests make their own contexts.
+
+    Per module, not per run: Playwright's sync API keeps its event loop marked as running in
+    the main thread until it stops, and `asyncio.run()` in a later module would then fail.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -50,7 +50,7 @@ from tests.channels.conftest import ChannelStack, start_channel_stack
 from tests.conftest import free_port
 from tests.fuzz_inputs import COOKIE, CSRF, MARKER, MARKUP, Case
 from tests.handoff.conftest import Console
-from tests.safety.stack import wait_http
+from tests.helpers import wait_http
 
 SEED = 12
 # Webhooks without the secret, or signed with the wrong key or URL: forgeries.

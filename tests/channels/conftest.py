@@ -9,14 +9,15 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
 from helpline.run import Stack
-from tests.conftest import StackFiles, ensure_model, free_port
+from tests.conftest import StackFiles, ensure_model
+from tests.helpers import free_port
 
 from .fake_api import FakeApi
 
@@ -129,13 +130,3 @@ def start_channel_stack(base: Path, tracker_url: str, db_url: str) -> Iterator[C
     finally:
         stack.stop()
         api.close()
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 10) -> Any:
-    """Poll until check() is truthy (replies are sent before the webhook answers, mostly)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)

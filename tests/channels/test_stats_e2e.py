@@ -9,8 +9,9 @@ from collections import Counter
 import requests
 
 from helpline import stats
+from tests.helpers import wait_for
 
-from .conftest import ChannelStack, wait_for
+from .conftest import ChannelStack
 from .test_sms_e2e import phone
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Iterator
 
-import pytest
 import yaml
 
 from bot.channels import channel_store
@@ -14,14 +12,9 @@ from helpline import queue, settings
 from helpline.console import callbacks, records
 from helpline.directory.hours import LONDON
 
-from .conftest import PASSWORD, Console, login, serve_console
+from .conftest import PASSWORD, Console, login
 
 NUMBER = "+447700900123"  # Ofcom's drama range: never a real line
-
-
-@pytest.fixture(scope="module")
-def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
-    yield from serve_console(console_db, tmp_path_factory)
 
 
 def request_callback(conversation: str, db_url: str) -> queue.QueueEntry:

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
 
 import pytest
 
 from helpline import queue
 from helpline.console import canned
 
-from .conftest import PASSWORD, Console, login, serve_console
-from .test_console_browser import browser_console, logged_in, wait_until  # noqa: F401
+from .conftest import PASSWORD, Console, logged_in, login, wait_until
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
-
-
-@pytest.fixture(scope="module")
-def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
-    yield from serve_console(console_db, tmp_path_factory)
 
 
 def form_token(page: str) -> str:
@@ -97,26 +90,25 @@ def test_handover_notes_are_kept_14_days(db_url: str) -> None:
         canned.add_note("ann", "   ", db_url=db_url)
 
 
-def test_shortcuts_and_canned_insert_in_chromium(browser_console) -> None:  # noqa: F811
-    browser, server = browser_console
-    db_url = server.db_url
+def test_shortcuts_and_canned_insert_in_chromium(browser, console) -> None:
+    db_url = console.db_url
     for entry in queue.waiting(db_url=db_url):
         queue.close(entry.id, None, "no_further_action", db_url=db_url)
     canned.save_response("Greeting", HOSTILE, "sue", db_url=db_url)
     entry = queue.enqueue("shortcut-chat", "rest", [], db_url=db_url)
-    tab = logged_in(browser, server)
+    tab = logged_in(browser, console)
     wait_until(tab, f"!!document.querySelector('#queue tr[data-entry=\"{entry.id}\"]')")
     assert tab.locator("#shortcuts summary").inner_text() == "Keyboard shortcuts"
 
     # "n" while typing in a field stays a letter; outside a field it opens the next entry.
     tab.click("#handover-text")
     tab.keyboard.type("n")
-    assert tab.input_value("#handover-text") == "n" and tab.url == server.url + "/"
+    assert tab.input_value("#handover-text") == "n" and tab.url == console.url + "/"
     tab.locator("#handover-text").blur()
     tab.keyboard.press("?")
     wait_until(tab, "document.getElementById('shortcuts').open")
     tab.keyboard.press("n")
-    tab.wait_for_url(f"{server.url}/c/{entry.id}")
+    tab.wait_for_url(f"{console.url}/c/{entry.id}")
 
     # On the conversation page: "r" and "d" move focus; letters typed in the reply stay.
     queue.claim(entry.id, "ann", db_url=db_url)

@@ -3,29 +3,10 @@ place, focus kept), alerts for urgent entries, and a conversation page that foll
 A <script> transcript line staying inert is in test_handoff_browser.py."""
 from __future__ import annotations
 
-import shutil
-import time
-from pathlib import Path
-from typing import Iterator
-
-import pytest
-
 from helpline import queue
 
-from .conftest import PASSWORD, Console, free_port
+from .conftest import logged_in, wait_until
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-
-# Before any page script: record desktop notifications and beeps instead of making them.
-RECORDERS = """
-window.__notes = []; window.__beeps = 0;
-window.Notification = class { constructor(title, options) { window.__notes.push(title); }
-  static get permission() { return "granted"; }
-  static requestPermission() { return Promise.resolve("granted"); } };
-const make = AudioContext.prototype.createOscillator;
-AudioContext.prototype.createOscillator = function () { window.__beeps += 1; return make.call(this); };
-"""
 # Count every change under the queue's table body from now on.
 OBSERVE = """() => {
   const body = document.querySelector('#queue tbody');
@@ -41,60 +22,19 @@ OBSERVE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser_console(console_db: str, tmp_path_factory) -> Iterator[tuple]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    server = Console(console_db, f"http://127.0.0.1:{free_port()}",
-                     tmp_path_factory.mktemp("blog") / "console.log")
-    try:
-        server.wait()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser, server
-            browser.close()
-    finally:
-        server.stop()
-
-
-def logged_in(browser, server: Console, name: str = "ann"):
-    context = browser.new_context()
-    context.add_init_script(RECORDERS)
-    tab = context.new_page()
-    tab.goto(server.url + "/")
-    assert tab.url.endswith("/login")
-    tab.fill("input[name=username]", name)
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(server.url + "/")
-    tab.wait_for_selector("#live-status:text('Live')", timeout=10000)
-    return tab
-
-
-def wait_until(tab, script: str, timeout: float = 5) -> None:
-    """Poll a page expression (the page's CSP forbids Playwright's eval'd waits)."""
-    deadline = time.monotonic() + timeout
-    while not tab.evaluate(script):
-        assert time.monotonic() < deadline, f"not true in {timeout} s: {script}"
-        tab.wait_for_timeout(50)
-
-
 def rows(tab) -> list[str]:
     return tab.eval_on_selector_all("#queue tbody tr", "rows => rows.map(r => r.dataset.entry)")
 
 
-def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser_console) -> None:
-    browser, server = browser_console
-    for entry in queue.waiting(db_url=server.db_url):  # start from an empty queue
-        queue.close(entry.id, None, "no_further_action", db_url=server.db_url)
-    tab = logged_in(browser, server)
+def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser, console) -> None:
+    for entry in queue.waiting(db_url=console.db_url):  # start from an empty queue
+        queue.close(entry.id, None, "no_further_action", db_url=console.db_url)
+    tab = logged_in(browser, console)
     dialogs: list[str] = []
     tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     tab.click("#alerts")  # the advisor's gesture: sound on, desktop alerts allowed
     tab.wait_for_selector("#alerts-status:has-text('Desktop alerts: on')", timeout=10000)
-    first = [queue.enqueue(f"stable-{i}", "rest", ["stalking"], db_url=server.db_url)
+    first = [queue.enqueue(f"stable-{i}", "rest", ["stalking"], db_url=console.db_url)
              for i in range(2)]
     wait_until(tab, "document.querySelectorAll('#queue tbody tr').length === 2")
     assert rows(tab) == [str(e.id) for e in first]
@@ -111,8 +51,8 @@ def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser_console) -> Non
     link.focus()
     tab.evaluate("window.__focused = document.activeElement")
     beeps = tab.evaluate("window.__beeps")
-    urgent = queue.enqueue("stable-urgent", "sms", ["weapons"], db_url=server.db_url)
-    later = [queue.enqueue(f"stable-late-{i}", "telegram", [], db_url=server.db_url)
+    urgent = queue.enqueue("stable-urgent", "sms", ["weapons"], db_url=console.db_url)
+    later = [queue.enqueue(f"stable-late-{i}", "telegram", [], db_url=console.db_url)
              for i in range(2)]
     wait_until(tab, "document.querySelectorAll('#queue tbody tr').length === 5")
     assert rows(tab) == [str(urgent.id)] + [str(e.id) for e in first + later]
@@ -137,20 +77,19 @@ def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser_console) -> Non
 
     # Enter on the kept focus opens the conversation it was aimed at.
     tab.keyboard.press("Enter")
-    tab.wait_for_url(f"{server.url}/c/{first[1].id}")
+    tab.wait_for_url(f"{console.url}/c/{first[1].id}")
     assert tab.locator("h1").inner_text() == f"Entry {first[1].id}"
     assert dialogs == []
     tab.context.close()
 
 
-def test_conversation_page_follows_its_entry(browser_console) -> None:
-    browser, server = browser_console
+def test_conversation_page_follows_its_entry(browser, console) -> None:
     entry = queue.enqueue("follow-me", "telegram", ["past_danger_now", "pregnancy"],
-                          db_url=server.db_url)
-    tab = logged_in(browser, server)
+                          db_url=console.db_url)
+    tab = logged_in(browser, console)
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.goto(f"{server.url}/c/{entry.id}")
+    tab.goto(f"{console.url}/c/{entry.id}")
     assert tab.locator("#status").inner_text() == "Waiting"
     assert tab.locator("#priority").inner_text() == "High"
     assert tab.locator("#signals li").all_inner_texts() == [
@@ -161,14 +100,14 @@ def test_conversation_page_follows_its_entry(browser_console) -> None:
     tab.click("#claim")
     tab.wait_for_selector("#message:has-text('Couldn')", timeout=10000)
     assert "HTTP" not in tab.locator("#message").inner_text()
-    assert queue.get(entry.id, server.db_url).status == queue.WAITING
+    assert queue.get(entry.id, console.db_url).status == queue.WAITING
 
     # Changes made elsewhere reach the page: held by this advisor, then closed.
-    queue.claim(entry.id, "ann", db_url=server.db_url)
+    queue.claim(entry.id, "ann", db_url=console.db_url)
     tab.wait_for_selector("#status:text('With you')", timeout=10000)
     assert tab.is_disabled("#claim") and tab.is_enabled("#reply button")
     assert tab.is_enabled("#handback") and tab.is_enabled("#release")
-    queue.close(entry.id, "ann", "signposted", db_url=server.db_url)
+    queue.close(entry.id, "ann", "signposted", db_url=console.db_url)
     tab.wait_for_selector("#status:text('Closed: Signposted')", timeout=10000)
     for control in ("#claim", "#release", "#handback", "#reply textarea", "#reply button",
                     "#close button"):
@@ -176,9 +115,9 @@ def test_conversation_page_follows_its_entry(browser_console) -> None:
 
     # The person ends another conversation while it is open: the page says so, then the
     # ended conversation reloads as a page, not bare text.
-    gone = queue.enqueue("follow-gone", "rest", [], db_url=server.db_url)
-    tab.goto(f"{server.url}/c/{gone.id}")
-    queue.leave("follow-gone", db_url=server.db_url)
+    gone = queue.enqueue("follow-gone", "rest", [], db_url=console.db_url)
+    tab.goto(f"{console.url}/c/{gone.id}")
+    queue.leave("follow-gone", db_url=console.db_url)
     tab.wait_for_selector("#message:has-text('The person ended this conversation')",
                           timeout=10000)
     assert tab.is_disabled("#claim") and tab.is_disabled("#close button")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 import pytest
 import requests
@@ -10,13 +9,7 @@ import requests
 from helpline import queue
 from helpline.console import auth
 
-from .conftest import PASSWORD, Console, login, serve_console
-
-
-@pytest.fixture(scope="module")
-def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
-    yield from serve_console(console_db, tmp_path_factory)
-
+from .conftest import PASSWORD, Console, login
 
 ROUTES = [("GET", "/"), ("GET", "/supervisor"), ("GET", "/api/queue"),
           ("GET", "/events/queue"), ("GET", "/c/1"), ("GET", "/api/c/1/transcript"),

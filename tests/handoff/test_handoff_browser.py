@@ -10,39 +10,19 @@ tells the person too.
 """
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
-from typing import Iterator
 
-import pytest
 import requests
 
 from bot.channels import outbox
 from helpline import privacy, queue
 from helpline.run import Stack
+from tests.helpers import wait_for
 
 from .conftest import PASSWORD
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCRIPT_LINE = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'> hello?"
 ADVISOR_REPLY = "Hi, I'm Ann, an advisor. Are you safe to talk right now?"
-
-
-@pytest.fixture(scope="module")
-def browser(handoff_stack: Stack) -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def chat(page, text: str) -> None:
@@ -52,10 +32,7 @@ def chat(page, text: str) -> None:
 
 def wait_more(page, selector: str, than: int, timeout: float) -> None:
     """Wait until more than ``than`` elements match (the pages' CSP forbids eval'd waits)."""
-    deadline = time.monotonic() + timeout
-    while page.locator(selector).count() <= than:
-        assert time.monotonic() < deadline, f"no new {selector} in {timeout} s"
-        page.wait_for_timeout(100)
+    wait_for(lambda: page.locator(selector).count() > than, timeout)
 
 
 def bot_messages(page) -> list[str]:
@@ -155,10 +132,7 @@ def test_web_chat_person_reaches_an_advisor_and_back(handoff_stack: Stack, brows
     assert len(stamp) == 8 and stamp[2] == ":" and stamp[5] == ":"
 
     # The page acknowledged it, so it is no longer stored.
-    deadline = time.monotonic() + 5
-    while outbox.fetch(cid, 0, db_url=stack.db_url) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert outbox.fetch(cid, 0, db_url=stack.db_url) == []
+    wait_for(lambda: outbox.fetch(cid, 0, db_url=stack.db_url) == [], 5)
 
     # 5. The bot stayed silent while the advisor held the conversation.
     chat(person, "yes I can talk")

@@ -12,7 +12,8 @@ import pytest
 
 from helpline import privacy, queue
 from helpline.console import auth, notices
-from tests.channels.conftest import ID_SECRET, ChannelStack, start_channel_stack, wait_for
+from tests.channels.conftest import ID_SECRET, ChannelStack, start_channel_stack
+from tests.helpers import wait_for
 
 from .conftest import PASSWORD, Console, login
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import time
-from typing import Iterator
 
 import pytest
 import requests
@@ -15,9 +14,9 @@ from sqlalchemy import inspect, text
 
 from helpline import privacy, queue
 from helpline.console import records
+from tests.helpers import wait_for
 
-from .conftest import PASSWORD, Console, login, serve_console
-from .test_console_browser import browser_console, logged_in  # noqa: F401
+from .conftest import PASSWORD, Console, logged_in, login
 
 YES14 = ["yes"] * 14 + ["no"] * 5 + ["not_known"] * 5
 
@@ -186,11 +185,6 @@ def test_listing_by_london_days(sqlite_url: str) -> None:
 
 # ----------------------------------------------------------- the console (Rasa is down)
 
-@pytest.fixture(scope="module")
-def console(console_db: str, tmp_path_factory) -> Iterator[Console]:
-    yield from serve_console(console_db, tmp_path_factory)
-
-
 def test_close_needs_the_confirm_step_and_writes_the_record(console: Console) -> None:
     entry = queue.enqueue("api-close", "rest", ["stalking"], db_url=console.db_url)
     queue.claim(entry.id, "ann", db_url=console.db_url)
@@ -311,10 +305,7 @@ def test_an_entry_the_person_ended_gets_a_record(console: Console) -> None:
     ann, _ = login(console.url, "ann", PASSWORD)
     _queue_event_with(console, ann, entry.id)
     queue.leave("ended-record", db_url=console.db_url)  # as the safety word's erasure does
-    deadline = time.monotonic() + 10
-    while (record := records.for_entry(entry.id, console.db_url)) is None:
-        assert time.monotonic() < deadline, "no record for the ended entry"
-        time.sleep(0.05)
+    record = wait_for(lambda: records.for_entry(entry.id, console.db_url))
     assert (record.ended_how, record.outcome, record.outcome_label) == (
         "ended_by_person", "ended_by_person", "Ended by the person")
     assert (record.channel, record.priority, record.asked_at, record.kind) == (
@@ -326,14 +317,13 @@ def test_an_entry_the_person_ended_gets_a_record(console: Console) -> None:
 
 # ------------------------------------------------------------------ headless Chromium
 
-def test_close_with_dash_in_the_browser(browser_console) -> None:  # noqa: F811
-    browser, server = browser_console
-    entry = queue.enqueue("dash-browser", "rest", ["stalking"], db_url=server.db_url)
-    queue.claim(entry.id, "ann", db_url=server.db_url)
-    tab = logged_in(browser, server)
+def test_close_with_dash_in_the_browser(browser, console) -> None:
+    entry = queue.enqueue("dash-browser", "rest", ["stalking"], db_url=console.db_url)
+    queue.claim(entry.id, "ann", db_url=console.db_url)
+    tab = logged_in(browser, console)
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.goto(f"{server.url}/c/{entry.id}")
+    tab.goto(f"{console.url}/c/{entry.id}")
     tab.click("#close button")
     tab.wait_for_url(f"**/c/{entry.id}/close?")  # a GET form with no fields
     assert tab.locator(".dash-question").count() == 24
@@ -359,8 +349,8 @@ def test_close_with_dash_in_the_browser(browser_console) -> None:  # noqa: F811
     assert "MARAC: refer (threshold of 14 met)" in summary
     assert "Safeguarding concern: escalated to the duty supervisor" in summary
     assert tab.is_disabled("select[name=outcome]")
-    assert queue.get(entry.id, server.db_url).status == queue.HELD
-    assert records.for_entry(entry.id, server.db_url) is None
+    assert queue.get(entry.id, console.db_url).status == queue.HELD
+    assert records.for_entry(entry.id, console.db_url) is None
 
     # Back to change an answer, review again, then confirm.
     tab.click("#confirm-back")
@@ -373,8 +363,8 @@ def test_close_with_dash_in_the_browser(browser_console) -> None:  # noqa: F811
         "#confirm-summary li").all_inner_texts()
     tab.click("#confirm-close")
     tab.wait_for_selector("#message:has-text('Closed, and the contact record is saved.')")
-    assert queue.get(entry.id, server.db_url).status == queue.CLOSED
-    record = records.for_entry(entry.id, server.db_url)
+    assert queue.get(entry.id, console.db_url).status == queue.CLOSED
+    record = records.for_entry(entry.id, console.db_url)
     assert (record.dash_score, record.meets_threshold, record.marac_judgement,
             record.marac_referral, record.safeguarding) == (13, False, True, True, True)
     assert record.dash == "y" * 13 + "?" * 6 + "n" + "?" * 4
@@ -383,16 +373,16 @@ def test_close_with_dash_in_the_browser(browser_console) -> None:  # noqa: F811
     assert errors == []
 
     # An advisor can't read the records.
-    tab.goto(f"{server.url}/records")
+    tab.goto(f"{console.url}/records")
     assert tab.locator("h1").inner_text() == "Not allowed"
     tab.context.close()
 
     # The supervisor sees the escalation, opens the records and downloads the CSV.
-    boss = logged_in(browser, server, "sue")
-    boss.goto(f"{server.url}/supervisor")
+    boss = logged_in(browser, console, "sue")
+    boss.goto(f"{console.url}/supervisor")
     assert f"Entry {entry.id}" in boss.inner_text("#escalations")
     boss.click("#records-link")
-    boss.wait_for_url(f"{server.url}/records")
+    boss.wait_for_url(f"{console.url}/records")
     row = boss.locator(f"#records tr[data-record='{record.id}']")
     assert "Safety plan agreed." in row.inner_text()
     assert "Refer (professional judgement)" in row.inner_text()

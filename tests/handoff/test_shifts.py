@@ -3,16 +3,11 @@ the out-of-hours route and a missed count; people still waiting when the last ad
 off are told once (a real console process; Rasa is a small recording HTTP server)."""
 from __future__ import annotations
 
-import asyncio
-import os
-import threading
-import time
 from datetime import date, datetime
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
-from aiohttp import web
 from rasa_sdk.events import FollowupAction
 
 from bot.actions import handoff
@@ -21,59 +16,10 @@ from bot.channels import sms_text
 from helpline import queue, stats
 from helpline.console import shifts
 from helpline.webchat import phone_links
+from tests.helpers import wait_for
 
-from .conftest import Console, login
+from .conftest import ALL_DAY, Console, FakeRasa, login
 from .test_handoff_actions import closed_now, run, tracker
-
-ALL_DAY = "mon-sun 00:00-24:00; hol 00:00-24:00"
-
-
-class FakeRasa:
-    """Rasa's HTTP API as far as the console uses it: records appended events."""
-
-    def __init__(self) -> None:
-        self.appended: list[tuple[str, dict[str, Any], dict[str, str]]] = []
-        self.loop = asyncio.new_event_loop()
-        self.port = 0
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
-        ready.wait(10)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def _serve(self, ready: threading.Event) -> None:
-        async def append(request: web.Request) -> web.Response:
-            for event in await request.json():
-                self.appended.append((request.match_info["id"], event, dict(request.query)))
-            return web.json_response({})
-
-        async def tracker_(request: web.Request) -> web.Response:
-            return web.json_response({"events": []})
-
-        async def start() -> None:
-            app = web.Application()
-            app.add_routes([web.post("/conversations/{id}/tracker/events", append),
-                            web.get("/conversations/{id}/tracker", tracker_)])
-            runner = web.AppRunner(app)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(start())
-        self.loop.run_forever()
-
-    def notices(self, conversation_id: str, kind: str) -> list[dict[str, Any]]:
-        return [e for c, e, _ in list(self.appended)
-                if c == conversation_id and (e.get("metadata") or {}).get("notice") == kind]
-
-
-def wait_for(check, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not true in time"
-        time.sleep(0.05)
 
 
 def open_now(monkeypatch) -> None:
@@ -157,80 +103,59 @@ def test_the_closing_notice_gives_the_out_of_hours_route(monkeypatch) -> None:
 
 # ---------------------------------------------------------------------- the console
 
-@pytest.fixture(scope="module")
-def rasa() -> FakeRasa:
-    return FakeRasa()
-
-
-@pytest.fixture(scope="module")
-def console(console_db: str, rasa: FakeRasa, tmp_path_factory) -> Iterator[Console]:
-    saved = os.environ.get("HELPLINE_ADVISOR_HOURS")
-    os.environ["HELPLINE_ADVISOR_HOURS"] = ALL_DAY  # the console process inherits it
-    server = Console(console_db, rasa.url, tmp_path_factory.mktemp("slog") / "console.log")
-    try:
-        server.wait()
-        yield server
-    finally:
-        server.stop()
-        if saved is None:
-            os.environ.pop("HELPLINE_ADVISOR_HOURS", None)
-        else:
-            os.environ["HELPLINE_ADVISOR_HOURS"] = saved
-
-
 def shift(session: requests.Session, console: Console, csrf: str, on: Any) -> requests.Response:
     return session.post(console.url + "/api/shift", json={"on": on}, timeout=10,
                         headers={"X-CSRF-Token": csrf})
 
 
-def test_last_advisor_signing_off_tells_the_waiting_once(console: Console, rasa: FakeRasa,
+def test_last_advisor_signing_off_tells_the_waiting_once(open_console: Console, rasa: FakeRasa,
                                                          monkeypatch) -> None:
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", ALL_DAY)
-    ann, csrf = login(console.url, "ann", "correct horse battery staple")
-    reply = shift(ann, console, csrf, True)
+    ann, csrf = login(open_console.url, "ann", "correct horse battery staple")
+    reply = shift(ann, open_console, csrf, True)
     assert reply.status_code == 200 and reply.json()["line"]["open"] is True
-    assert ann.get(console.url + "/api/queue", timeout=10).json()["line"]["signed_on"] == ["ann"]
-    waiting = queue.enqueue("waiting-at-close", "rest", [], db_url=console.db_url)
-    reply = shift(ann, console, csrf, False)
+    assert ann.get(open_console.url + "/api/queue", timeout=10).json()["line"]["signed_on"] == ["ann"]
+    waiting = queue.enqueue("waiting-at-close", "rest", [], db_url=open_console.db_url)
+    reply = shift(ann, open_console, csrf, False)
     assert reply.status_code == 200 and reply.json()["line"]["open"] is False
     assert reply.json()["line"]["in_hours"] is True
     told = rasa.notices("waiting-at-close", shifts.FINISHED)
     assert len(told) == 1 and "finished for now" in told[0]["text"]
     assert rasa.appended[-1][2].get("output_channel") == "latest"  # sent to the person
-    assert queue.get(waiting.id, console.db_url).closing_told_at is not None
+    assert queue.get(waiting.id, open_console.db_url).closing_told_at is not None
     # Signing on and off again, and the watcher's later passes, tell nobody twice.
-    shift(ann, console, csrf, True)
-    shift(ann, console, csrf, False)
-    queue.enqueue("second-waiting", "rest", [], db_url=console.db_url)  # arrives while closed
+    shift(ann, open_console, csrf, True)
+    shift(ann, open_console, csrf, False)
+    queue.enqueue("second-waiting", "rest", [], db_url=open_console.db_url)  # arrives while closed
     wait_for(lambda: rasa.notices("second-waiting", shifts.FINISHED))
     assert len(rasa.notices("waiting-at-close", shifts.FINISHED)) == 1
     # Audited without any conversation content or entry number.
-    actions = [(a.actor, a.action, a.entry_id) for a in queue.audit_log(20, console.db_url)
+    actions = [(a.actor, a.action, a.entry_id) for a in queue.audit_log(20, open_console.db_url)
                if a.action.startswith("sign_")]
     assert actions[:4] == [("ann", "sign_off", None), ("ann", "sign_on", None)] * 2
     # The banner's data: closed, nobody on.
-    line = ann.get(console.url + "/api/queue", timeout=10).json()["line"]
+    line = ann.get(open_console.url + "/api/queue", timeout=10).json()["line"]
     assert line["open"] is False and line["signed_on"] == []
 
 
-def test_shift_route_checks_its_input_and_the_csrf_token(console: Console) -> None:
-    sue, csrf = login(console.url, "sue", "correct horse battery staple")
+def test_shift_route_checks_its_input_and_the_csrf_token(open_console: Console) -> None:
+    sue, csrf = login(open_console.url, "sue", "correct horse battery staple")
     for bad in ("yes", 1, None):
-        reply = shift(sue, console, csrf, bad)
+        reply = shift(sue, open_console, csrf, bad)
         assert reply.status_code == 400 and "sign on" in reply.json()["error"]
-    assert sue.post(console.url + "/api/shift", data="[", timeout=10,
+    assert sue.post(open_console.url + "/api/shift", data="[", timeout=10,
                     headers={"X-CSRF-Token": csrf}).status_code == 400
-    assert sue.post(console.url + "/api/shift", json={"on": True}, timeout=10).status_code == 403
-    assert shift(sue, console, csrf, True).json()["signed_on"] is True  # supervisors too
-    assert shift(sue, console, csrf, False).json()["signed_on"] is False
+    assert sue.post(open_console.url + "/api/shift", json={"on": True}, timeout=10).status_code == 403
+    assert shift(sue, open_console, csrf, True).json()["signed_on"] is True  # supervisors too
+    assert shift(sue, open_console, csrf, False).json()["signed_on"] is False
 
 
-def test_a_shift_ends_when_its_session_does(console: Console) -> None:
-    bob, csrf = login(console.url, "bob", "correct horse battery staple")
-    shift(bob, console, csrf, True)
-    assert "bob" in queue.signed_on(console.db_url)
-    bob.post(console.url + "/logout", headers={"X-CSRF-Token": csrf}, timeout=10)
-    assert shifts.end_orphan_shifts(console.db_url) in (["bob"], [])  # or the watcher did
-    wait_for(lambda: "bob" not in queue.signed_on(console.db_url))
+def test_a_shift_ends_when_its_session_does(open_console: Console) -> None:
+    bob, csrf = login(open_console.url, "bob", "correct horse battery staple")
+    shift(bob, open_console, csrf, True)
+    assert "bob" in queue.signed_on(open_console.db_url)
+    bob.post(open_console.url + "/logout", headers={"X-CSRF-Token": csrf}, timeout=10)
+    assert shifts.end_orphan_shifts(open_console.db_url) in (["bob"], [])  # or the watcher did
+    wait_for(lambda: "bob" not in queue.signed_on(open_console.db_url))
     assert any(a.actor == "system:bob" and a.action == "sign_off"
-               for a in queue.audit_log(50, console.db_url))
+               for a in queue.audit_log(50, open_console.db_url))

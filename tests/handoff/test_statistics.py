@@ -3,7 +3,6 @@ shown, the CSV, bad queries, and axe in real Chromium."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
@@ -17,8 +16,6 @@ from helpline.directory.hours import LONDON
 
 from .conftest import PASSWORD, Console, login, serve_console
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TODAY = date.today()
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=LONDON)
@@ -91,24 +88,17 @@ def test_a_bad_query_gets_a_sentence(figures_console, query: str) -> None:
     assert "<b>" not in reply.text and ("date like" in reply.text or "no such area" in reply.text)
 
 
-def test_the_page_passes_axe_in_chromium(figures_console) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
+def test_the_page_passes_axe_in_chromium(browser, figures_console) -> None:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` in the repository root")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_context(bypass_csp=True).new_page()  # only so axe can be injected
-        tab.goto(figures_console.url + "/login")
-        tab.fill("input[name=username]", "cat")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
-        tab.wait_for_url(figures_console.url + "/stats")
-        assert tab.locator("svg[role=img]").count() >= 4
-        tab.add_script_tag(path=str(AXE))
-        violations = tab.evaluate("""async () => (await axe.run(document)).violations.map(
-            v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))""")
-        browser.close()
+    tab = browser.new_context(bypass_csp=True).new_page()  # only so axe can be injected
+    tab.goto(figures_console.url + "/login")
+    tab.fill("input[name=username]", "cat")
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(figures_console.url + "/stats")
+    assert tab.locator("svg[role=img]").count() >= 4
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("""async () => (await axe.run(document)).violations.map(
+        v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))""")
     assert violations == []

@@ -7,20 +7,15 @@ must not (a whisper). The whisper also runs in headless Chromium with two contex
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
-from aiohttp import web
 
 from helpline import privacy, queue
 from helpline.console import notices
 
-from .conftest import PASSWORD, Console, free_port, login
+from .conftest import PASSWORD, Console, FakeRasa, logged_in, login
 
 SECRET = "Ask her about the <b>locks</b> on the back door"
 
@@ -101,82 +96,30 @@ def test_the_transferred_notice_fits_an_sms_and_ends_with_999(name: str) -> None
 
 # --------------------------------------------------------------- the console, over HTTP
 
-class FakeRasaAPI:
-    """Rasa's tracker-events API on loopback, keeping what the console appends."""
-
-    def __init__(self) -> None:
-        self.appended: list[tuple[str, dict, list]] = []
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._ready = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-        assert self._ready.wait(10)
-
-    def _serve(self) -> None:
-        async def append(request: web.Request) -> web.Response:
-            self.appended.append((request.match_info["cid"], dict(request.query),
-                                  await request.json()))
-            return web.json_response({})
-
-        async def tracker(request: web.Request) -> web.Response:
-            return web.json_response({"events": []})
-
-        async def main() -> None:
-            app = web.Application()
-            app.add_routes([web.post("/conversations/{cid}/tracker/events", append),
-                            web.get("/conversations/{cid}/tracker", tracker)])
-            runner = web.AppRunner(app)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", self.port).start()
-            self._ready.set()
-            await asyncio.Event().wait()
-
-        asyncio.run(main())
-
-    def notices_to(self, cid: str) -> list[dict]:
-        return [e for c, _, events in self.appended if c == cid for e in events
-                if (e.get("metadata") or {}).get("notice")]
-
-
-@pytest.fixture(scope="module")
-def rasa() -> FakeRasaAPI:
-    return FakeRasaAPI()
-
-
-@pytest.fixture(scope="module")
-def console(console_db: str, rasa: FakeRasaAPI, tmp_path_factory) -> Iterator[Console]:
-    server = Console(console_db, rasa.url, tmp_path_factory.mktemp("sup") / "console.log")
-    try:
-        server.wait()
-        yield server
-    finally:
-        server.stop()
-
-
-def signed_on(console: Console, name: str):
-    session, token = login(console.url, name, PASSWORD)
-    reply = session.post(console.url + "/api/shift", json={"on": True}, timeout=10,
+def signed_on(open_console: Console, name: str):
+    session, token = login(open_console.url, name, PASSWORD)
+    reply = session.post(open_console.url + "/api/shift", json={"on": True}, timeout=10,
                          headers={"X-CSRF-Token": token})
     assert reply.status_code == 200
     return session, {"X-CSRF-Token": token}
 
 
-def audit_of(console: Console, entry_id: int) -> list[tuple[str, str]]:
-    return sorted((a.actor, a.action) for a in queue.audit_log(1000, console.db_url)
+def audit_of(open_console: Console, entry_id: int) -> list[tuple[str, str]]:
+    return sorted((a.actor, a.action) for a in queue.audit_log(1000, open_console.db_url)
                   if a.entry_id == entry_id)
 
 
-def test_transfer_over_http_tells_the_person(console: Console, rasa: FakeRasaAPI) -> None:
+def test_transfer_over_http_tells_the_person(open_console: Console, rasa: FakeRasa) -> None:
     from helpline.console import auth
 
-    entry = queue.enqueue("http-transfer", "rest", ["stalking"], db_url=console.db_url)
-    ann, ann_h = signed_on(console, "ann")
-    bob, bob_h = signed_on(console, "bob")
-    auth.set_first_name("bob", "Bob", console.db_url)
-    url = f"{console.url}/api/c/{entry.id}/transfer"
+    entry = queue.enqueue("http-transfer", "rest", ["stalking"], db_url=open_console.db_url)
+    ann, ann_h = signed_on(open_console, "ann")
+    bob, bob_h = signed_on(open_console, "bob")
+    auth.set_first_name("bob", "Bob", open_console.db_url)
+    url = f"{open_console.url}/api/c/{entry.id}/transfer"
     assert ann.post(url, json={"to": "bob"}, headers=ann_h,
                     timeout=10).status_code == 409  # not holding it yet
-    assert ann.post(f"{console.url}/api/c/{entry.id}/claim", headers=ann_h,
+    assert ann.post(f"{open_console.url}/api/c/{entry.id}/claim", headers=ann_h,
                     timeout=10).status_code == 200
     for body, status, words in (({"to": "ann"}, 400, "choose a colleague"),
                                 ({"to": "sue"}, 409, "sue is not signed on"),
@@ -186,20 +129,20 @@ def test_transfer_over_http_tells_the_person(console: Console, rasa: FakeRasaAPI
     reply = ann.post(url, json={"to": "bob"}, headers=ann_h, timeout=10)
     assert reply.json() == {"status": "held", "claimed_by": "bob", "told": True}
     # Bob has it at once: his queue shows it held by him, and he can reply.
-    snapshot = bob.get(console.url + "/api/queue", timeout=10).json()
+    snapshot = bob.get(open_console.url + "/api/queue", timeout=10).json()
     [row] = [e for e in snapshot["entries"] if e["id"] == entry.id]
     assert (row["claimed_by"], row["priority"]) == ("bob", "high")
-    state = bob.get(f"{console.url}/api/c/{entry.id}/transcript", timeout=10).json()
+    state = bob.get(f"{open_console.url}/api/c/{entry.id}/transcript", timeout=10).json()
     assert state["label"] == "With you" and state["can"]["reply"]
     assert ann.post(url, json={"to": "bob"}, headers=ann_h, timeout=10).status_code == 409
     # The person is told on their latest channel, with Bob's first name and 999.
-    [joined, moved] = rasa.notices_to("http-transfer")
+    [joined, moved] = rasa.notices("http-transfer")
     assert joined["metadata"] == {"notice": "joined"}
     assert moved["metadata"] == {"notice": "transferred"}
     assert moved["text"] == notices.text(notices.TRANSFERRED, "Bob")
-    assert ("ann", "transfer") in audit_of(console, entry.id)
-    assert ("bob", "transfer_received") in audit_of(console, entry.id)
-    auth.set_first_name("bob", "", console.db_url)
+    assert ("ann", "transfer") in audit_of(open_console, entry.id)
+    assert ("bob", "transfer_received") in audit_of(open_console, entry.id)
+    auth.set_first_name("bob", "", open_console.db_url)
 
 
 def notes_stream(session: requests.Session, url: str, names: set[str]) -> list[dict]:
@@ -218,13 +161,13 @@ def notes_stream(session: requests.Session, url: str, names: set[str]) -> list[d
     raise AssertionError("the stream ended early")
 
 
-def test_whisper_and_take_over_over_http(console: Console, rasa: FakeRasaAPI) -> None:
-    entry = queue.enqueue("http-whisper", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
-    sue, sue_token = login(console.url, "sue", PASSWORD)
+def test_whisper_and_take_over_over_http(open_console: Console, rasa: FakeRasa) -> None:
+    entry = queue.enqueue("http-whisper", "rest", [], db_url=open_console.db_url)
+    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    sue, sue_token = login(open_console.url, "sue", PASSWORD)
     sue_h = {"X-CSRF-Token": sue_token}
-    bob, bob_token = login(console.url, "bob", PASSWORD)
-    base = f"{console.url}/api/c/{entry.id}"
+    bob, bob_token = login(open_console.url, "bob", PASSWORD)
+    base = f"{open_console.url}/api/c/{entry.id}"
     for action in ("whisper", "take-over"):  # advisors can't
         reply = bob.post(f"{base}/{action}", json={"text": "hi"}, timeout=10,
                          headers={"X-CSRF-Token": bob_token})
@@ -236,11 +179,11 @@ def test_whisper_and_take_over_over_http(console: Console, rasa: FakeRasaAPI) ->
     assert reply.json() == {"status": "sent", "to": "ann"}
 
     # The holder's notes stream carries it; an advisor not holding it gets no notes.
-    ann, _ = login(console.url, "ann", PASSWORD)
-    [note] = [g["data"] for g in notes_stream(ann, f"{console.url}/events/c/{entry.id}/notes",
+    ann, _ = login(open_console.url, "ann", PASSWORD)
+    [note] = [g["data"] for g in notes_stream(ann, f"{open_console.url}/events/c/{entry.id}/notes",
                                               {"note"}) if g["event"] == "note"]
     assert (note["author"], note["to"], note["text"]) == ("sue", "ann", SECRET)
-    others = notes_stream(bob, f"{console.url}/events/c/{entry.id}/notes", {"colleagues"})
+    others = notes_stream(bob, f"{open_console.url}/events/c/{entry.id}/notes", {"colleagues"})
     assert [g["event"] for g in others] == ["colleagues"]
     # Never to the person: nothing was sent to Rasa for this conversation.
     assert not [a for a in rasa.appended if a[0] == "http-whisper"]
@@ -248,101 +191,80 @@ def test_whisper_and_take_over_over_http(console: Console, rasa: FakeRasaAPI) ->
     taken = sue.post(f"{base}/take-over", headers=sue_h, timeout=10)
     assert taken.json() == {"status": "held", "claimed_by": "sue", "taken_from": "ann",
                             "told": True}
-    assert queue.get(entry.id, console.db_url).claimed_by == "sue"
+    assert queue.get(entry.id, open_console.db_url).claimed_by == "sue"
     state = ann.get(f"{base}/transcript", timeout=10).json()
     assert state["label"] == "With sue" and not state["can"]["reply"]
-    assert [n["metadata"]["notice"] for n in rasa.notices_to("http-whisper")] == [
+    assert [n["metadata"]["notice"] for n in rasa.notices("http-whisper")] == [
         "transferred"]
     assert SECRET not in json.dumps(rasa.appended)
     assert sue.post(f"{base}/take-over", headers=sue_h, timeout=10).status_code == 409
     assert sue.post(f"{base}/whisper", json={"text": "x"}, headers=sue_h,
                     timeout=10).status_code == 409  # she holds it herself
-    assert audit_of(console, entry.id) == [("sue", "take_over"), ("sue", "whisper")]
-    assert SECRET not in repr([vars(a) for a in queue.audit_log(1000, console.db_url)])
+    assert audit_of(open_console, entry.id) == [("sue", "take_over"), ("sue", "whisper")]
+    assert SECRET not in repr([vars(a) for a in queue.audit_log(1000, open_console.db_url)])
 
 
 # ------------------------------------------------------------------- headless Chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-
-
-def page_for(browser, console: Console, name: str, path: str):
-    tab = browser.new_context().new_page()
-    tab.goto(console.url + "/login")
-    tab.fill("input[name=username]", name)
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(console.url + "/")
-    tab.goto(console.url + path)
+def page_for(browser, open_console: Console, name: str, path: str):
+    tab = logged_in(browser, open_console, name)
+    tab.goto(open_console.url + path)
     return tab
 
 
-def test_whisper_in_the_browser(console: Console, rasa: FakeRasaAPI) -> None:
+def test_whisper_in_the_browser(browser, open_console: Console, rasa: FakeRasa) -> None:
     """A supervisor's private note reaches the advisor's page, never the transcript; a
     take-over shows on the advisor's page at once."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
+    entry = queue.enqueue("browser-whisper", "rest", [], db_url=open_console.db_url)
+    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    errors: list[str] = []
+    ann = page_for(browser, open_console, "ann", f"/c/{entry.id}")
+    sue = page_for(browser, open_console, "sue", f"/c/{entry.id}")
+    for tab in (ann, sue):
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+    assert ann.locator("#supervise").count() == 0  # no supervisor controls for ann
+    sue.wait_for_selector("#whisper-text:enabled", timeout=10000)
+    sue.fill("#whisper-text", SECRET)
+    sue.click("#whisper-form button")
+    sue.wait_for_selector("#message:has-text('Private note sent to ann.')", timeout=10000)
+    ann.wait_for_selector("#whispers li", timeout=10000)
+    assert ann.locator("#whispers li .text").inner_text() == SECRET  # text, not HTML
+    assert ann.locator("#whispers li b").inner_text() == "sue to ann:"
+    assert ann.locator("#whispers b").count() == 1  # the <b> in the note stayed text
+    assert ann.is_hidden("#no-whispers")
+    assert SECRET not in ann.locator("#transcript").inner_text()
+    assert not [a for a in rasa.appended if a[0] == "browser-whisper"]
 
-    entry = queue.enqueue("browser-whisper", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        errors: list[str] = []
-        ann = page_for(browser, console, "ann", f"/c/{entry.id}")
-        sue = page_for(browser, console, "sue", f"/c/{entry.id}")
-        for tab in (ann, sue):
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-        assert ann.locator("#supervise").count() == 0  # no supervisor controls for ann
-        sue.wait_for_selector("#whisper-text:enabled", timeout=10000)
-        sue.fill("#whisper-text", SECRET)
-        sue.click("#whisper-form button")
-        sue.wait_for_selector("#message:has-text('Private note sent to ann.')", timeout=10000)
-        ann.wait_for_selector("#whispers li", timeout=10000)
-        assert ann.locator("#whispers li .text").inner_text() == SECRET  # text, not HTML
-        assert ann.locator("#whispers li b").inner_text() == "sue to ann:"
-        assert ann.locator("#whispers b").count() == 1  # the <b> in the note stayed text
-        assert ann.is_hidden("#no-whispers")
-        assert SECRET not in ann.locator("#transcript").inner_text()
-        assert not [a for a in rasa.appended if a[0] == "browser-whisper"]
-
-        sue.click("#take-over")
-        ann.wait_for_selector("#status:text('With sue')", timeout=10000)
-        ann.wait_for_selector("#message:has-text('sue now has this conversation')",
-                              timeout=10000)
-        ann.wait_for_selector("#whispers li.take_over", timeout=10000)
-        assert ann.is_disabled("#reply textarea") and ann.is_disabled("#transfer-to")
-        sue.wait_for_selector("#status:text('With you')", timeout=10000)
-        assert sue.is_enabled("#reply textarea") and sue.is_disabled("#take-over")
-        assert errors == []
-        browser.close()
-    assert {("sue", "take_over"), ("sue", "whisper")} <= set(audit_of(console, entry.id))
+    sue.click("#take-over")
+    ann.wait_for_selector("#status:text('With sue')", timeout=10000)
+    ann.wait_for_selector("#message:has-text('sue now has this conversation')",
+                          timeout=10000)
+    ann.wait_for_selector("#whispers li.take_over", timeout=10000)
+    assert ann.is_disabled("#reply textarea") and ann.is_disabled("#transfer-to")
+    sue.wait_for_selector("#status:text('With you')", timeout=10000)
+    assert sue.is_enabled("#reply textarea") and sue.is_disabled("#take-over")
+    assert errors == []
+    assert {("sue", "take_over"), ("sue", "whisper")} <= set(audit_of(open_console, entry.id))
 
 
-def test_transfer_in_the_browser(console: Console) -> None:
+def test_transfer_in_the_browser(browser, open_console: Console) -> None:
     """Ann picks Bob (signed on) from the transfer menu; Bob's queue shows it as his."""
-    from playwright.sync_api import sync_playwright
-
-    entry = queue.enqueue("browser-transfer", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
-    signed_on(console, "bob")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ann = page_for(browser, console, "ann", f"/c/{entry.id}")
-        bob = page_for(browser, console, "bob", "/")
-        ann.wait_for_selector("#transfer-to option[value=bob]", state="attached",
-                              timeout=10000)
-        assert ann.locator("#transfer-to option[value=ann]").count() == 0
-        assert ann.is_disabled("#transfer button")  # nobody chosen yet
-        ann.select_option("#transfer-to", "bob")
-        ann.click("#transfer button")
-        ann.wait_for_selector("#message:has-text('Transferred to bob.')", timeout=10000)
-        ann.wait_for_selector("#status:text('With bob')", timeout=10000)
-        assert ann.is_disabled("#reply textarea") and ann.is_disabled("#transfer-to")
-        bob.wait_for_selector(f"#held tr[data-entry='{entry.id}'] td[data-col=status]"
-                              ":text('With you')", timeout=10000)
-        browser.close()
+    entry = queue.enqueue("browser-transfer", "rest", [], db_url=open_console.db_url)
+    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    signed_on(open_console, "bob")
+    ann = page_for(browser, open_console, "ann", f"/c/{entry.id}")
+    bob = page_for(browser, open_console, "bob", "/")
+    ann.wait_for_selector("#transfer-to option[value=bob]", state="attached",
+                          timeout=10000)
+    assert ann.locator("#transfer-to option[value=ann]").count() == 0
+    assert ann.is_disabled("#transfer button")  # nobody chosen yet
+    ann.select_option("#transfer-to", "bob")
+    ann.click("#transfer button")
+    ann.wait_for_selector("#message:has-text('Transferred to bob.')", timeout=10000)
+    ann.wait_for_selector("#status:text('With bob')", timeout=10000)
+    assert ann.is_disabled("#reply textarea") and ann.is_disabled("#transfer-to")
+    bob.wait_for_selector(f"#held tr[data-entry='{entry.id}'] td[data-col=status]"
+                          ":text('With you')", timeout=10000)
 
 
 # ------------------------------------------------- the whole stack: the person's outbox

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-import time
-import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,26 +18,12 @@ from typing import Iterator
 import pytest
 
 from helpline.run import Stack
-from tests.conftest import StackFiles, ensure_model, free_port
+from tests.conftest import StackFiles, ensure_model
+from tests.helpers import free_port, wait_http
 
 NEUTRAL_REPLY = "Your order has been dispatched."
 NEUTRAL_PAGE = b"<!doctype html><html lang='en'><head><title>Weather</title></head>" \
                b"<body><h1>Neutral weather page</h1></body></html>"
-
-
-def wait_http(url: str, processes: list[subprocess.Popen], timeout: float, logs: Path) -> None:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"a process exited early; see {logs}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready in {timeout} s; see {logs}")
 
 
 class _NeutralHandler(BaseHTTPRequestHandler):

@@ -2,36 +2,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import time
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
 import pytest
 
 from helpline import privacy
+from tests.helpers import wait_for
 
 from .stack import SafetyStack
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 MESSAGE = "hello, I need to talk about home zx4410"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["sync_api.Browser"]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (.ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -78,10 +61,7 @@ def assert_left_and_erased(page, stack: SafetyStack, cid: str) -> None:
     page.goto(stack.webchat_url)
     assert page.evaluate("sessionStorage.length") == 0
     assert page.locator(".msg").count() == 0
-    deadline = time.monotonic() + 10
-    while tracker_rows(stack, cid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert tracker_rows(stack, cid) == 0, "the server erased the conversation"
+    wait_for(lambda: tracker_rows(stack, cid) == 0, 10)  # the server erased the conversation
     assert MESSAGE not in stack.logs()
 
 
