@@ -1,37 +1,37 @@
 """`helpline db upgrade|current|check`: our tables' schema, by Alembic migrations.
 
-Rasa's tracker store creates its own table; these commands never touch it.
+Every process also brings its database to head on first use (helpline.db); `upgrade` does it
+ahead of time (docker-compose's `migrate` job), under the same lock. Rasa's tracker store
+creates its own table; these commands never touch it.
 """
 from __future__ import annotations
 
 import argparse
 
 from alembic import command
-from alembic.config import Config
 
-from helpline import settings
+from helpline import db, settings
 
 
-def alembic_config(url: str | None = None) -> Config:
-    config = Config(str(settings.ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(settings.ROOT / "helpline" / "migrations"))
-    # ConfigParser interpolation: a literal % in a password must be doubled.
-    config.set_main_option("sqlalchemy.url", (url or settings.database_url()).replace("%", "%%"))
-    return config
+def alembic_config(url: str | None = None):  # noqa: ANN201 - alembic.config.Config
+    return db.alembic_config(url or settings.database_url())
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    engine = db.make_engine(url or settings.database_url())
+    try:
+        db.upgrade(engine, revision)
+    finally:
+        engine.dispose()
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = alembic_config(args.db_url)
     if args.action == "upgrade":
-        command.upgrade(config, args.revision)
+        upgrade(args.db_url, args.revision)
     elif args.action == "current":
-        command.current(config)
+        command.current(alembic_config(args.db_url))
     else:
-        command.check(config)  # fails if the models differ from the migrations
+        command.check(alembic_config(args.db_url))  # fails if the models differ from the migrations
     return 0
 
 

@@ -1,10 +1,28 @@
-"""Our tables are created once even when the first messages arrive together."""
+"""Our schema is made by the Alembic migrations, once, on a database's first use in a process,
+even when the first messages, or the first processes, arrive together."""
+import re
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
-from helpline import db, safety_words
+from helpline import cli_db, db, safety_words, settings
+from helpline.migrations import load_models
+
+HEAD = ScriptDirectory.from_config(cli_db.alembic_config("sqlite://")).get_current_head()
+
+
+def revision(url: str) -> str:
+    with db.engine_for(url).connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    assert db.head_revision() == HEAD
 
 
 def test_concurrent_first_use_creates_the_tables_once(tmp_path) -> None:
@@ -19,4 +37,45 @@ def test_concurrent_first_use_creates_the_tables_once(tmp_path) -> None:
         with ThreadPoolExecutor(8) as pool:
             for future in [pool.submit(first_use) for _ in range(8)]:
                 future.result()  # raises if a thread hit "table already exists"
-        assert "safety_words" in inspect(db.engine_for(url)).get_table_names()
+        assert set(load_models().tables) <= set(inspect(db.engine_for(url)).get_table_names())
+        assert revision(url) == HEAD
+
+
+FIRST_USE = """
+import sys, time
+from helpline import db
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+db.engine_with([], sys.argv[1])
+"""
+
+
+def test_processes_starting_together_upgrade_once(db_url: str) -> None:
+    """Four processes use a new database at the same moment (SQLite, then PostgreSQL)."""
+    at = time.time() + 6  # after every process has imported helpline.db
+    processes = [subprocess.Popen([sys.executable, "-c", FIRST_USE, db_url, str(at)],
+                                  cwd=settings.ROOT, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors[-2000:]
+    assert revision(db_url) == HEAD
+    assert set(load_models().tables) <= set(inspect(db.engine_for(db_url)).get_table_names())
+
+
+def test_an_older_database_is_brought_to_head_on_first_use(db_url: str) -> None:
+    cli_db.upgrade(db_url, "0008")
+    assert "canned_responses" not in inspect(db.engine_for(db_url)).get_table_names()
+    db.engine_with([], db_url)
+    assert revision(db_url) == HEAD
+    assert "canned_responses" in inspect(db.engine_for(db_url)).get_table_names()
+
+
+def test_product_code_never_creates_tables_itself() -> None:
+    """Outside tests only the migrations make our schema (issue 13)."""
+    offenders = [
+        str(path.relative_to(settings.ROOT))
+        for folder in ("helpline", "bot", "deploy", "scripts")
+        for path in (settings.ROOT / folder).rglob("*.py")
+        if re.search(r"\.create_all\(|\.create\(\s*(bind|engine|connection)", path.read_text())
+    ]
+    assert offenders == []

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from helpline import db
 from helpline.db import Base
 from helpline.directory.export import service_record
 from helpline.directory.model import Directory
@@ -77,17 +78,17 @@ class DirMeta(Base):
 TABLES = [DirOrganization, DirService, DirPhone, DirServiceArea, DirServiceNeed, DirPlace, DirMeta]
 
 
-def create_tables(engine: Engine) -> None:
-    Base.metadata.create_all(engine, tables=[t.__table__ for t in TABLES])
-
-
 def stored_fingerprint(session: Session) -> str | None:
     return session.execute(select(DirMeta.value).where(DirMeta.key == "fingerprint")).scalar()
 
 
 def import_directory(engine: Engine, directory: Directory) -> bool:
-    """Replace the stored directory in one transaction. Returns False if it was already current."""
-    create_tables(engine)
+    """Replace the stored directory in one transaction. Returns False if it was already current.
+
+    The rows are rebuilt from the YAML files, but the tables live in our one database (the
+    migrations make them, as every other table of ours).
+    """
+    db.at_head(engine)
     with paused_gc(), Session(engine, future=True) as session, session.begin():
         if stored_fingerprint(session) == directory.fingerprint:
             return False

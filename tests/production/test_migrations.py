@@ -1,4 +1,5 @@
-"""Alembic migrations for our tables, on SQLite and on a throwaway PostgreSQL database."""
+"""Alembic migrations for our tables, on SQLite and on a throwaway PostgreSQL database
+(tests/conftest.py's db_url)."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import argparse
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from helpline import cli_db
+from helpline import cli_db, db
 from helpline.migrations import load_models
 
 
@@ -33,6 +34,22 @@ def test_upgrade_creates_our_tables_and_matches_the_models(db_url: str) -> None:
     # The models and the migrations agree (a model change without a migration fails here).
     command.check(cli_db.alembic_config(db_url))
     engine.dispose()
+
+
+def test_head_has_exactly_the_tables_and_columns_of_the_models(db_url: str) -> None:
+    """Made the way every process makes it (helpline.db), compared with Base.metadata."""
+    engine = db.engine_with([], db_url)
+    metadata = load_models()
+    inspector = inspect(engine)
+    internal = {"alembic_version", "sqlite_sequence"}  # the latter: SQLite's AUTOINCREMENT
+    assert set(inspector.get_table_names()) - internal == set(metadata.tables)
+    for name, table in metadata.tables.items():
+        columns = {c["name"]: c for c in inspector.get_columns(name)}
+        assert set(columns) == {c.name for c in table.columns}, name
+        for column in table.columns:
+            assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
+        primary_key = inspector.get_pk_constraint(name)["constrained_columns"]
+        assert set(primary_key) == {c.name for c in table.primary_key}, name
 
 
 def test_downgrade_removes_only_our_tables(db_url: str) -> None:
