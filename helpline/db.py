@@ -37,6 +37,7 @@ Rasa's tracker store makes its own `events` table; the migrations never touch it
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import weakref
@@ -125,8 +126,39 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with _migration_lock(engine) as connection:
         config = alembic_config(engine.url.render_as_string(hide_password=False))
         config.attributes["connection"] = connection  # env.py migrates on it, under the lock
+        if revision == "head" and _current_revision(connection) is None:
+            _adopt(connection, config)
         command.upgrade(config, revision)
         connection.commit()
+
+
+def _adopt(connection: Connection, config) -> None:  # noqa: ANN001 - alembic Config
+    """A database whose tables were made by `create_all` (how processes made them before
+    Alembic did, until 2026-11-30: every `make run` data directory) has our tables and no
+    recorded revision, and upgrading it from nothing fails on the first CREATE TABLE. If its
+    tables are exactly head's, record head; otherwise stop with what to do."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from helpline.migrations import load_models
+
+    metadata = load_models()
+    present = set(inspect(connection).get_table_names()) & set(metadata.tables)
+    if not present:
+        return  # a new database
+    context = MigrationContext.configure(connection, opts={
+        "include_name": lambda name, type_, _parents: type_ != "table" or name in metadata.tables,
+        "compare_type": False})
+    if compare_metadata(context, metadata):
+        # Said in the log too: the channels log only an error's class (no text of a person).
+        message = (f"{connection.engine.url.render_as_string()} has tables made by an older "
+                   "version without a recorded migration, and they differ from this "
+                   "version's. Back it up, then remove it (a development database) or bring "
+                   "it to this version by hand and run `.venv/bin/alembic stamp head`.")
+        logging.getLogger(__name__).error(message)
+        raise RuntimeError(message)
+    command.stamp(config, "head")
 
 
 def alembic_config(url: str):  # noqa: ANN201 - alembic.config.Config, imported when needed

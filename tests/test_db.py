@@ -7,6 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
@@ -79,3 +80,21 @@ def test_product_code_never_creates_tables_itself() -> None:
         if re.search(r"\.create_all\(|\.create\(\s*(bind|engine|connection)", path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_database_made_before_migrations_ran_at_run_time_is_adopted(db_url: str) -> None:
+    """Every `make run` data directory until 2026-11-30 was made by create_all, with no
+    recorded revision: upgrading it from nothing failed on the first CREATE TABLE, and every
+    message was refused as "database unavailable"."""
+    metadata = load_models()
+    metadata.create_all(db.make_engine(db_url))
+    db.engine_with([], db_url)
+    assert revision(db_url) == HEAD
+
+
+def test_an_unrecorded_database_that_differs_is_refused_with_what_to_do(db_url: str) -> None:
+    metadata = load_models()
+    tables = [t for name, t in metadata.tables.items() if name != "canned_responses"]
+    metadata.create_all(db.make_engine(db_url), tables=tables)
+    with pytest.raises(RuntimeError, match="alembic stamp head"):
+        db.engine_with([], db_url)
