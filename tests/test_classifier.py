@@ -1,6 +1,7 @@
 """The tuned classifier builds the same input matrix as Rasa's, from the real pipeline."""
 from pathlib import Path
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -10,12 +11,22 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from helpline import settings
 from helpline.nlu.classifier import TunedLogisticRegressionClassifier
+
+
+def add_dense(message: Message) -> None:
+    """A dense sentence feature, as the sentence encoder adds (a stand-in vector from the text:
+    the classifier only needs dense columns after the sparse ones)."""
+    text = message.get("text") or ""
+    vector = np.array([[len(text) % 7, text.count("e"), text.count(" "), 1.0]]) / 10
+    message.features.append(Features(vector, FEATURE_TYPE_SENTENCE, "text", "dense"))
 
 
 def _component(cls, storage, name, **config):
@@ -41,6 +52,8 @@ def test_matrix_equals_rasas_and_predictions_match(tmp_path: Path) -> None:
     for featurizer in featurizers:
         featurizer.train(data)
         featurizer.process_training_data(data)
+    for message in data.training_examples:
+        add_dense(message)
     classifier = _component(TunedLogisticRegressionClassifier, storage, "classifier", C=10,
                             max_iter=1000, random_state=42)
 
@@ -57,6 +70,20 @@ def test_matrix_equals_rasas_and_predictions_match(tmp_path: Path) -> None:
     tokenizer.process(new)
     for featurizer in featurizers:
         featurizer.process(new)
+    for message in new:
+        add_dense(message)
     assert (classifier.clf.predict_proba(classifier._create_X(new)) ==
             classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, new))
             ).all()
+
+    # At run time the scores come from the features directly: the same ranking and
+    # probabilities as scikit-learn's predict_proba on Rasa's matrix.
+    expected = classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, new))
+    classifier.process(new)
+    for message, row in zip(new, expected):
+        ranking = message.get("intent_ranking")
+        by_name = dict(zip(classifier.clf.classes_, row))
+        assert [r["name"] for r in ranking] == sorted(by_name, key=lambda n: -by_name[n])[:10]
+        for entry in ranking:
+            assert abs(entry["confidence"] - by_name[entry["name"]]) < 1e-9
+        assert message.get("intent")["name"] == classifier.clf.classes_[row.argmax()]
