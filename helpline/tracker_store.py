@@ -10,6 +10,14 @@ connections, uses the write-ahead log with `synchronous=NORMAL` (no fsync per tu
 `secure_delete`, so erased rows are overwritten (helpline.privacy checkpoints the log when
 it erases). On a database server it tests pooled connections before use.
 
+Events already turned into objects are kept for a while by row id (`EventCache`): each
+message reads its conversation's rows again, and parsing them (json.loads, then the Event)
+was about 11% of the Rasa server's time under `make bench` (py-spy, 2026-11-30). The rows
+are still read every time, so the database alone decides which events exist: an erased
+conversation's rows are never returned from the cache (a reused row id must also match the
+stored text), and leave memory within
+`EventCache.SECONDS` of their last use.
+
 Configure it in endpoints.yml with `type: helpline.tracker_store.TrackerStore` and the same
 keys as Rasa's `SQL` type.
 """
@@ -17,7 +25,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Dict, Optional, Text
+import time
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
@@ -49,6 +59,37 @@ def deserialise(data: Dict[Text, Any]) -> Optional[Event]:
     return event_class._from_parameters(data) if event_class else None
 
 
+class EventCache:
+    """Event objects by row id and stored text, each kept SECONDS after its last use and at
+    most LIMIT. The text is compared too: a database may give a deleted row's id to a new row
+    (SQLite does, after the highest rows are deleted), and an erased person's words must never
+    come back as someone else's."""
+
+    SECONDS = 300.0
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._events: "OrderedDict[int, Tuple[float, str, Optional[Event]]]" = OrderedDict()
+
+    def events(self, rows: List[Tuple[int, str]]) -> List[Optional[Event]]:
+        now = time.monotonic()
+        found = []
+        for row_id, data in rows:
+            cached = self._events.pop(row_id, None)
+            if cached and cached[1] == data:
+                event = cached[2]
+            else:
+                event = deserialise(json.loads(data))
+            self._events[row_id] = (now, data, event)  # to the end: the most recently used
+            found.append(event)
+        while self._events:  # the oldest first
+            row_id, (used, _, _) = next(iter(self._events.items()))
+            if used > now - self.SECONDS and len(self._events) <= self.LIMIT:
+                break
+            del self._events[row_id]
+        return found
+
+
 class TrackerStore(SQLTrackerStore):
     """SQLTrackerStore with cheaper reads, and SQLite tuned for many small writes."""
 
@@ -72,16 +113,17 @@ class TrackerStore(SQLTrackerStore):
             self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
         self._queries = _event_queries(self.SQLEvent.__table__)
+        self._cache = EventCache()
 
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
         query = self._queries[fetch_events_from_all_sessions]
         with self.session_scope() as session:
-            rows = session.execute(query, {"sender_id": sender_id}).scalars().all()
+            rows = session.execute(query, {"sender_id": sender_id}).all()
         if not self.domain or not rows:
             return None
-        events = [deserialise(json.loads(data)) for data in rows]
+        events = self._cache.events(rows)
         known = [event for event in events if event is not None]
         tracker = DialogueStateTracker.from_events(sender_id, known, self.domain.slots)
         if not fetch_events_from_all_sessions and len(known) == len(rows):
@@ -108,7 +150,7 @@ class TrackerStore(SQLTrackerStore):
 
 
 def _event_queries(events: Table) -> Dict[bool, Select]:
-    """The `data` of a conversation's events, in order: {all sessions?: query}.
+    """The row id and `data` of a conversation's events, in order: {all sessions?: query}.
 
     The same selection as Rasa's `SQLTrackerStore._event_query` (the latest session: events
     from its `session_started` on), built once instead of per message.
@@ -120,7 +162,8 @@ def _event_queries(events: Table) -> Dict[bool, Select]:
                events.c.type_name == SessionStarted.type_name)
         .scalar_subquery()
     )
-    every = select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
+    every = select(events.c.id, events.c.data).where(events.c.sender_id == sender) \
+        .order_by(events.c.id)
     latest = every.where(or_(events.c.timestamp >= session_start, session_start.is_(None)))
     return {True: every, False: latest}
 

@@ -98,3 +98,46 @@ def test_a_slow_action_server_still_gets_the_emergency_route(tmp_path) -> None:
     finally:
         stack.stop()
         slow.close()
+
+
+def test_requests_carry_the_same_json_headers_and_auth() -> None:
+    """The endpoint's session writes JSON with ujson: a loopback server gets the same values
+    (text with quotes, slashes, accents and emoji, floats, nesting), headers and basic auth."""
+    import asyncio
+    import json
+
+    import numpy as np
+    from aiohttp import web
+
+    payload = {"tracker": {"events": [{"event": "user", "text": 'he said "stay" / é 😢 <b>',
+                                       "parse_data": {"intent": {"confidence": np.float64(
+                                           0.123456789012345678)}}}]},
+               "domain": {"slots": {"place": None, "flag": True}}, "n": [1, 2.5, 1e-20]}
+    received = []
+
+    async def record(request: web.Request) -> web.Response:
+        received.append((await request.text(), dict(request.headers)))
+        return web.json_response({"events": [], "responses": []})
+
+    async def scenario() -> dict:
+        app = web.Application()
+        app.router.add_post("/webhook", record)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook",
+                                      headers={"X-Test": "yes"},
+                                      basic_auth={"username": "rasa", "password": "secret"})
+            return await endpoint.request(json=payload, method="post")
+        finally:
+            await runner.cleanup()
+
+    action_calls.install()
+    assert asyncio.run(scenario()) == {"events": [], "responses": []}
+    [(body, headers)] = received
+    assert json.loads(body) == json.loads(json.dumps(payload))
+    assert headers["X-Test"] == "yes" and headers["Authorization"].startswith("Basic ")
+    assert headers["Content-Type"] == "application/json"

@@ -88,3 +88,26 @@ def test_same_rows_as_rasas_store(tmp_path: Path) -> None:
     assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
         "one", "two", "three", "four", "five"]
     assert full.get_slot("place") == "five"
+
+
+def test_cached_events_give_the_same_trackers_and_erased_rows_are_gone(tmp_path: Path) -> None:
+    """Events kept from earlier reads rebuild the same tracker as a store that parses every
+    row; rows deleted from the database (erasure) are never returned from memory."""
+    from rasa.shared.core.trackers import EventVerbosity
+
+    path = tmp_path / "ours.db"
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    asyncio.run(_conversation(store))  # every turn read through the store: all cached
+    fresh = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))  # nothing cached
+    for read in ("retrieve", "retrieve_full_tracker"):
+        cached = asyncio.run(getattr(store, read)("p1")).current_state(EventVerbosity.ALL)
+        parsed = asyncio.run(getattr(fresh, read)("p1")).current_state(EventVerbosity.ALL)
+        assert cached == parsed, read
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM events WHERE sender_id = 'p1'")
+    assert asyncio.run(store.retrieve("p1")) is None
+    tracker = DialogueStateTracker.from_events("p1", _turn("again"), DOMAIN.slots)
+    asyncio.run(store.save(tracker))  # the same person writes again: a new conversation
+    again = asyncio.run(store.retrieve_full_tracker("p1"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["again"]

@@ -88,9 +88,9 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         offset = 0
         for feature in sentence:
             values = feature.features
-            if feature.is_sparse():
-                row = values.tocsr()
-                scores = scores + row.data @ self._weights[row.indices + offset]
+            if feature.is_sparse():  # one row: repeated columns add up, as in the product
+                row = values.tocoo(copy=False)
+                scores = scores + row.data @ self._weights[row.col + offset]
             else:
                 vector = np.asarray(values, dtype=np.float64).ravel()
                 weight = float(self.config["dense_weight"])
