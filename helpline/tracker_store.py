@@ -60,27 +60,29 @@ def deserialise(data: Dict[Text, Any]) -> Optional[Event]:
 
 
 class EventCache:
-    """Event objects by row id and stored text, each kept SECONDS after its last use and at
-    most LIMIT. The text is compared too: a database may give a deleted row's id to a new row
-    (SQLite does, after the highest rows are deleted), and an erased person's words must never
-    come back as someone else's."""
+    """Event objects by row id and the hash of the stored text, each kept SECONDS after its
+    last use and at most LIMIT. The text is compared too: a database may give a deleted row's
+    id to a new row (SQLite does, after the highest rows are deleted), and an erased person's
+    words must never come back as someone else's. Its hash, not the text, is kept: the text
+    would double the cache's memory (Python's string hash is keyed per process, so a
+    collision can't be made on purpose)."""
 
     SECONDS = 300.0
     LIMIT = 50_000
 
     def __init__(self) -> None:
-        self._events: "OrderedDict[int, Tuple[float, str, Optional[Event]]]" = OrderedDict()
+        self._events: "OrderedDict[int, Tuple[float, int, Optional[Event]]]" = OrderedDict()
 
     def events(self, rows: List[Tuple[int, str]]) -> List[Optional[Event]]:
         now = time.monotonic()
         found = []
         for row_id, data in rows:
             cached = self._events.pop(row_id, None)
-            if cached and cached[1] == data:
+            if cached and cached[1] == hash(data):
                 event = cached[2]
             else:
                 event = deserialise(json.loads(data))
-            self._events[row_id] = (now, data, event)  # to the end: the most recently used
+            self._events[row_id] = (now, hash(data), event)  # to the end: the most recently used
             found.append(event)
         while self._events:  # the oldest first
             row_id, (used, _, _) = next(iter(self._events.items()))
