@@ -31,7 +31,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix
 from sklearn.utils.extmath import softmax
 
 
@@ -79,24 +79,11 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         return messages
 
     def _scores(self, message: Message) -> Optional[np.ndarray]:
-        """The decision function for one message, its features in `sentence_matrix`'s order."""
-        sentence = [f for f in message.features
-                    if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-        if not sentence:
+        """The decision function for one message (None without sentence features)."""
+        row = sentence_matrix([message], float(self.config["dense_weight"]))
+        if row is None:
             return None
-        scores = self.clf.intercept_.astype(np.float64)
-        offset = 0
-        for feature in sentence:
-            values = feature.features
-            if feature.is_sparse():  # one row: repeated columns add up, as in the product
-                row = values.tocoo(copy=False)
-                scores = scores + row.data @ self._weights[row.col + offset]
-            else:
-                vector = np.asarray(values, dtype=np.float64).ravel()
-                weight = float(self.config["dense_weight"])
-                scores = scores + (vector * weight) @ self._weights[offset:offset + len(vector)]
-            offset += values.shape[-1]
-        return scores
+        return self.clf.intercept_ + row.data @ self._weights[row.indices]
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         matrix = sentence_matrix(messages, float(self.config["dense_weight"]))
@@ -105,13 +92,34 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
 
 def sentence_matrix(messages: List[Message], dense_weight: float) -> Optional[csr_matrix]:
     """One row per message: every featurizer's sentence features, dense ones scaled by
-    `dense_weight`; None when a message has no sentence features."""
-    rows = []
+    `dense_weight`; None when a message has no sentence features.
+
+    Built from the features' own arrays: scipy's `hstack` and `vstack` of one-row matrices
+    cost more than the whole prediction (4% of the Rasa server's time in the reader alone).
+    """
+    data, columns, ends = [], [], [0]
+    width = 0
     for message in messages:
         sentence = [f for f in message.features
                     if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
         if not sentence:
             return None
-        rows.append(hstack([f.features if f.is_sparse()
-                            else csr_matrix(f.features * dense_weight) for f in sentence]))
-    return vstack(rows, format="csr")
+        offset = 0
+        for feature in sentence:
+            values = feature.features
+            if feature.is_sparse():
+                row = values.tocoo(copy=False)
+                data.append(row.data.astype(np.float64))
+                columns.append(row.col + offset)
+            else:
+                vector = np.asarray(values, dtype=np.float64).ravel() * dense_weight
+                present = np.flatnonzero(vector)
+                data.append(vector[present])
+                columns.append(present + offset)
+            offset += values.shape[-1]
+        ends.append(ends[-1] + sum(len(part) for part in data[-len(sentence):]))
+        width = offset
+    matrix = csr_matrix((np.concatenate(data), np.concatenate(columns), ends),
+                        shape=(len(messages), width))
+    matrix.sum_duplicates()  # as hstack gives: sorted columns, each once
+    return matrix
