@@ -68,7 +68,7 @@ class EventCache:
     collision can't be made on purpose)."""
 
     SECONDS = 300.0
-    LIMIT = 50_000
+    LIMIT = 20_000
 
     def __init__(self) -> None:
         self._events: "OrderedDict[int, Tuple[float, int, Optional[Event]]]" = OrderedDict()
