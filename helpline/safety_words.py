@@ -243,8 +243,9 @@ def word_in_message(text: Any) -> Any:
     trailing "please"/"thanks" removed; check it with ``word_problem``.
 
     A message that also shows immediate danger ("my safe word is bluebell he's outside") is
-    not taken as a request: it goes on to Rasa, whose first reply is the 999 one. (So is a
-    word that is itself on the danger list, like "knife": set that the two-step way.)
+    not taken as a request: it goes on to Rasa, whose first reply is the 999 one. So is a
+    word that is itself on the danger list, like "knife", and the two-step way refuses it
+    the same way (``screen_sync``): danger is never taken as a word.
     """
     found = _word_in_message(text)
     if found is not None and danger.in_danger(normalise(text)):
@@ -389,6 +390,12 @@ def screen_sync(conversation_id: str, text: Any, *,
     if given is not None:
         return _take_word(conversation_id, given, current, db_url)
     if current.waiting_for_word():
+        if danger.in_danger(normalise(text)):
+            # Not a word: "he's outside with a knife" after "set a safety word" became the
+            # word, with no 999. It goes on to Rasa (999 first), and the request ends, so the
+            # message after it is not taken as the word either.
+            set_awaiting(conversation_id, False, db_url)
+            return None
         return _take_word(conversation_id, text, current, db_url)
     if is_set_command(text):
         set_awaiting(conversation_id, True, db_url)

@@ -183,3 +183,19 @@ def test_more_everyday_forms_give_the_word_alone(message: str) -> None:
                                      "safety word reset", "safe word again"])
 def test_a_bare_form_never_takes_an_ordinary_word(message: str) -> None:
     assert sw.word_in_message(message) in (None, sw.ASK_FOR_WORD)
+
+
+@pytest.mark.parametrize("message", [
+    "he's outside with a knife", "help me please he is hitting me", "knife",
+])
+def test_danger_after_set_a_safety_word_is_not_taken_as_the_word(stores: dict[str, str],
+                                                                 message: str) -> None:
+    """Two-step: after "set a safety word", a message showing danger goes on to Rasa (999
+    first), is never set as the word, and ends the request (the next message is not taken
+    as the word either). It used to become the word, with no 999."""
+    conversation = f"two-step-{abs(hash(message))}"
+    assert sw.screen_sync(conversation, "set a safety word", **stores) is not None
+    assert sw.screen_sync(conversation, message, **stores) is None
+    assert not sw.is_safety_word(conversation, message, stores["db_url"])
+    assert sw.screen_sync(conversation, "bluebell", **stores) is None, "no longer waiting"
+    assert not sw.is_safety_word(conversation, "bluebell", stores["db_url"])

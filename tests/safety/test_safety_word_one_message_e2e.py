@@ -52,3 +52,15 @@ def test_a_refused_word_gets_the_reason_and_never_reaches_rasa(
     # Nothing was set: STOP is an ordinary message to Rasa afterwards.
     assert post(safety_stack, sender, "stop").json() != [
         {"recipient_id": sender, "text": NEUTRAL_REPLY}]
+
+
+def test_danger_after_set_a_safety_word_gets_999(safety_stack: SafetyStack) -> None:
+    """The two-step way: danger sent when the word is expected gets the 999 reply from Rasa,
+    and is not the word."""
+    sender = f"two-step-danger-{uuid.uuid4()}"
+    assert post(safety_stack, sender, "set a safety word").json()[0]["text"].startswith(
+        "Choose a safety word")
+    reply = post(safety_stack, sender, "he's outside with a knife").json()
+    assert reply[0]["text"].startswith("If you are in danger now, call 999."), reply
+    again = post(safety_stack, sender, "he's outside with a knife").json()
+    assert again[0]["text"].startswith("If you are in danger now, call 999."), "not erased"
