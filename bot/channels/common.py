@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import channel_store
-from helpline import db, privacy, queue, safety_words, settings, stats
+from helpline import danger, db, privacy, queue, safety_words, settings, stats
 from helpline.untrusted import clean_text
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,12 @@ UNAVAILABLE_REPLY = (
     "again in a few minutes. If you are in danger now, call 999 (on a mobile, if you can't "
     "speak, press 55 when asked). The National Domestic Abuse Helpline is free and open 24 "
     "hours: 0808 2000 247."
+)
+# An advisor holds the conversation, so the bot is silent; danger still gets 999 at once
+# (the advisor sees the message too, marked urgent).
+HELD_DANGER_REPLY = (
+    "If you are in danger now, call 999. On a mobile, if you can't speak, dial 999 and then "
+    "press 55 when asked. Your advisor can see your message."
 )
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # Errors of our database or of the lock store: the message was not taken; a retry may work.
@@ -214,8 +220,11 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
         logger.error("Handling a %s message failed (%s).", channel, type(error).__name__)
         if not collector.messages:
             return Outcome([{"text": FAILURE_REPLY}])
-    if not collector.messages and not await held_by_advisor(tracker_store, conversation_id):
-        return Outcome([{"text": NO_REPLY}])
+    if not collector.messages:
+        if not await held_by_advisor(tracker_store, conversation_id):
+            return Outcome([{"text": NO_REPLY}])
+        if danger.in_danger(text):
+            return Outcome([{"text": HELD_DANGER_REPLY}])
     return Outcome([dict(message) for message in collector.messages])
 
 

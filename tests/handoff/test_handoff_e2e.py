@@ -124,6 +124,11 @@ def test_escalate_claim_reply_silence_hand_back(stack: Stack) -> None:
     assert bots[-1]["text"].startswith("Hi, I'm Ann") and bots[-1]["metadata"]["advisor"]
     lines.wait_for(lambda n, d: n == "line" and d["who"] == "advisor", 3)
     assert rest.send(person, "yes I can talk") == []  # still silent while held
+    # ...except for danger: 999 at once, whoever holds the chat (it used to be silent).
+    [danger_reply] = rest.send(person, "he's back and he's got a knife")
+    assert danger_reply["text"].startswith("If you are in danger now, call 999.")
+    assert "press 55" in danger_reply["text"]
+    assert tracker(stack, cid)["paused"] is True, "the advisor still holds the chat"
     events = tracker(stack, cid)["events"]
     after_reply = events[[i for i, e in enumerate(events) if e["event"] == "bot"][-1] + 1:]
     assert not [e for e in after_reply if e["event"] == "bot"]
