@@ -1,4 +1,16 @@
-"""Open Referral UK / HSDS 3.0 service records, and a file export."""
+"""Open Referral UK / HSDS 3.0 service records, and a file export.
+
+A service's `towns` (where it is based or works, when that is only part of its council area)
+are `service_areas` entries of their own, one per town: HSDS 3.0 models a service area as a
+free-text `name` ("a free text geographic area where a service is available") with a
+`description`, and optionally a polygon (`extent`, with `extent_type` geojson, topojson, kml or
+"text" for legacy systems) and a `uri`. We have no polygons or area codes, so a town entry is
+its name and a description saying which council area it is in; `extent` and `extent_type`
+are left out rather than filled with a name that is not a polygon. The council-area entry
+stays, its description saying the service works mainly in the listed towns: the assistant
+still offers the service to people elsewhere in the area, after the area-wide services. The
+real directory has 2 services with towns (18 towns), so the export gains 18 entries.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +18,7 @@ import json
 import uuid
 from pathlib import Path
 
-from helpline.directory.model import NATIONAL, Directory, Service
+from helpline.directory.model import NATIONAL, Area, Directory, Service
 
 NAMESPACE = uuid.UUID("6f1d2a0c-3c52-4b7e-9a55-2d7a1e5b9c01")
 _NAMESPACE_BYTES = NAMESPACE.bytes
@@ -43,6 +55,34 @@ def _eligibility_text(service: Service) -> str:
     elif rules.self_referral is False or service.referral_only:
         parts.append("By referral only.")
     return " ".join(parts)
+
+
+def _service_areas(directory: Directory, service: Service, sid: str) -> list[dict]:
+    """Its council areas, regions or England, then each of its towns (module docstring)."""
+    towns: dict[str, Area] = {}  # town -> the council area it is in
+    for council in directory.areas.values() if service.towns else ():
+        if council.id in service.service_areas or council.region in service.service_areas:
+            places = {p.lower() for p in (council.name, *council.places)}
+            for town in service.towns:
+                if town.lower() in places:
+                    towns.setdefault(town, council)
+    partial = {a.id for a in towns.values()} | {a.region for a in towns.values()}
+    out = []
+    for area in service.service_areas:
+        description = "England-wide" if area == NATIONAL else \
+            ("Local authority area" if area in directory.areas else "County or region")
+        if area in partial:
+            description += "; the service works mainly in the towns and villages listed " \
+                           "as its other service areas"
+        out.append({"id": stable_uuid("service_area", f"{service.id}:{area}"),
+                    "service_id": sid, "name": directory.area_name(area),
+                    "description": description})
+    for town, council in towns.items():
+        out.append({"id": stable_uuid("service_area", f"{service.id}:town:{town}"),
+                    "service_id": sid, "name": town,
+                    "description": f"Town or village in {council.name} where the service is "
+                                   "based or works"})
+    return out
 
 
 def service_record(directory: Directory, service: Service) -> dict:
@@ -88,12 +128,7 @@ def service_record(directory: Directory, service: Service) -> dict:
         if schedule.description:
             item["description"] = schedule.description
         record["schedules"].append(item)
-    for area in service.service_areas:
-        record["service_areas"].append({
-            "id": stable_uuid("service_area", f"{service.id}:{area}"), "service_id": sid,
-            "name": directory.area_name(area),
-            "description": "England-wide" if area == NATIONAL else
-            ("Local authority area" if area in directory.areas else "County or region")})
+    record["service_areas"] = _service_areas(directory, service, sid)
     for language in service.languages:
         record["languages"].append({"id": stable_uuid("language", f"{service.id}:{language}"),
                                     "service_id": sid, "name": language})

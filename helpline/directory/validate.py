@@ -25,6 +25,13 @@
   file cannot be read at all, so one syntax error does not bring a page of follow-on errors.
   Measured (2026-11-30, same machine): with these checks, validating scripts/
   bench_directory.py's 10,000 generated services takes 2.1 s (the issue's target: 10 s).
+- The assistant's composed answers (PARTS in bot/actions/respond.py) fill in national numbers
+  by service id ("{galop-helpline}"); a renamed or deleted one used to pass here and lose its
+  number at run time. Each id they use must be a service with a phone number (an error naming
+  the sentence it completes); one that is not active gets a warning, because the answers give
+  its number anyway. The ids come from PARTS itself, read with ast (2 ms): importing the
+  action module would add 4.5 s to this 1 s check (spaCy, TensorFlow, rasa_sdk) and print
+  library warnings at the officer. search.py's FALLBACK_ID is one of them (a test checks).
 - `source:` names a document listed in sources.yml beside the YAML files (the five council
   reports, and any document an officer adds) or "national list". The list holds each
   document's file name and title, not the document: the reports are the councils' own text.
@@ -36,9 +43,11 @@
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,6 +77,9 @@ AREAS_FILE = "areas.yml"
 NEEDS_FILE = "needs.yml"
 SOURCES_FILE = "sources.yml"
 REVIEW_MAX_DAYS = 365
+NATIONAL_FILE = "national.yml"
+# The assistant's composed answers (PARTS), read by answer_services below.
+ANSWERS = Path(__file__).resolve().parents[2] / "bot" / "actions" / "respond.py"
 YAML_SUFFIXES = (".yml", ".yaml")
 
 PHONE_CHARS = re.compile(r"^\+?[\d ]+$")  # as services publish them: digits and spaces
@@ -778,8 +790,54 @@ def _nothing_vanished(folder: Path, drafts: list[Draft], gazetteer: Gazetteer,
                 f"document is not needed, remove it from {SOURCES_FILE}.")))
     if not any(s.offered and NATIONAL in s.service_areas and s.phones and not s.referral_only
                for s in services.values()):
-        problems.append(Problem(str(folder / "national.yml"), 0, (
+        problems.append(Problem(str(folder / NATIONAL_FILE), 0, (
             "there is no active national service with a phone number (service_areas: "
             f"[{NATIONAL}]), so the helpline would have no number to give everywhere. "
             f"{put_back}")))
+    problems += _answer_services(folder, drafts, services)
+    return problems
+
+
+def answer_services(source: Path = ANSWERS) -> dict[str, str]:
+    """The ids of the services whose numbers the assistant's answers fill in (``{id}`` in
+    bot/actions/respond.py's PARTS), each with the first sentence that gives it.
+
+    Read from the source, not imported: importing the action module from the officer's check
+    costs 4.5 s (spaCy, TensorFlow, rasa_sdk) and prints library warnings at the officer."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    parts = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "PARTS" for t in node.targets))
+    needed: dict[str, str] = {}
+    for text in parts.values():
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            for _, name, _, _ in string.Formatter().parse(sentence):
+                if name:
+                    needed.setdefault(name, sentence.replace("{" + name + "}", "[its number]"))
+    return needed
+
+
+def _answer_services(folder: Path, drafts: list[Draft],
+                     services: dict[str, Service]) -> list[Problem]:
+    """Each service the answers give a number for exists and has one (see answer_services)."""
+    written = {draft.entry.get("id") for draft in drafts}  # an entry with errors of its own
+    problems = []
+    for sid, sentence in answer_services().items():
+        need = (f"the assistant's answers need a service with id {sid} and a phone number, "
+                f"for the sentence \"{sentence}\"")
+        service = services.get(sid)
+        if service is None and sid not in written:
+            problems.append(Problem(str(folder / NATIONAL_FILE), 0, (
+                f"{need}; it is missing (renamed or deleted?). Put the entry back with 'id: "
+                f"{sid}' (an id never changes once used). If the service has closed, keep "
+                "the entry and ask a developer to change that answer first.")))
+        elif service is not None and not service.phones:
+            problems.append(Problem(str(folder / service.file), service.line, (
+                f"{need}; this entry has no phone number. Put its number back under "
+                "'phones:', as its source gives it.")))
+        elif service is not None and not service.offered:
+            problems.append(Problem(str(folder / service.file), service.line, (
+                f"{sid} is {service.status}, but the assistant's answers still give its number, "
+                f"in \"{sentence}\". Ask a developer to change that answer while the service "
+                "is not active."), "warning"))
     return problems

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from helpline.cli import main
 from helpline.db import make_engine
 from helpline.directory.api import make_app
-from helpline.directory.export import export_services
+from helpline.directory.export import export_services, stable_uuid
 from helpline.directory.lookups import places_lookup
 from helpline.directory.storage import import_directory
 from tests.directory.conftest import SCHEMA
@@ -37,6 +37,30 @@ def test_the_validator_really_checks(validator, loaded):
     record = export_services(loaded.directory)[0]
     broken = dict(record, status="open", phones=[{"number": "0"}])
     assert len(list(validator.iter_errors(broken))) >= 2
+
+
+def test_towns_are_service_areas_of_their_own(loaded, validator):
+    directory = loaded.directory
+    with_towns = [s for s in directory.services.values() if s.towns]
+    assert {s.id for s in with_towns} >= {"arch-crewe-refuge", "barnardos-cheshire-east-support"}
+    records = {r["id"]: r for r in export_services(directory)}
+    for service in directory.services.values():
+        record = records[stable_uuid("service", service.id)]
+        assert validator.is_valid(record), service.id
+        areas = record["service_areas"]
+        assert [a["name"] for a in areas] == \
+            [directory.area_name(a) for a in service.service_areas] + list(service.towns)
+        assert len({a["id"] for a in areas}) == len(areas)
+    arch = records[stable_uuid("service", "arch-crewe-refuge")]
+    crewe = arch["service_areas"]
+    assert crewe[0]["name"] == "Cheshire East" and "works mainly in the towns" in \
+        crewe[0]["description"]
+    assert crewe[1] == {"id": crewe[1]["id"], "service_id": crewe[0]["service_id"],
+                        "name": "Crewe", "description": "Town or village in Cheshire East "
+                        "where the service is based or works"}
+    # The schema really checks each service area.
+    broken = dict(arch, service_areas=[dict(crewe[1], extent_type=5)])
+    assert not validator.is_valid(broken)
 
 
 def test_export_command_writes_the_file(tmp_path, capsys, validator):
@@ -85,7 +109,7 @@ def test_committed_lookup_table_matches_the_gazetteer(loaded):
 def test_stable_uuid_is_uuid5():
     import uuid
 
-    from helpline.directory.export import NAMESPACE, stable_uuid
+    from helpline.directory.export import NAMESPACE
 
     for key in ("svc-1", "", "café:£", "pathway-project-helpline:0"):
         assert stable_uuid("service", key) == str(uuid.uuid5(NAMESPACE, f"service:{key}"))
