@@ -29,6 +29,11 @@ the line last closed, so the console can say how many were missed since. People 
 waiting when the line closes are told once (``closing_told_at``, set by one conditional
 UPDATE, so one console process tells each person; helpline/console/shifts.py).
 
+Place notices (helpline/console/shifts.py, ``tell_places``): ``place_told`` is the place the
+person was last told, ``place_told_at`` when the console last told them one unasked. Both are
+cleared when they ask again (the escalation tells them their place) and when an advisor
+claims the entry (a released entry starts afresh), so a console restart sends nothing again.
+
 Last seen (``last_seen_at``): when the person last wrote or typed, so the console can mark an
 entry whose person has gone silent for ``Settings.abandoned_minutes`` as "left".
 
@@ -115,6 +120,8 @@ class QueueEntry(Base):
     updated_at = Column(Float, nullable=False)
     last_seen_at = Column(Float, nullable=True)  # the person last wrote or typed (None: created)
     closing_told_at = Column(Float, nullable=True)  # told the line closed while they waited
+    place_told = Column(Integer, nullable=True)  # the place they were last told (None: not yet)
+    place_told_at = Column(Float, nullable=True)  # when the console last told them a place
 
     @property
     def signal_list(self) -> list[str]:
@@ -263,6 +270,7 @@ def enqueue(conversation_id: str, channel: Optional[str], signals: Iterable[str]
             entry.status, entry.created_at = WAITING, now
             entry.claimed_by = entry.claimed_at = None
         entry.last_seen_at, entry.closing_told_at = now, None  # asked (again) just now
+        entry.place_told = entry.place_told_at = None  # the escalation tells them their place
         merged = set(entry.signal_list) | found
         entry.signals = ",".join(sorted(merged))[:255]
         entry.priority = risk.priority(merged)
@@ -351,7 +359,8 @@ def claim(entry_id: int, advisor: str, *, now: Optional[float] = None,
             update(QueueEntry.__table__)
             .where(QueueEntry.id == entry_id, QueueEntry.status.in_((WAITING, WITH_BOT)),
                    QueueEntry.conversation_id.isnot(None))
-            .values(status=HELD, claimed_by=advisor, claimed_at=now, updated_at=now)
+            .values(status=HELD, claimed_by=advisor, claimed_at=now, updated_at=now,
+                    place_told=None, place_told_at=None)
         )
         return result.rowcount == 1
 
@@ -770,6 +779,27 @@ def mark_told_closing(entry_id: int, *, now: Optional[float] = None,
         return connection.execute(update(QueueEntry.__table__).where(
             QueueEntry.id == entry_id, QueueEntry.status == WAITING,
             QueueEntry.closing_told_at.is_(None)).values(closing_told_at=now)).rowcount == 1
+
+
+def waiting_places(db_url: Optional[str] = None) -> list[tuple[QueueEntry, int]]:
+    """Chats waiting, not told the line closed, each with its place (as ``place`` counts)."""
+    return [(entry, number) for number, entry in enumerate(waiting(CHAT, db_url), start=1)
+            if entry.conversation_id is not None and entry.closing_told_at is None]
+
+
+def mark_told_place(entry_id: int, was: Optional[int], place_now: int, *, notify: bool,
+                    now: Optional[float] = None, db_url: Optional[str] = None) -> bool:
+    """Record ``place_now`` as the place told, if it is still ``was`` (so with several console
+    processes one caller wins); ``notify``: a notice goes now (its time starts the minute)."""
+    now = clock.time() if now is None else now
+    told = QueueEntry.place_told.is_(None) if was is None else QueueEntry.place_told == was
+    values: dict[str, object] = {"place_told": place_now}
+    if notify:
+        values["place_told_at"] = now
+    with engine(db_url).begin() as connection:
+        return connection.execute(update(QueueEntry.__table__).where(
+            QueueEntry.id == entry_id, QueueEntry.status == WAITING, told)
+            .values(**values)).rowcount == 1
 
 
 # ------------------------------------------------------------------------------ opening hours

@@ -14,6 +14,10 @@ advisor passes the chat to a colleague or a supervisor takes it over
 (helpline/console/supervision.py), naming the new advisor if they set a first name. The
 helpline number is the one the bot gives (bot/actions/handoff.py, HELPLINE;
 tests/handoff/test_notices.py checks they agree).
+
+Two notices to people waiting have their texts in helpline/console/shifts.py, beside the
+watcher that sends them, because they need the queue: "finished" (the line closed) and
+"place" (their place moved up a lot, in the bot's own wording of a place and wait).
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED = "joined", "left", "handed_back", "c
 TRANSFERRED = "transferred"
 KINDS = (JOINED, LEFT, HANDED_BACK, CLOSED, REMOVED, TRANSFERRED)  # each with its text below
 FINISHED = "finished"  # advisors finished for now (its text, with when they are back: shifts.py)
-SHOWN = (*KINDS, FINISHED)  # what a web chat shows as a status line
+PLACE = "place"  # their place in the queue moved up a lot (its text and rule: shifts.py)
+SHOWN = (*KINDS, FINISHED, PLACE)  # what a web chat shows as a status line
 IN_DANGER = "If you are in danger now, call 999."
 
 _TEXTS = {
