@@ -300,6 +300,10 @@ class ActionHandoffWait(Action):
         elif place:
             dispatcher.utter_message(text=wait_text(place, estimate))
             dispatcher.utter_message(text=KEEP_WRITING)
+            try:  # told now: the console's place notice starts from here (its minute too)
+                queue.mark_told_place(entry.id, entry.place_told, place, notify=True)
+            except Exception as error:  # noqa: BLE001 - at worst a notice comes early
+                log.error("Recording the place told failed (%s).", type(error).__name__)
         elif callback is not None and callback.status == queue.WAITING:
             verb = "call" if callback.callback_method == "call" else "text"
             dispatcher.utter_message(

@@ -34,8 +34,11 @@ def test_queued_gives_place_estimate_and_what_to_do(db, monkeypatch) -> None:  #
     assert all(not m.get("buttons") for m in messages)
     texts, _, _ = ask("w1")
     assert texts[0].startswith("You are next in the queue.")
-    # Asking does not change the queue.
+    # Asking does not change the queue; the place told is remembered, so the console's
+    # place notice doesn't repeat it.
     assert [e.conversation_id for e in queue.waiting(db_url=db)] == ["w1", "w2"]
+    assert [(e.place_told, e.place_told_at is not None)
+            for e in queue.waiting(db_url=db)] == [(1, True), (2, True)]
 
 
 def test_queued_with_recent_claims_gives_minutes(db, monkeypatch) -> None:  # noqa: F811
