@@ -1,7 +1,7 @@
 """The SQLAlchemy engine and declarative base shared by our own tables, and how their schema
 is made: by the Alembic migrations in helpline/migrations, and nothing else outside tests.
 
-The first use of a database in a process (`engine_with`; `at_head` for an engine of your own)
+The first use of a database in a process (`engine`; `at_head` for an engine of your own)
 brings it to the migrations' head, once per process per engine (`engine_for` keeps one engine
 per URL). We chose that over "refuse to start unless at head, and have `helpline run` and
 docker-compose upgrade first". Measured here (2 CPUs shared with other work, load ~6; a
@@ -14,7 +14,7 @@ fresh `python -c` each time; CPU time is the steadier number):
 - a new, empty database: 0.24 s CPU (0.35-0.65 s wall) on SQLite or PostgreSQL, once per
   database, by the first process to find it behind (docker-compose's `migrate` job still
   upgrades before anything starts);
-- `python -c "from helpline import db; db.engine_with([], URL)"` on a database at head:
+- `python -c "from helpline import db; db.engine(URL)"` on a database at head:
   median 0.72 s wall before and after (9 runs each, interleaved): start-up is unchanged;
 - nothing has to remember to upgrade first: `make run`, the console, `helpline directory
   import`, `helpline console add-user` and every test that opens a fresh database get the
@@ -42,9 +42,9 @@ import re
 import threading
 import weakref
 from functools import cache
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, Optional
 
-from sqlalchemy import Table, create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.pool import QueuePool
@@ -86,12 +86,9 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def engine_with(tables: Sequence[Table], url: Optional[str] = None) -> Engine:
-    """Our database (or the one at `url`), at the migrations' head.
-
-    `tables` names what the caller uses; the migrations make all of our tables.
-    """
-    del tables
+def engine(url: Optional[str] = None) -> Engine:
+    """Our database (or the one at `url`), at the migrations' head (they make all our
+    tables)."""
     return at_head(engine_for(url or settings.database_url()))
 
 

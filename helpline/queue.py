@@ -67,7 +67,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,18 +197,13 @@ class WhisperNote(Base):
     at = Column(Float, nullable=False)
 
 
-TABLES = [QueueEntry.__table__, AuditEntry.__table__, TypingFlag.__table__,
-          AdvisorShift.__table__, MissedRequest.__table__, LineState.__table__,
-          WhisperNote.__table__]
 PERSON, ADVISOR = "person", "advisor"
 TYPING_SECONDS = 5.0
 
 
 # ----------------------------------------------------------------------------- engine, erasure
 
-def engine(db_url: Optional[str] = None) -> Engine:
-    """Our database with the queue tables created."""
-    return db.engine_with(TABLES, db_url)
+engine = db.engine  # our database, at the migrations' head
 
 
 def _session(db_url: Optional[str]) -> Session:
@@ -233,7 +228,6 @@ class CallbackNumber(Base):
     updated_at = Column(Float, nullable=False)
 
 
-TABLES.append(CallbackNumber.__table__)
 privacy.register_table(CallbackNumber.__tablename__, "conversation_id", "updated_at")
 privacy.register_table(WhisperNote.__tablename__, "conversation_id", "at")
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from sqlalchemy import Boolean, Column, Float, String, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import danger, db, privacy, settings, stats
@@ -293,8 +292,7 @@ def word_hash(conversation_id: str, text: Any) -> str:
 
 # -------------------------------------------------------------------------------- persistence
 
-def _engine(db_url: Optional[str]) -> Engine:
-    return db.engine_with([SafetyWord.__table__], db_url)
+_engine = db.engine  # our database, at the migrations' head
 
 
 def _get(session: Session, conversation_id: str) -> Optional[SafetyWord]:

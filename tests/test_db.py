@@ -11,7 +11,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from helpline import cli_db, db, safety_words, settings
+from helpline import cli_db, db, settings
 from helpline.migrations import load_models
 
 HEAD = ScriptDirectory.from_config(cli_db.alembic_config("sqlite://")).get_current_head()
@@ -33,7 +33,7 @@ def test_concurrent_first_use_creates_the_tables_once(tmp_path) -> None:
 
         def first_use(start: threading.Barrier = start, url: str = url) -> None:
             start.wait()
-            db.engine_with([safety_words.SafetyWord.__table__], url)
+            db.engine(url)
 
         with ThreadPoolExecutor(8) as pool:
             for future in [pool.submit(first_use) for _ in range(8)]:
@@ -46,7 +46,7 @@ FIRST_USE = """
 import sys, time
 from helpline import db
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-db.engine_with([], sys.argv[1])
+db.engine(sys.argv[1])
 """
 
 
@@ -66,7 +66,7 @@ def test_processes_starting_together_upgrade_once(db_url: str) -> None:
 def test_an_older_database_is_brought_to_head_on_first_use(db_url: str) -> None:
     cli_db.upgrade(db_url, "0008")
     assert "canned_responses" not in inspect(db.engine_for(db_url)).get_table_names()
-    db.engine_with([], db_url)
+    db.engine(db_url)
     assert revision(db_url) == HEAD
     assert "canned_responses" in inspect(db.engine_for(db_url)).get_table_names()
 
@@ -88,7 +88,7 @@ def test_a_database_made_before_migrations_ran_at_run_time_is_adopted(db_url: st
     message was refused as "database unavailable"."""
     metadata = load_models()
     metadata.create_all(db.make_engine(db_url))
-    db.engine_with([], db_url)
+    db.engine(db_url)
     assert revision(db_url) == HEAD
 
 
@@ -97,4 +97,4 @@ def test_an_unrecorded_database_that_differs_is_refused_with_what_to_do(db_url: 
     tables = [t for name, t in metadata.tables.items() if name != "canned_responses"]
     metadata.create_all(db.make_engine(db_url), tables=tables)
     with pytest.raises(RuntimeError, match="alembic stamp head"):
-        db.engine_with([], db_url)
+        db.engine(db_url)

@@ -30,7 +30,6 @@ from typing import Any, Optional
 
 from rasa.core.channels.channel import OutputChannel
 from sqlalchemy import Column, Float, Integer, String, Text, and_, delete, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import db, privacy, queue
@@ -61,12 +60,10 @@ class OutboxMessage(Base):
     created_at = Column(Float, nullable=False)
 
 
-TABLES = [OutboxMessage.__table__]
 privacy.register_table(OutboxMessage.__tablename__, "conversation_id", "created_at")
 
 
-def engine(db_url: Optional[str] = None) -> Engine:
-    return db.engine_with(TABLES, db_url)
+engine = db.engine  # our database, at the migrations' head
 
 
 def _clean(message: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,6 @@ from typing import Optional
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, Float, String, delete, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import db, privacy
@@ -86,9 +85,7 @@ class ConsoleProfile(Base):
     updated_at = Column(Float, nullable=False)
 
 
-def engine(db_url: Optional[str] = None) -> Engine:
-    return db.engine_with([ConsoleUser.__table__, ConsoleSession.__table__,
-                           ConsoleProfile.__table__], db_url)
+engine = db.engine  # our database, at the migrations' head
 
 
 def _session(db_url: Optional[str]) -> Session:

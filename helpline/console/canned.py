@@ -24,7 +24,6 @@ from typing import Optional
 import phonenumbers
 from aiohttp import web
 from sqlalchemy import Column, Float, Integer, String, Text, delete, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpline import db
@@ -66,11 +65,7 @@ class HandoverNote(Base):
     created_at = Column(Float, nullable=False, index=True)
 
 
-TABLES = [CannedResponse.__table__, HandoverNote.__table__]
-
-
-def engine(db_url: Optional[str] = None) -> Engine:
-    return db.engine_with(TABLES, db_url)
+engine = db.engine  # our database, at the migrations' head
 
 
 def _session(db_url: Optional[str]) -> Session:

@@ -38,7 +38,7 @@ def test_upgrade_creates_our_tables_and_matches_the_models(db_url: str) -> None:
 
 def test_head_has_exactly_the_tables_and_columns_of_the_models(db_url: str) -> None:
     """Made the way every process makes it (helpline.db), compared with Base.metadata."""
-    engine = db.engine_with([], db_url)
+    engine = db.engine(db_url)
     metadata = load_models()
     inspector = inspect(engine)
     internal = {"alembic_version", "sqlite_sequence"}  # the latter: SQLite's AUTOINCREMENT
