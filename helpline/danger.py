@@ -30,7 +30,10 @@ _WORDS = {
     "outsid": "outside", "outide": "outside", "ouside": "outside", "dwnstairs": "downstairs",
     "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband", "thru": "through",
     "dangr": "danger", "dnger": "danger", "scard": "scared",
-    "brethe": "breathe", "breath": "breathe", "cudnt": "could not", "couldnt": "could not",
+    "hittng": "hitting", "strangeling": "strangling",
+    "strangleing": "strangling", "stranglng": "strangling", "chocking": "choking",
+    "chokeing": "choking", "beatng": "beating", "ambulence": "ambulance", "ambulanc": "ambulance",
+    "polic": "police", "brethe": "breathe", "breath": "breathe", "cudnt": "could not", "couldnt": "could not",
 }
 
 _PERSON = (
@@ -41,7 +44,8 @@ _VIOLENT = (
     r"(hitting|beating|punching|kicking|strangling|choking|stabbing|attacking|hurting|battering|"
     r"slapping|throttling|smacking|bashing|strangle|choke|stab|attack|beat|batter|punch|kick)"
 )
-_VICTIM = r"(me|us|her|him|my (mum|mom|mam|sister|kids?|children|son|daughter|baby|nan))"
+_VICTIM = (r"(me|us|her|him|(my|the|our) (mum|mom|mam|sister|kids?|children|son|daughter|"
+           r"baby|nan))")
 # Happening now, or about to: with an act of violence or a threat, that is danger now.
 _NOW = (r"(right now|just now|at the moment|as we speak|any (minute|second|moment)|"
         r"on (his|her|their|the) way|coming (back|home|round|over|for me)|driving (up|over|round|"
@@ -67,7 +71,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(fear|scared|afraid|frightened|terrified) for my (life|safety|kids|children)\b",
         r"\b(think|thinks|feel|scared|afraid|frightened|terrified) (he|she|they) (will|is going "
         r"to|are going to) (kill|hurt)\b",
-        r"\b(set|setting) fire\b",
+        r"\b(set|setting) fire\b", r"\b(set|setting|sets) (the|my|our|this) \w+( \w+)? on fire\b",
+        r"\b(set|setting|sets) (me|us|her|him|it) (on fire|alight)\b",
         r"\b(will|would|going to|gonna) do something (stupid )?(with|to) (me|us|the kids|the "
         r"children|them|you)\b", r"\byour last (night|day|christmas|birthday)\b",
         r"\btonights? (is )?the night\b", r"\bwatch what happens\b",
@@ -107,6 +112,18 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
         r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
         r"^\s*(sos|999|emergency)\W*$",
+        # Asking for the emergency services: a false alarm costs a 999 reminder.
+        r"\b(need|needs|get|send|call|ring|phone) (an|the|a)? ?(ambulance|police|paramedics?)\b",
+        r"\b(he|she|they) (is|are) on top of me\b",
+        r"\b(he|she|they) (is|are) (raping|rapeing) (me|her|us)\b",
+        r"\b(i am|im|we are|she is|he is) being (beaten|hit|attacked|strangled|choked|stabbed|raped|"
+        r"hurt|battered|kicked|punched|dragged)\b",
+        r"\b(he|she|they) (is|are) (going to|about to|gonna) (hit|beat|batter|rape|attack|hurt|stab|"
+        r"strangle|choke) (me|us|her|him|the kids|the children|the baby|my \w+)\b",
+        r"\b(i am|im|we are) going to die\b",
+        r"\b(trying to|going to) (break|kick|smash|get) (the |my |our )?(door|window)s?( down| in)?\b",
+        r"\b(break|kick|smash)(ing)? (the|my|our) (door|window)s? (down|in)\b",
+        r"^\W*(he|she|they) (has |have )?(found|find) me\b",
         r"\b(he|she|they) (is|are|has|have) (just )?(raped|hit|punched|attacked|stabbed|strangled|"
         r"beaten|battered|kicked|thrown \w+ at|threw \w+ at) (me|us|her|him)\b",
         r"\b(just|has just|have just) (raped|hit|punched|attacked|strangled|beat|beaten|battered|"
@@ -157,7 +174,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",
         r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
         r"fingers?|leg)\b", r"\bheadbutt\w*\b",
-        r"\bcut me\b",
+        r"\bcut me\b", r"\b(pushed|threw|thrown|kicked|shoved) (me|her|him|us) down the stairs\b",
     ],
 }
 # Signals that need two things anywhere in the message: happening now plus an act. Each part
