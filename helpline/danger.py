@@ -111,7 +111,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\blocked (me|us|her|him|them|my \w+) in\b", r"\block(s|ed)? (me|her|him|us|them) in "
         r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
         r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
-        r"^\s*(sos|999|emergency)\W*$",
+        r"^\s*(sos|999|emergency)\W*$", r"^\W*(please )?help( me| us)?( please| now)?\W*$",
         # Asking for the emergency services: a false alarm costs a 999 reminder.
         r"\b(need|needs|get|send|call|ring|phone) (an|the|a)? ?(ambulance|police|paramedics?)\b",
         r"\b(he|she|they) (is|are) on top of me\b",

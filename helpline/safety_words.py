@@ -37,6 +37,7 @@ from helpline.db import Base
 from helpline.untrusted import clean_text
 
 MAX_WORD_LENGTH = 40
+MAX_WORDS = 3  # the two-step answer: a word or a short phrase, never a sentence
 AWAIT_SECONDS = 15 * 60  # "set a safety word" waits this long for the word
 
 # Words Twilio (and US/UK carriers) reserve for opt-out, opt-in and help. A message made of
@@ -58,7 +59,8 @@ _EDGE_PUNCTUATION = ".,!?;:'\"`()[]{}<>*_~-"
 _SPACES = re.compile(r"\s+")
 
 PROMPT = (
-    "Choose a safety word or short phrase and send it as your next message. "
+    "Choose a safety word or a short phrase (up to three words) and send it as your next "
+    "message. "
     "If you send it again at any time, this conversation ends at once, what we hold about "
     "it is erased, and you will see only a short neutral reply. "
     "Pick something you would not type by chance, and not STOP, HELP or another word "
@@ -388,10 +390,12 @@ def screen_sync(conversation_id: str, text: Any, *,
     if given is not None:
         return _take_word(conversation_id, given, current, db_url)
     if current.waiting_for_word():
-        if danger.in_danger(normalise(text)):
+        value = normalise(text)
+        if danger.in_danger(value) or len(value.split()) > MAX_WORDS:
             # Not a word: "he's outside with a knife" after "set a safety word" became the
-            # word, with no 999. It goes on to Rasa (999 first), and the request ends, so the
-            # message after it is not taken as the word either.
+            # word, with no 999. Danger, or anything longer than a short phrase (which the
+            # model, not the lexicon, may read as danger: "i'm being beaten"), goes on to
+            # Rasa, and the request ends, so the message after it is not taken as the word.
             set_awaiting(conversation_id, False, db_url)
             return None
         return _take_word(conversation_id, text, current, db_url)

@@ -295,6 +295,8 @@ _OWN = _any(
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
     r"\bi (threatened|threaten|threatens|have threatened) to\b",
+    rf"\bi (am |will |could |might )?(going to|about to|want to|will|could|might) (kill|hurt|hit|"
+    rf"strangle|stab|batter|punch|kick|smash) (her|him|them|my {_PARTNER}|my {_FAMILY})\b",
     rf"\bi (keep |kept )?(tell|telling|told) (her|him|my {_PARTNER}) (she is|he is|they are) "
     r"(going mad|mad|crazy|imagining|mental|stupid|useless|fat|ugly|nothing|worthless)\b",
     rf"\bi (have )?(left|locked|kept|shut) (her|him|my {_PARTNER}) (upstairs|downstairs|outside|"

@@ -39,6 +39,8 @@ PAIRS = [
     ("he put a tracker on my car", VICTIM, "i put a tracker on my wifes car", OWN),
     ("i have to ask him before i buy anything", VICTIM,
      "my partner has to ask me before she buys anything", OWN),
+    # The adversarial run: a threat by the writer got the Men's Advice Line.
+    ("i think he is going to kill me tonight", VICTIM, "i'm going to kill her tonight", OWN),
 ]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpline import danger
 from helpline import safety_words as sw
 
 
@@ -114,8 +115,11 @@ def test_problems_get_the_same_replies_as_the_two_step_way(
     # The two-step way refuses the same word with the same reply.
     sw.screen_sync("one-4", "set a safety word", **stores)
     word = sw.word_in_message(message)
-    if not sw.is_exit_word(word):  # an exit word on its own erases, as it always has
-        assert sw.screen_sync("one-4", word, **stores) == reply
+    if sw.is_exit_word(word):  # an exit word on its own erases, as it always has
+        return
+    # "help" alone is read as danger: it goes on to Rasa, whose first reply is 999.
+    expected_two_step = None if danger.in_danger(word) else reply
+    assert sw.screen_sync("one-4", word, **stores) == expected_two_step
 
 
 def test_exit_words_follow_the_configuration(stores: dict[str, str],
@@ -186,13 +190,16 @@ def test_a_bare_form_never_takes_an_ordinary_word(message: str) -> None:
 
 
 @pytest.mark.parametrize("message", [
-    "he's outside with a knife", "help me please he is hitting me", "knife",
+    "he's outside with a knife", "help me please he is hitting me", "knife", "help",
+    "i'm being beaten", "he set the house on fire",
+    "i dont know what to do anymore",  # a sentence, not a word: Rasa reads it
 ])
 def test_danger_after_set_a_safety_word_is_not_taken_as_the_word(stores: dict[str, str],
                                                                  message: str) -> None:
-    """Two-step: after "set a safety word", a message showing danger goes on to Rasa (999
-    first), is never set as the word, and ends the request (the next message is not taken
-    as the word either). It used to become the word, with no 999."""
+    """Two-step: after "set a safety word", a message showing danger, or a sentence (the
+    model may read danger the lexicon misses), goes on to Rasa (999 first for danger), is
+    never set as the word, and ends the request (the next message is not taken as the word
+    either). Danger used to become the word, with no 999."""
     conversation = f"two-step-{abs(hash(message))}"
     assert sw.screen_sync(conversation, "set a safety word", **stores) is not None
     assert sw.screen_sync(conversation, message, **stores) is None
