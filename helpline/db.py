@@ -140,10 +140,13 @@ def _adopt(connection: Connection, config) -> None:  # noqa: ANN001 - alembic Co
 
     from helpline.migrations import load_models
 
+    # Rasa's tracker store may share the database; anything else is ours. A new database
+    # returns here without importing our models: importing them from the worker thread that
+    # first uses the database raced with the server's own imports (AttributeError, then
+    # "Table ... is already defined"), and every message got "can't take messages".
+    if not set(inspect(connection).get_table_names()) - {"events", "alembic_version"}:
+        return
     metadata = load_models()
-    present = set(inspect(connection).get_table_names()) & set(metadata.tables)
-    if not present:
-        return  # a new database
     context = MigrationContext.configure(connection, opts={
         "include_name": lambda name, type_, _parents: type_ != "table" or name in metadata.tables,
         "compare_type": False})

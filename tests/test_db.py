@@ -98,3 +98,21 @@ def test_an_unrecorded_database_that_differs_is_refused_with_what_to_do(db_url: 
     metadata.create_all(db.make_engine(db_url), tables=tables)
     with pytest.raises(RuntimeError, match="alembic stamp head"):
         db.engine(db_url)
+
+
+def test_a_new_database_is_made_without_importing_our_models(tmp_path) -> None:
+    """The first use happens in a worker thread of a running server: importing every model
+    module there raced with the server's own imports (seen as 503s at start-up)."""
+    script = """
+import sys
+from helpline import db
+from helpline.migrations import MODEL_MODULES
+db.engine(sys.argv[1])
+print(",".join(name for name in MODEL_MODULES if name in sys.modules))
+"""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    done = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True,
+                          timeout=120, cwd=settings.ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == ""
+    assert revision(url) == HEAD
