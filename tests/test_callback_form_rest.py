@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from tests.conftest import RestClient
 
 DANGER = "he's outside with a knife"
@@ -57,9 +59,21 @@ def test_cancel_ends_the_request_with_nothing_kept(rest: RestClient) -> None:
     assert not asks_for_a_number(rest.texts(person, "thank you"))
 
 
-def test_a_number_then_the_rest_of_the_request(rest: RestClient) -> None:
+@pytest.mark.parametrize("time", ["weekday mornings", "tues 2-4"])
+def test_a_number_then_the_rest_of_the_request(rest: RestClient, time: str) -> None:
+    """"tues 2-4" is an answer: the model alone reads it as danger, so only the lexicon's
+    danger interrupts a typed answer."""
     person = at_the_number_question(rest)
     assert not asks_for_a_number(rest.texts(person, "07400 123456"))
-    assert any("safe time for us to contact you" in text for text in rest.texts(person, "text"))
-    assert any("An advisor will text you" in text
-               for text in rest.texts(person, "weekday mornings")), "the request is taken"
+    texts = rest.texts(person, "ring me")
+    assert any("safe time for us to contact you" in text for text in texts), texts
+    texts = rest.texts(person, time)
+    assert any("An advisor will call you" in text for text in texts), texts
+
+
+def test_another_language_at_a_typed_question_gets_999_and_the_interpreter_line(
+        rest: RestClient) -> None:
+    person = at_the_number_question(rest)
+    texts = rest.texts(person, "il a un couteau")
+    assert "999" in texts[0] and "interpreter" in " ".join(texts), texts
+    assert not asks_for_a_number(rest.texts(person, "thank you"))

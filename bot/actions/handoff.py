@@ -32,7 +32,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from helpline import queue, risk, stats
+from helpline import danger, queue, risk, stats
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,22 @@ class ValidateCallbackForm(FormValidationAction):
     def _is_stop(value: Any) -> bool:
         return " ".join(str(value or "").lower().strip(" .!").split()) in STOP_WORDS
 
+    @staticmethod
+    def _interrupted(value: Any, tracker: Tracker, dispatcher: CollectingDispatcher
+                     ) -> Optional[dict[str, Any]]:
+        """A typed answer that is not one: danger (the lexicon) gets the 999 reply and ends the
+        request; so does a message in another language (the helpline arranges interpreters).
+        The model's own danger reading is not used here: it reads short answers such as
+        "tues 2-4" or "ring me" as danger, and the form would drop a real request."""
+        if danger.in_danger(str(value or "")):
+            dispatcher.utter_message(response="utter_danger")
+        elif (tracker.latest_message.get("intent") or {}).get("name") == "other_language":
+            dispatcher.utter_message(response="utter_other_language")
+        else:
+            return None
+        return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
+                "callback_time": "none"}
+
     def validate_callback_safe(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is False:
@@ -187,6 +203,9 @@ class ValidateCallbackForm(FormValidationAction):
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """A UK number (queue.uk_number), kept only in our callback_numbers table (erased with
         the conversation); the slot says "given", never the number."""
+        interrupted = self._interrupted(value, tracker, dispatcher)
+        if interrupted is not None:
+            return interrupted
         if self._is_stop(value):
             return self._stopped(dispatcher)
         number = queue.uk_number(value)
@@ -198,6 +217,9 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        interrupted = self._interrupted(value, tracker, dispatcher)
+        if interrupted is not None:
+            return interrupted
         if self._is_stop(value):
             return self._stopped(dispatcher)
         allowed = CALLBACK_CHANNELS.get(channel_of(tracker) or "", ("call", "text"))
@@ -209,6 +231,9 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        interrupted = self._interrupted(value, tracker, dispatcher)
+        if interrupted is not None:
+            return interrupted
         if self._is_stop(value):
             return self._stopped(dispatcher)
         text = str(value or "").strip()

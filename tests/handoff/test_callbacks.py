@@ -160,9 +160,13 @@ def test_web_chat_form_asks_for_a_number_and_keeps_it_only_in_our_table(
     assert not callback_offered("rest", {"forms": FORM_DOMAIN["forms"]})
 
     dispatcher = CollectingDispatcher()
-    assert form.validate_callback_number("999", dispatcher, form_tracker("wc-1", "rest"),
+    assert form.validate_callback_number("12345", dispatcher, form_tracker("wc-1", "rest"),
                                          FORM_DOMAIN) == {"callback_number": None}
     assert "UK mobile or landline" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()  # "999" is read as danger: the 999 reply, and it ends
+    assert form.validate_callback_number("999", dispatcher, form_tracker("wc-1", "rest"),
+                                         FORM_DOMAIN)["callback_number"] == "none"
+    assert dispatcher.messages[0]["response"] == "utter_danger"
     assert queue.callback_number("wc-1", db_url) is None
     assert form.validate_callback_number(TYPED, CollectingDispatcher(),
                                          form_tracker("wc-1", "rest"), FORM_DOMAIN) == {
