@@ -28,6 +28,7 @@ def test_a_slash_message_is_read_as_words_and_danger_still_wins(rest: RestClient
 def test_a_message_in_another_language_gets_999_and_an_interpreter(rest: RestClient) -> None:
     joined = " ".join(rest.texts(f"why-{next(_ids)}", "Mój mąż mnie bije i nie wiem co robić"))
     assert "999" in joined and "interpreter" in joined and "0808 2000 247" in joined
+    assert "press 55" in joined  # the Silent Solution, as every danger reply has
 
 
 def test_unclear_roles_are_asked_with_buttons_and_the_answer_keeps_the_details(
