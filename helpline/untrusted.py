@@ -89,7 +89,10 @@ def max_body_bytes() -> int:
 def refuse_if_larger(size: Optional[int], limit: int) -> None:
     """BadInput (413) when a body of ``size`` bytes is over ``limit``."""
     if size is not None and size > limit:
-        raise BadInput(f"The request is too large (over {limit // 1024} KB).", 413)
+        # Said to a person on the web chat too: danger in a message too long to read still
+        # gets the emergency route.
+        raise BadInput(f"The message is too long (over {limit // 1024} KB): please send a "
+                       "shorter one. If you are in danger now, call 999.", 413)
 
 
 def has_lone_surrogate(text: str) -> bool:

@@ -194,7 +194,8 @@ async def message(request: web.Request) -> web.Response:
         data = await read_json(request)
     except BadInput as exc:
         if exc.status == 413:
-            return error("The message is too long: please keep it under 4000 characters.", 413)
+            return error("The message is too long: please keep it under 4000 characters. "
+                         "If you are in danger now, call 999.", 413)
         return error(exc.message, exc.status)
     sender, text = data.get("sender"), data.get("message")
     if not isinstance(sender, str) or not sender.strip():

@@ -179,6 +179,8 @@ def test_bad_bodies_get_a_clear_answer(safety_stack: SafetyStack, body: bytes,
             assert reply.json() and all(item.get("text") for item in reply.json())
         else:
             assert reply.json()["error"]
+        if status == 413:
+            assert "call 999" in reply.json()["error"], "too long to read: 999 still said"
         assert "Traceback" not in reply.text
 
 
