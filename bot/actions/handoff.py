@@ -50,6 +50,8 @@ NUMBER_HELP = ("Please type a UK mobile or landline number, starting 07, 01, 02 
                "To stop, type no.")
 # Typed at any question of the callback form, these end it with nothing stored: without them
 # a person who changed their mind was asked for a number after every message.
+NOT_CONTACTED = (f"OK, we won't contact you. You can call the National Domestic Abuse Helpline, "
+                 f"free, 24 hours: {HELPLINE}, when it is safe. In danger? Call 999.")
 STOP_WORDS = frozenset({"cancel", "stop", "no", "nope", "no thanks", "no thank you",
                         "never mind", "nevermind", "forget it", "bye", "goodbye", "quit"})
 
@@ -156,40 +158,31 @@ class ValidateCallbackForm(FormValidationAction):
         return "validate_callback_form"
 
     @staticmethod
-    def _stopped(dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """The person doesn't want a callback (not safe, or changed their mind): nothing is
-        stored, and every question counts as answered so the form ends."""
-        dispatcher.utter_message(
-            text=f"OK, we won't contact you. You can call the National Domestic Abuse "
-                 f"Helpline, free, 24 hours: {HELPLINE}, when it is safe. In danger? "
-                 "Call 999.")
+    def _ended(dispatcher: CollectingDispatcher, **reply: Any) -> dict[str, Any]:
+        """Say `reply`, store nothing, and count every question as answered so the form
+        ends (the submit action then stores nothing: callback_safe is False)."""
+        dispatcher.utter_message(**reply)
         return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
                 "callback_time": "none"}
 
-    @staticmethod
-    def _is_stop(value: Any) -> bool:
-        return " ".join(str(value or "").lower().strip(" .!").split()) in STOP_WORDS
-
-    @staticmethod
-    def _interrupted(value: Any, tracker: Tracker, dispatcher: CollectingDispatcher
-                     ) -> Optional[dict[str, Any]]:
-        """A typed answer that is not one: danger (the lexicon) gets the 999 reply and ends the
-        request; so does a message in another language (the helpline arranges interpreters).
-        The model's own danger reading is not used here: it reads short answers such as
-        "tues 2-4" or "ring me" as danger, and the form would drop a real request."""
+    def _not_an_answer(self, value: Any, tracker: Tracker, dispatcher: CollectingDispatcher
+                       ) -> Optional[dict[str, Any]]:
+        """A typed answer that ends the request instead: danger (the lexicon) gets the 999
+        reply; another language the interpreter line; a stop word the helpline. The model's
+        own danger reading is not used here: it reads short answers such as "tues 2-4" or
+        "ring me" as danger, and the form would drop a real request."""
         if danger.in_danger(str(value or "")):
-            dispatcher.utter_message(response="utter_danger")
-        elif (tracker.latest_message.get("intent") or {}).get("name") == "other_language":
-            dispatcher.utter_message(response="utter_other_language")
-        else:
-            return None
-        return {"callback_safe": False, "callback_number": "none", "callback_method": "none",
-                "callback_time": "none"}
+            return self._ended(dispatcher, response="utter_danger")
+        if (tracker.latest_message.get("intent") or {}).get("name") == "other_language":
+            return self._ended(dispatcher, response="utter_other_language")
+        if " ".join(str(value or "").lower().strip(" .!").split()) in STOP_WORDS:
+            return self._ended(dispatcher, text=NOT_CONTACTED)
+        return None
 
     def validate_callback_safe(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is False:
-            return self._stopped(dispatcher)
+            return self._ended(dispatcher, text=NOT_CONTACTED)
         return {"callback_safe": value if value is True else None}
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
@@ -203,11 +196,9 @@ class ValidateCallbackForm(FormValidationAction):
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """A UK number (queue.uk_number), kept only in our callback_numbers table (erased with
         the conversation); the slot says "given", never the number."""
-        interrupted = self._interrupted(value, tracker, dispatcher)
-        if interrupted is not None:
-            return interrupted
-        if self._is_stop(value):
-            return self._stopped(dispatcher)
+        ended = self._not_an_answer(value, tracker, dispatcher)
+        if ended is not None:
+            return ended
         number = queue.uk_number(value)
         if number is None:
             dispatcher.utter_message(text=NUMBER_HELP)
@@ -217,11 +208,9 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        interrupted = self._interrupted(value, tracker, dispatcher)
-        if interrupted is not None:
-            return interrupted
-        if self._is_stop(value):
-            return self._stopped(dispatcher)
+        ended = self._not_an_answer(value, tracker, dispatcher)
+        if ended is not None:
+            return ended
         allowed = CALLBACK_CHANNELS.get(channel_of(tracker) or "", ("call", "text"))
         method = parse_method(value, allowed)
         if method is None:
@@ -231,11 +220,9 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        interrupted = self._interrupted(value, tracker, dispatcher)
-        if interrupted is not None:
-            return interrupted
-        if self._is_stop(value):
-            return self._stopped(dispatcher)
+        ended = self._not_an_answer(value, tracker, dispatcher)
+        if ended is not None:
+            return ended
         text = str(value or "").strip()
         if not text or len(text) > 100:
             dispatcher.utter_message(text="Please give a safe time in a few words, like "
