@@ -42,7 +42,7 @@ def test_every_service_a_composed_answer_names_is_a_sourced_national_service() -
     """action_respond fills {service-id} from the directory, so its numbers are sourced too."""
     from string import Formatter
 
-    from bot.actions.respond import PARTS
+    from helpline.answers import PARTS
 
     national = {s["id"]: s for s in yaml.safe_load(
         (ROOT / "directory" / "national.yml").read_text())["services"]}

@@ -25,13 +25,11 @@
   file cannot be read at all, so one syntax error does not bring a page of follow-on errors.
   Measured (2026-11-30, same machine): with these checks, validating scripts/
   bench_directory.py's 10,000 generated services takes 2.1 s (the issue's target: 10 s).
-- The assistant's composed answers (PARTS in bot/actions/respond.py) fill in national numbers
+- The assistant's composed answers (helpline/answers.py) fill in national numbers
   by service id ("{galop-helpline}"); a renamed or deleted one used to pass here and lose its
   number at run time. Each id they use must be a service with a phone number (an error naming
   the sentence it completes); one that is not active gets a warning, because the answers give
-  its number anyway. The ids come from PARTS itself, read with ast (2 ms): importing the
-  action module would add 4.5 s to this 1 s check (spaCy, TensorFlow, rasa_sdk) and print
-  library warnings at the officer. search.py's FALLBACK_ID is one of them (a test checks).
+  its number anyway. search.py's FALLBACK_ID is one of them (a test checks).
 - `source:` names a document listed in sources.yml beside the YAML files (the five council
   reports, and any document an officer adds) or "national list". The list holds each
   document's file name and title, not the document: the reports are the councils' own text.
@@ -43,7 +41,6 @@
 """
 from __future__ import annotations
 
-import ast
 import difflib
 import hashlib
 import re
@@ -56,6 +53,7 @@ from typing import Any, Callable
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from helpline.answers import PARTS
 from helpline.directory import hours
 from helpline.directory.model import (
     DAYS,
@@ -78,8 +76,6 @@ NEEDS_FILE = "needs.yml"
 SOURCES_FILE = "sources.yml"
 REVIEW_MAX_DAYS = 365
 NATIONAL_FILE = "national.yml"
-# The assistant's composed answers (PARTS), read by answer_services below.
-ANSWERS = Path(__file__).resolve().parents[2] / "bot" / "actions" / "respond.py"
 YAML_SUFFIXES = (".yml", ".yaml")
 
 PHONE_CHARS = re.compile(r"^\+?[\d ]+$")  # as services publish them: digits and spaces
@@ -798,18 +794,11 @@ def _nothing_vanished(folder: Path, drafts: list[Draft], gazetteer: Gazetteer,
     return problems
 
 
-def answer_services(source: Path = ANSWERS) -> dict[str, str]:
+def answer_services() -> dict[str, str]:
     """The ids of the services whose numbers the assistant's answers fill in (``{id}`` in
-    bot/actions/respond.py's PARTS), each with the first sentence that gives it.
-
-    Read from the source, not imported: importing the action module from the officer's check
-    costs 4.5 s (spaCy, TensorFlow, rasa_sdk) and prints library warnings at the officer."""
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    parts = next(ast.literal_eval(node.value) for node in tree.body
-                 if isinstance(node, ast.Assign)
-                 and any(isinstance(t, ast.Name) and t.id == "PARTS" for t in node.targets))
+    helpline/answers.py), each with the first sentence that gives it."""
     needed: dict[str, str] = {}
-    for text in parts.values():
+    for text in PARTS.values():
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             for _, name, _, _ in string.Formatter().parse(sentence):
                 if name:

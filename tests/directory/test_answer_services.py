@@ -37,9 +37,11 @@ def entry_of(text: str, service_id: str) -> str:
 
 
 def test_the_list_is_the_one_the_bot_uses():
-    from bot.actions.respond import PARTS
+    from bot.actions import respond
+    from helpline.answers import PARTS
     from helpline.directory.search import FALLBACK_ID
 
+    assert respond.PARTS is PARTS
     used = {name for text in PARTS.values() for _, name, _, _ in Formatter().parse(text)
             if name}
     assert set(NEEDED) == used and FALLBACK_ID in used
