@@ -31,6 +31,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 from sklearn.utils.extmath import softmax
 
@@ -56,14 +57,19 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
 
+    def train(self, training_data: TrainingData) -> Resource:
+        self._weights = None  # worked out again from the new model on first use
+        return super().train(training_data)
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Rasa's `process`, with the scores computed from each message's features."""
-        multinomial = len(self.clf.classes_) > 2 and self.clf.solver != "liblinear" and \
-            self.clf.multi_class in ("auto", "multinomial")
-        if not multinomial:  # our configuration is multinomial; anything else: Rasa's way
+        if getattr(self, "_weights", None) is None:
+            # Ours is multinomial; anything else would go Rasa's way (checked once).
+            multinomial = len(self.clf.classes_) > 2 and self.clf.solver != "liblinear" and \
+                self.clf.multi_class in ("auto", "multinomial")
+            self._weights = np.ascontiguousarray(self.clf.coef_.T) if multinomial else False
+        if self._weights is False:
             return super().process(messages)
-        if not hasattr(self, "_weights"):
-            self._weights = np.ascontiguousarray(self.clf.coef_.T)
         for message in messages:
             scores = self._scores(message)
             if scores is None:  # no sentence features: Rasa's way
