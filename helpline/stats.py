@@ -3,10 +3,18 @@
 When the assistant answers someone, a handful of counters go up by one: per day, per area
 and per measure (who was writing, each circumstance, the channel, in or outside advisor hours,
 danger, each service shown, places outside our areas, needs with no local service, safety
-word and quick exit). A counter row is (day, area, measure, value, count). It holds no
+word and quick exit, requests for a person and callbacks). A counter row is (day, area,
+measure, value, count). It holds no
 conversation id, no text and no time finer than the day, so nothing in it points back to a
 conversation, and erasing a conversation leaves the counts as they are: a count is not
 personal data (docs/privacy.md says why, and what the counts can and cannot reveal).
+
+What happened to a request for a person is counted once, when it ends, from its contact
+record (``count_contact``, called by helpline/console/records.py where a record is first
+written): the record is written exactly once per queue entry (a unique entry number, even with
+several console processes), whether an advisor closed it or the person ended it (safety word,
+quick exit, left the queue), so each request is counted once and on the day it ended. Counting
+on claim instead would count a chat twice when an advisor gives it back and another takes it.
 
 Small numbers can still single someone out ("1 forced-marriage conversation in Halton on
 Tuesday"), so every figure that leaves this module goes through `suppress`: any cell from 1
@@ -53,9 +61,35 @@ MEASURES = {
     "need_unmet": "Needs with no local service",
     "safety": "Safety word and quick exit",
     "escalation": "Asked for a person",  # queued, out_of_hours, no_advisor (on hours)
-    "callback": "Callbacks",
+    "wait": "Time waited for an advisor",  # WAIT_BANDS: one per chat, when it ends
+    "handoff": "Claimed or left",  # claimed, abandoned (left unclaimed), removed (by staff)
+    "outcome": "Outcome at close",  # the contact record's outcome, chats and callbacks
+    "callback": "Callbacks",  # requested (bot/actions/handoff.py)
+    "callback_end": "How callbacks ended",  # CALLBACK_ENDS: one per callback, when it ends
 }
 Cell = Union[int, str]
+
+# Wait bands, in minutes from asking to being claimed (or, unclaimed, to the entry's end).
+# Five bands, few enough that a quarter's cells mostly stay over the suppression threshold:
+# under 1 minute (an advisor was free), 1-5 (the queue worked as meant), 5-15 (a wait a person
+# in a risky home may not be able to keep a chat open for), 15-60 (long), and over an hour
+# (the person was failed, or only a callback would have helped). The bounds are whole minutes
+# because the wait estimate the person is told is in minutes (helpline/queue.py).
+WAIT_BANDS = (("under_1", 1), ("1_to_5", 5), ("5_to_15", 15), ("15_to_60", 60),
+              ("over_60", None))
+# How a callback ended. Its due time is the first opening after the request
+# (queue.callback_due); "by its due time" means by the end of that London day, since the
+# counts know no finer time. "late" and "missed" are the callbacks not done by then.
+CALLBACK_ENDS = {
+    "done": "Done by the end of the day it fell due",
+    "late": "Done later than that",
+    "missed": "Never done: it ended undone after it fell due",
+    "withdrawn": "Ended by the person before it fell due",
+}
+# Values shown in this order (others after them, alphabetically).
+ORDER = {"wait": tuple(band for band, _ in WAIT_BANDS),
+         "handoff": ("claimed", "abandoned", "removed"),
+         "callback_end": tuple(CALLBACK_ENDS)}
 
 
 class DemandCount(Base):
@@ -141,6 +175,48 @@ def _start_flusher() -> None:
                 atexit.register(flush)
 
 
+def wait_band(seconds: float) -> str:
+    """The WAIT_BANDS band of a wait (a negative one, from a clock step, is under 1)."""
+    for band, below in WAIT_BANDS:
+        if below is None or seconds < below * 60:
+            return band
+    raise AssertionError("the last band has no bound")
+
+
+def _london(at: float) -> datetime:
+    return datetime.fromtimestamp(at, LONDON)
+
+
+def count_contact(kind: Optional[str], asked_at: Optional[float],
+                  claimed_at: Optional[float], ended_at: float, outcome: str, *,
+                  closed_by_advisor: bool, by_person: bool,
+                  due_at: Optional[float] = None, db_url: Optional[str] = None) -> None:
+    """Count a request for a person that has ended (its contact record was just written),
+    on the day it ended; never raises.
+
+    A chat: its wait band (asked to claimed, or asked to ended if never claimed), whether it
+    was claimed, abandoned (the person left before anyone claimed it: ended it, or went quiet
+    and an advisor closed it) or removed (staff closed it unclaimed), and its outcome.
+    A callback: its outcome, and done, late, missed or withdrawn (CALLBACK_ENDS) against the
+    end of its due day (``due_at``; the request's own day when no opening was in sight).
+    An entry erased before the console saw it has no kind: only its outcome is counted.
+    """
+    pairs = [("outcome", outcome)]
+    if kind == "chat":
+        if asked_at is not None:
+            pairs.append(("wait", wait_band((claimed_at or ended_at) - asked_at)))
+        pairs.append(("handoff", "claimed" if claimed_at is not None
+                      else "abandoned" if by_person else "removed"))
+    elif kind == "callback":
+        due = due_at if due_at is not None else asked_at
+        on_time = due is None or _london(ended_at).date() <= _london(due).date()
+        if closed_by_advisor:
+            pairs.append(("callback_end", "done" if on_time else "late"))
+        else:
+            pairs.append(("callback_end", "withdrawn" if on_time else "missed"))
+    count(pairs, now=_london(ended_at), db_url=db_url)
+
+
 @dataclass(frozen=True)
 class Figures:
     """Raw counts for a period: counts[measure][value][area]."""
@@ -203,9 +279,15 @@ def report(found: Figures, labels: Optional[Mapping[str, str]] = None
     """Every measure as a suppressed table: value rows by area columns."""
     labels = labels or {}
     return {measure: suppress({labels.get(v, v): dict(by_area)
-                               for v, by_area in sorted(found.counts[measure].items())})
+                               for v, by_area in _ordered(measure, found.counts[measure])})
             for measure in MEASURES if measure in found.counts}
 
+
+def _ordered(measure: str, values: Mapping[str, Mapping[str, int]]) -> list:
+    """A measure's values in ORDER (wait bands short to long), the rest alphabetically."""
+    order = ORDER.get(measure, ())
+    return sorted(values.items(), key=lambda item: (
+        order.index(item[0]) if item[0] in order else len(order), item[0]))
 
 
 def answers_by_week(start: date, end: date, area: Optional[str] = None,

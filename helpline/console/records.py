@@ -28,6 +28,10 @@ character each, in question order: ``y``, ``n`` or ``?`` (not known or not asked
 CSV export: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), and any cell that
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe,
 so a spreadsheet never runs a note or tag as a formula.
+
+Writing a record also counts it, once, in the anonymous demand figures (`helpline.stats`
+`count_contact`: wait band, claimed or left, outcome, how a callback ended): a record is
+written exactly once per queue entry, so each request is counted once.
 """
 from __future__ import annotations
 
@@ -43,7 +47,7 @@ from sqlalchemy import Boolean, Column, Float, Integer, String, Text, select, up
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpline import db, queue
+from helpline import db, queue, stats
 from helpline.db import Base
 from helpline.directory.hours import LONDON
 
@@ -255,8 +259,9 @@ def parse_form(data: dict[str, Any]) -> Form:
 
 # ---------------------------------------------------------------------------- writing
 
-def _add(record: ContactRecord, db_url: Optional[str]) -> bool:
-    """Insert unless the entry has a record already (True if this one was written)."""
+def _add(record: ContactRecord, db_url: Optional[str], due_at: Optional[float] = None) -> bool:
+    """Insert unless the entry has a record already (True if this one was written); a
+    written record is counted once in the demand figures (``due_at``: a callback's)."""
     try:
         with _session(db_url) as session, session.begin():
             if session.execute(select(ContactRecord.id).where(
@@ -265,6 +270,9 @@ def _add(record: ContactRecord, db_url: Optional[str]) -> bool:
             session.add(record)
     except IntegrityError:  # another console process wrote it meanwhile
         return False
+    stats.count_contact(record.kind, record.asked_at, record.claimed_at, record.ended_at,
+                        record.outcome, closed_by_advisor=record.ended_how != ENDED_BY_PERSON,
+                        by_person=record.ended_how != CLOSED, due_at=due_at, db_url=db_url)
     return True
 
 
@@ -279,7 +287,7 @@ def record_close(entry: queue.QueueEntry, form: Form, advisor: str, channel: str
         ended_how=PERSON_LEFT if person_left else CLOSED, outcome=form.outcome,
         notes=form.notes, tags=",".join(form.tags), dash=form.dash, dash_score=form.score,
         marac_judgement=form.marac_judgement, marac_referral=form.marac_referral,
-        safeguarding=form.safeguarding), db_url)
+        safeguarding=form.safeguarding), db_url, entry.callback_due_at)
 
 
 def record_ended(entry_id: int, ended_at: float, known: Optional[dict[str, Any]] = None,
@@ -301,7 +309,7 @@ def record_ended(entry_id: int, ended_at: float, known: Optional[dict[str, Any]]
         priority=word("priority", 8), asked_at=number("created_at"),
         claimed_at=number("claimed_at"), ended_at=ended_at,
         advisor=word("claimed_by", 64), ended_how=ENDED_BY_PERSON, outcome=ENDED_BY_PERSON),
-        db_url)
+        db_url, number("callback_due_at"))
 
 
 def note_ended(ended: Iterable[dict[str, Any]], known: dict[int, dict[str, Any]],

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from helpline import stats
 from helpline.cli_stats import write_csv
-from helpline.console import directory
+from helpline.console import directory, records
 
 ROLES = ("supervisor", "commissioner")  # who may see the figures
 WHO = {"victim": "The person harmed", "concerned_other": "Someone worried about another",
@@ -28,6 +28,18 @@ CIRCUMSTANCES = {"male": "A man", "lgbt": "LGBT+", "forced_marriage": "Forced ma
 CHANNELS = {"web_chat": "Web chat", "sms": "SMS", "telegram": "Telegram", "other": "Other"}
 HOURS = {"in": "Advisors on hours", "out": "Out of hours"}
 SPECIAL_AREAS = {stats.OUTSIDE: "Outside our areas", stats.NOT_GIVEN: "Place not given"}
+# The escalation funnel, stage by stage: asked and queued, how long they waited, whether an
+# advisor claimed it or the person left first, and the outcome recorded at close.
+WAITS = {"under_1": "Waited under 1 minute", "1_to_5": "Waited 1 to 5 minutes",
+         "5_to_15": "Waited 5 to 15 minutes", "15_to_60": "Waited 15 to 60 minutes",
+         "over_60": "Waited over an hour"}
+HANDOFF = {"claimed": "Claimed by an advisor", "abandoned": "Left before an advisor claimed",
+           "removed": "Removed unclaimed by staff"}
+OUTCOMES = {key: "Outcome: " + label.lower() for key, label in records.OUTCOME_LABELS.items()}
+# Short labels for the chart; the page explains each (stats.CALLBACK_ENDS).
+CALLBACKS = {"requested": "Callbacks requested", "done": "Done on the day due",
+             "late": "Done later", "missed": "Missed (never done)",
+             "withdrawn": "Withdrawn by the person"}
 
 
 def areas() -> dict[str, str]:
@@ -58,6 +70,14 @@ def _column(table: dict, labels: dict[str, str]) -> list[dict[str, Any]]:
     return _bars(rows, labels)
 
 
+def _stages(tables: dict, stages: list[tuple[str, dict[str, str]]]) -> list[dict[str, Any]]:
+    """Bars for a chart drawn from several measures, each (measure, {value: label}) in
+    order: each bar is its row's total in that measure's own suppressed table."""
+    rows = {label: tables[measure][key]["total"] for measure, labels in stages
+            for key, label in labels.items() if key in tables.get(measure, {})}
+    return _bars(rows, {})
+
+
 def figures(start: date, end: date, area: Optional[str], db_url: str) -> dict[str, Any]:
     """Everything the page shows, suppressed (blocking: database reads)."""
     previous_end = start - timedelta(days=1)
@@ -71,7 +91,12 @@ def figures(start: date, end: date, area: Optional[str], db_url: str) -> dict[st
          ("Asked for a person", "escalation", "total"),
          ("Asked for a person with no advisor on shift", "escalation", "out_of_hours"),
          ("Asked on hours with nobody signed on", "escalation", "no_advisor"),
+         ("Claimed by an advisor", "handoff", "claimed"),
+         ("Left before an advisor claimed", "handoff", "abandoned"),
          ("Callbacks requested", "callback", "requested"),
+         ("Callbacks done by the end of the day due", "callback_end", "done"),
+         ("Callbacks done later", "callback_end", "late"),
+         ("Callbacks never done", "callback_end", "missed"),
          ("Safety word or quick exit", "safety", "total")]
     names = areas()
     by_area = now.get("channel", {}).get("total", {})
@@ -87,6 +112,10 @@ def figures(start: date, end: date, area: Optional[str], db_url: str) -> dict[st
         "hours": _column(now.get("hours", {}), HOURS),
         "outside": _column(now.get("place_outside", {}), {}),
         "unmet": _column(now.get("need_unmet", {}), {}),
+        "funnel": _stages(now, [("escalation", {"queued": "Asked for a person and queued"}),
+                                ("wait", WAITS), ("handoff", HANDOFF), ("outcome", OUTCOMES)]),
+        "callbacks": _stages(now, [("callback", CALLBACKS), ("callback_end", CALLBACKS)]),
+        "ends": stats.CALLBACK_ENDS,
         "empty": not now,
     }
 
