@@ -724,7 +724,7 @@ async def _stop(app: web.Application) -> None:
 
 def make_app(rasa_url: str, db_url: Optional[str] = None,
              rasa_token: Optional[str] = None) -> web.Application:
-    app = web.Application(middlewares=[errors, headers, sessions], client_max_size=PAGE_BODY_BYTES)
+    app = web.Application(middlewares=[headers, errors, sessions], client_max_size=PAGE_BODY_BYTES)
     app[DB] = db_url or settings.database_url()
     app[RASA] = RasaAPI(rasa_url, rasa_token)
     app[LIMITER] = auth.RateLimiter(limit=5)

@@ -12,9 +12,9 @@ those shared pieces need; the routes themselves stay with their feature.
 
 Errors: ``bad`` is the JSON answer ({"error": ...}) the page's scripts read; ``problem`` is
 that on /api and /events and a page elsewhere (app.py's error middleware answers every
-HTTPException through it); ``form_action`` makes a plain form's refusal a page. A handler
-that returns ``bad`` gets the security headers (app.headers); one that raises an
-HTTPException gets the middleware's answer.
+HTTPException through it); ``form_action`` makes a plain form's refusal a page. Every
+answer gets the security headers: app.headers is the outermost middleware, so it also sees
+the error middleware's answers to raised errors.
 """
 from __future__ import annotations
 

@@ -286,6 +286,23 @@ def test_errors_are_sentences_and_pages(console: Console) -> None:
     assert gone.status_code == 410 and gone.json() == {"error": "Ended by the person."}
 
 
+def test_every_answer_has_the_security_headers(console: Console) -> None:
+    """Pages, refusals and errors alike: a raised error's page is a page like any other."""
+    session, _token = login(console.url, "ann", PASSWORD)
+    answers = [session.get(console.url + "/", timeout=10),
+               session.get(console.url + "/c/999999", timeout=10),  # raised 404
+               session.get(console.url + "/api/c/999999/transcript", timeout=10),
+               session.get(console.url + "/supervisor", timeout=10),  # raised 403
+               session.get(console.url + "/no-such-page", timeout=10),  # the router's 404
+               requests.post(console.url + "/api/c/1/claim", timeout=10)]  # no session
+    for answer in answers:
+        assert answer.status_code in (200, 401, 403, 404), (answer.url, answer.status_code)
+        assert "default-src" in answer.headers.get("Content-Security-Policy", ""), answer.url
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff", answer.url
+        assert answer.headers.get("X-Frame-Options") == "DENY", answer.url
+        assert answer.headers.get("Cache-Control") == "no-store", answer.url
+
+
 def test_contact_record_routes_check_csrf_role_and_escape(console: Console) -> None:
     """Closing with a record and dealing with an escalation need the CSRF token; the
     records, their CSV and "dealt with" are for supervisors; what an advisor wrote in the
