@@ -1,4 +1,20 @@
-"""The few calls the console makes to Rasa's HTTP API (``rasa run --enable-api``)."""
+"""The few calls the console makes to Rasa's HTTP API (``rasa run --enable-api``), and
+``transcript``: the one place the console turns a tracker's events into the lines advisors see
+(the conversation page, its transcript API and its live stream all use it).
+
+The callback number is kept out of transcripts. On the web chat the callback form asks the
+person to type a phone number; the form keeps it only in ``callback_numbers`` and the console
+shows it only to the advisor working the callback, each viewing audited (callbacks.py). The
+person's message is still in Rasa's tracker, so ``transcript`` shows a placeholder in its place.
+It recognises that message by the form's state, not by its text: a user message that comes
+while ``callback_form`` is the active loop and its ``requested_slot`` is ``callback_number``
+(both set by events before the message: the form asks, then listens). Every answer to that
+question is hidden, refused ones too: a number with a typo is still the person's number, and
+matching text that looks like a number would miss some. The cost is that a non-number typed at
+that question (a stop word, danger) is hidden as well; the bot's reply to it still shows.
+Messages written while an advisor has the conversation (paused) are shown: the form is not
+running then, and the person is writing to the advisor.
+"""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -84,15 +100,32 @@ class RasaAPI:
         return True
 
 
+# The form and slot asking the web chat for a number (domain.yml, bot/actions/handoff.py).
+CALLBACK_FORM, NUMBER_SLOT = "callback_form", "callback_number"
+NUMBER_HIDDEN = "(a phone number for the callback: shown on the callback)"
+
+
 def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the console shows: who spoke (person / bot / advisor; "notice": what the person
     was told of an advisor joining or leaving; "system": the bot paused or resumed), the text
-    and the time."""
+    and the time. An answer to the callback number question is shown as ``NUMBER_HIDDEN``
+    (module docstring)."""
     items: list[dict[str, Any]] = []
+    loop = requested = None
+    paused = False
     for event in events:
         kind = event.get("event")
+        if kind == "active_loop":
+            loop = event.get("name")
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind in ("restart", "session_started"):
+            loop = requested = None
+        if kind in ("pause", "resume"):
+            paused = kind == "pause"
         if kind == "user" and isinstance(event.get("text"), str):
-            items.append({"who": "person", "text": event["text"],
+            asked = loop == CALLBACK_FORM and requested == NUMBER_SLOT and not paused
+            items.append({"who": "person", "text": NUMBER_HIDDEN if asked else event["text"],
                           "ts": event.get("timestamp")})
         elif kind == "bot" and isinstance(event.get("text"), str):
             metadata = event.get("metadata") or {}

@@ -12,6 +12,11 @@ bot/actions/handoff.py): the number is kept only in ``callback_numbers``, never 
 it is shown only to the advisor working the callback; the contact record made at "done" holds
 no number; and the number is erased with the conversation (here: the person sends "exit").
 
+The number typed is also in Rasa's tracker as the person's message, so the conversation's
+transcript (helpline/console/rasa_api.transcript) shows a placeholder instead: a colleague who is
+not working the callback opens the conversation page, its transcript API and its live stream and
+sees neither number typed, in either form (issue 16).
+
 The line is closed for this test by signing off the stack's "duty" advisor (handoff_stack
 keeps duty signed on for the other tests), and duty is signed on again afterwards.
 
@@ -28,16 +33,26 @@ import requests
 
 from helpline import privacy, queue
 from helpline.console import callbacks, records
+from helpline.console.rasa_api import NUMBER_HIDDEN
 from helpline.run import Stack
 from tests.helpers import wait_for
 
 from .conftest import PASSWORD, logged_in, login
 from .test_handoff_browser import bot_messages, chat
+from .test_handoff_e2e import Stream
 
 DRAMA_MOBILE = "07700 900123"  # Ofcom's drama range: refused by queue.uk_number
 TYPED = "020 7946 0123"  # Ofcom's drama range for London: accepted
 STORED = "+442079460123"  # as the form keeps it (E.164)
 SAFE_TIME = "weekday mornings"
+# Every form of the numbers typed (the refused one too), as none may show in a transcript.
+NUMBERS = (DRAMA_MOBILE, "07700900123", "7700 900123", "+447700900123",
+           TYPED, "02079460123", "7946 0123", STORED)
+
+
+def assert_no_number(text: str) -> None:
+    for number in NUMBERS:
+        assert number not in text, number
 
 
 def set_shift(stack: Stack, session: requests.Session, token: str, on: bool) -> None:
@@ -142,6 +157,29 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
     refused = bob.post(f"{console.url}/callbacks/{entry.id}/number",
                        data={"csrf": bob_token}, timeout=10)
     assert refused.status_code == 409 and "7946" not in refused.text
+    # Nor does the conversation show it to them: its page, transcript API and live stream
+    # show the placeholder for both answers to the number question, the rest as typed.
+    colleague = logged_in(browser, console, "bob")
+    colleague.on("pageerror", lambda e: errors.append(str(e)))
+    colleague.goto(f"{console.url}/c/{entry.id}")
+    lines = colleague.locator("#transcript li.person span.text")
+    lines.filter(has_text=SAFE_TIME).wait_for(timeout=10000)
+    assert lines.all_inner_texts().count(NUMBER_HIDDEN) == 2, lines.all_inner_texts()
+    assert_no_number(colleague.content())
+    shown = bob.get(f"{console.url}/api/c/{entry.id}/transcript", timeout=10)
+    assert shown.status_code == 200, shown.text
+    person_lines = [i["text"] for i in shown.json()["items"] if i["who"] == "person"]
+    assert person_lines.count(NUMBER_HIDDEN) == 2 and SAFE_TIME in person_lines, person_lines
+    assert_no_number(shown.text)
+    stream = Stream(bob, f"{console.url}/events/c/{entry.id}?after=0")
+    try:
+        stream.wait_for(lambda name, data: name == "line" and data["text"] == SAFE_TIME, 10)
+        streamed = [data["text"] for _, name, data in stream.events if name == "line"]
+    finally:
+        stream.close()
+    assert streamed.count(NUMBER_HIDDEN) == 2, streamed
+    assert_no_number(str(streamed))
+    colleague.context.close()
 
     advisor.select_option("#done-outcome", "signposted")
     advisor.fill("#done-notes", "Called back; signposted to local services.")
