@@ -188,7 +188,12 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(my|our) (son|daughter) \(?\d",
         r"\bin front of (my|the|our) (son|daughter|boy|girl|kids|children|eldest|youngest)\b",
         r"\b(my|our) (eldest|youngest)\b", r"\bpregnan\w*\b", r"\bschool run\b",
-        r"\bnursery\b"),
+        r"\bnursery\b", r"\blittle one\b", r"\bmaternity\b", r"\bc ?section\b",
+        # "my two boys", "a 2 year old", "my 15 yr old", "with my son", "taken my daughter"
+        r"\b(my|our|her|his) (\d|two|three|four|five) (boys|girls|sons|daughters)\b",
+        r"\b(my|our|a|her|his) ([1-9]|1[0-7]) ?(yr|yrs|year|years)[ -]?olds?\b",
+        r"\b(with|and|took|taken|take|taking|keep|kept|see|seeing) (my|our) (son|daughter|"
+        r"boy|girl|boys|girls)\b"),
     "immigration": _any(
         r"\bvisa\b", r"\bimmigration\b", r"\bno recourse\b", r"\bnrpf\b", r"\bdeport\w*",
         r"\bhome office\b", r"\bleave to remain\b", r"\bresidence (permit|card)\b", r"\bbrp\b",
