@@ -19,7 +19,9 @@
   /help and /start) and the safety word erase the conversation on the server and delete
   the person's and the bot's messages with deleteMessages, in batches of up to 100
   (Telegram allows this only for messages under 48 hours old, as /help says).
-- Stickers, photos, edited messages and group chats get a polite reply.
+- An edited message is read like a new one: what the person says now is what they mean
+  ("hello" edited to "he's got a knife" must get the 999 reply, and a refusal would lose it).
+- Stickers, photos and group chats get a polite reply.
 
 Environment: TELEGRAM_BOT_TOKEN, and TELEGRAM_WEBHOOK_SECRET or TELEGRAM_POLLING=1;
 optional TELEGRAM_API_BASE (tests). Without them the channel is disabled (one log line).
@@ -75,7 +77,6 @@ NO_TEXT_REPLY = (
     "Sorry, I can only read text messages. Please write your message in words. "
     "If you are in danger now, call 999."
 )
-EDITED_REPLY = "Sorry, I can't read edited messages. Please send your message again."
 GROUP_REPLY = "Sorry, this service works only in a private chat with the bot."
 CHOOSE = "Choose an option:"
 # A whole message that is one bot command, optionally addressed to a bot: "/exit@OurBot".
@@ -265,12 +266,10 @@ class TelegramInput(InputChannel):
                 logger.warning("Answering a button press failed (%s).", type(error).__name__)
             chat = query.message.chat if query.message is not None else None
             text, incoming = query.data or "", []
-        elif update.edited_message is not None:
-            await self.send(None, update.edited_message.chat.id, [{"text": EDITED_REPLY}])
-            return
-        elif update.message is not None:
-            chat, text = update.message.chat, update.message.text or ""
-            incoming = [update.message.message_id]
+        elif (update.message or update.edited_message) is not None:  # new, or edited
+            message = update.message or update.edited_message
+            chat, text = message.chat, message.text or ""
+            incoming = [message.message_id]
         else:
             return  # channel posts, polls ...: nothing for us
         if chat is None:
