@@ -179,7 +179,12 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bfake (accounts?|profiles?|numbers?)\b", r"\bairtags?\b", r"\btracker\b",
         r"\bevery ?(time|where) i go\b.{0,40}\b(he|she|they) (is|are) (there|always)\b",
         r"\bsits outside\b", r"\bput something on my (phone|car)\b",
-        r"\b(can )?watch(ing|es)? me\b", r"\bwatches who\b", r"\bkeeps? (coming|calling) round\b"),
+        r"\b(can )?watch(ing|es)? me\b", r"\bwatches who\b", r"\bkeeps? (coming|calling) round\b",
+        # finding the writer: "he found me", "found out where im staying", "knows where i live"
+        r"\b(he|she|they) (has |have )?found (me|us)\b", r"\bfound out where (i|im|we)\b",
+        r"\bknows? where (i|we) (live|am|are|stay)", r"\bnot (supposed|meant) to know where\b",
+        r"\bmy new address\b", r"\b(driving|going) (round|around) looking for me\b",
+        r"\blocation on (his|her|their) phone\b"),
     "children": _any(
         r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies|"
         r"nappy|nappies|pram|buggy|formula milk)\b",
@@ -273,7 +278,11 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(control\w*|hit\w*|beat\w*|threat\w*|watch\w*|abus\w*|shout\w*|make|made|will not|"
         r"won't|do not|does not)\b",
         r"\bmy family (are|is|keep|want|wants|will|have)\b", r"\bin laws\b",
-        r"\bmother in law\b", r"\bfather in law\b"),
+        r"\bmother in law\b", r"\bfather in law\b",
+        # "its my mum", "son is 30": harm from a parent, or from a grown child at home
+        r"\b(its|it is) my (mum|mam|mom|dad|mother|father|brother|sister|son|daughter|"
+        r"step ?dad|step ?mum|nan|grandad)\b",
+        r"\b(my )?(son|daughter|grandson|granddaughter) is (1[89]|[2-9]\d)\b"),
 }
 
 # Words that show the writer is describing their own harmful behaviour.
