@@ -74,7 +74,7 @@ Cell = Union[int, str]
 # under 1 minute (an advisor was free), 1-5 (the queue worked as meant), 5-15 (a wait a person
 # in a risky home may not be able to keep a chat open for), 15-60 (long), and over an hour
 # (the person was failed, or only a callback would have helped). The bounds are whole minutes
-# because the wait estimate the person is told is in minutes (helpline/queue.py).
+# because the wait estimate the person is told is in minutes (helpline/advisor_queue.py).
 WAIT_BANDS = (("under_1", 1), ("1_to_5", 5), ("5_to_15", 15), ("15_to_60", 60),
               ("over_60", None))
 # How a callback ended. Its due time is the first opening after the request

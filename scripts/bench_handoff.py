@@ -53,7 +53,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpline import privacy, queue  # noqa: E402
+from helpline import advisor_queue, privacy  # noqa: E402
 from helpline.console import auth  # noqa: E402
 from helpline.run import Stack  # noqa: E402
 
@@ -340,7 +340,7 @@ async def run(people: int, max_seconds: float, stack: Stack, webchat: str, conso
             async with http.post(f"{webchat}/api/message", json={
                     "sender": sender, "message": "can I talk to a real person"}) as reply:
                 await reply.read()
-            entry = await asyncio.to_thread(queue.active_for, cid, queue.CHAT, db_url)
+            entry = await asyncio.to_thread(advisor_queue.active_for, cid, advisor_queue.CHAT, db_url)
             if entry is None:
                 result["failures"] += 1
                 continue
@@ -368,7 +368,7 @@ async def run(people: int, max_seconds: float, stack: Stack, webchat: str, conso
             await advisor.post(f"/api/c/{entry.id}/close",
                                {"outcome": "signposted", "note": "benchmark"})
         if idle_seconds > 0:
-            oldest = (await asyncio.to_thread(queue.waiting, db_url=db_url))[0]
+            oldest = (await asyncio.to_thread(advisor_queue.waiting, db_url=db_url))[0]
             result["idle"] = await idle_console(idle_seconds, console, advisors[0], oldest.id,
                                                 servers)
     finally:
@@ -467,7 +467,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         auth.create_user(f"adv{i:02d}", PASSWORD, "advisor", db_url)
     signals = [[], ["stalking"], ["pregnancy"], ["threat_to_kill"], ["children"]]
     for i in range(WAITING):
-        queue.enqueue(privacy.pseudonymise("rest", f"bench-wait-{i}"), "rest",
+        advisor_queue.enqueue(privacy.pseudonymise("rest", f"bench-wait-{i}"), "rest",
                       signals[i % len(signals)], db_url=db_url)
 
     stack = Stack(rasa_port=free_port(), action_port=free_port(), db_url=db_url,

@@ -5,7 +5,7 @@
 - ``action_handoff_escalate`` runs when the person asks for a person: in hours it queues the
   conversation (priority from helpline.risk over what they wrote) and tells them their place,
   an honest wait estimate and what to do meanwhile. The queue is offered only while the line
-  is open (``queue.line_open``: within the hours and at least one advisor signed on), so
+  is open (``advisor_queue.line_open``: within the hours and at least one advisor signed on), so
   nobody is queued to wait for nobody; otherwise it says when advisors are next on (or that
   none is on now, within the hours), counts the request as missed, and, on SMS or Telegram,
   starts ``callback_form`` if the domain has it.
@@ -13,7 +13,7 @@
   for us to call or text this number, how, and when. The web chat has no number of its own:
   once the domain has a ``callback_number`` slot, the form is offered there too and asks for
   one after "is it safe" (``required_slots``); it must be a UK mobile or landline
-  (``queue.uk_number``, phonenumbers) and is kept only in our ``callback_numbers`` table,
+  (``advisor_queue.uk_number``, phonenumbers) and is kept only in our ``callback_numbers`` table,
   erased with the conversation. The slot holds "given", never the number.
 - ``action_handoff_cancel`` takes the person out of the queue.
 - ``action_handoff_wait`` answers "how long will I have to wait?" (intent ``ask_wait``): while
@@ -32,7 +32,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from helpline import danger, queue, risk, stats
+from helpline import advisor_queue, danger, risk, stats
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +99,22 @@ class ActionHandoffEscalate(Action):
             domain: DomainDict) -> list[EventType]:
         channel = channel_of(tracker)
         try:
-            held = queue.active_for(tracker.sender_id)
-            if held is not None and held.status == queue.HELD:
+            held = advisor_queue.active_for(tracker.sender_id)
+            if held is not None and held.status == advisor_queue.HELD:
                 dispatcher.utter_message(text="An advisor is already with you in this chat.")
                 return []
-            in_hours = queue.is_open()
-            if not (in_hours and queue.signed_on()):
-                queue.record_missed()
+            in_hours = advisor_queue.is_open()
+            if not (in_hours and advisor_queue.signed_on()):
+                advisor_queue.record_missed()
                 stats.count([("escalation", "no_advisor" if in_hours else "out_of_hours")])
                 return self.out_of_hours(dispatcher, channel, domain, in_hours)
-            entry = queue.enqueue(tracker.sender_id, channel, conversation_signals(tracker))
+            entry = advisor_queue.enqueue(tracker.sender_id, channel, conversation_signals(tracker))
             stats.count([("escalation", "queued")])
-            if entry.status == queue.HELD:
+            if entry.status == advisor_queue.HELD:
                 dispatcher.utter_message(text="An advisor is already with you in this chat.")
                 return []
-            place = queue.place(entry) or 1
-            estimate = queue.estimate_minutes(place)
+            place = advisor_queue.place(entry) or 1
+            estimate = advisor_queue.estimate_minutes(place)
         except Exception as error:  # noqa: BLE001 - the person still gets a safe answer
             log.error("Escalation failed (%s).", type(error).__name__)
             dispatcher.utter_message(text=FAILURE)
@@ -129,8 +129,8 @@ class ActionHandoffEscalate(Action):
     def out_of_hours(dispatcher: CollectingDispatcher, channel: Optional[str],
                      domain: DomainDict, in_hours: bool = False) -> list[EventType]:
         """Out of hours, or within the hours with no advisor signed on."""
-        when = None if in_hours else queue.next_open()
-        back = (f"Our advisors are next available {queue.describe_time(when)} (UK time)."
+        when = None if in_hours else advisor_queue.next_open()
+        back = (f"Our advisors are next available {advisor_queue.describe_time(when)} (UK time)."
                 if when else "Our advisors are not available at the moment.")
         dispatcher.utter_message(
             text=f"{back} The National Domestic Abuse Helpline is free and open 24 hours: "
@@ -194,16 +194,16 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_number(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        """A UK number (queue.uk_number), kept only in our callback_numbers table (erased with
+        """A UK number (advisor_queue.uk_number), kept only in our callback_numbers table (erased with
         the conversation); the slot says "given", never the number."""
         ended = self._not_an_answer(value, tracker, dispatcher)
         if ended is not None:
             return ended
-        number = queue.uk_number(value)
+        number = advisor_queue.uk_number(value)
         if number is None:
             dispatcher.utter_message(text=NUMBER_HELP)
             return {"callback_number": None}
-        queue.keep_callback_number(tracker.sender_id, number)
+        advisor_queue.keep_callback_number(tracker.sender_id, number)
         return {"callback_number": "given"}
 
     def validate_callback_method(self, value: Any, dispatcher: CollectingDispatcher,
@@ -246,14 +246,14 @@ class ActionHandoffCallback(Action):
         if tracker.get_slot("callback_safe") is not True:
             return reset
         method = tracker.get_slot("callback_method")
-        if method not in queue.CALLBACK_METHODS:
+        if method not in advisor_queue.CALLBACK_METHODS:
             return reset
         try:
             if channel_of(tracker) in TYPED_NUMBER_CHANNELS and \
-                    queue.callback_number(tracker.sender_id) is None:
+                    advisor_queue.callback_number(tracker.sender_id) is None:
                 return reset  # the web chat's form ends only with a checked number
-            queue.enqueue(tracker.sender_id, channel_of(tracker), conversation_signals(tracker),
-                          kind=queue.CALLBACK, callback_method=method,
+            advisor_queue.enqueue(tracker.sender_id, channel_of(tracker), conversation_signals(tracker),
+                          kind=advisor_queue.CALLBACK, callback_method=method,
                           callback_time=tracker.get_slot("callback_time"))
             stats.count([("callback", "requested")])
         except Exception as error:  # noqa: BLE001
@@ -275,7 +275,7 @@ class ActionHandoffCancel(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        queue.leave(tracker.sender_id)
+        advisor_queue.leave(tracker.sender_id)
         dispatcher.utter_message(
             text=f"OK, you're no longer waiting for an advisor. The National Domestic Abuse "
                  f"Helpline is there 24 hours: {HELPLINE}.")
@@ -297,26 +297,26 @@ class ActionHandoffWait(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         try:
-            queue.seen(tracker.sender_id)  # they wrote: still there
-            entry = queue.active_for(tracker.sender_id)
-            place = queue.place(entry) if entry is not None else None
-            estimate = queue.estimate_minutes(place) if place else None
-            callback = None if entry is not None else queue.active_for(
-                tracker.sender_id, kind=queue.CALLBACK)
+            advisor_queue.seen(tracker.sender_id)  # they wrote: still there
+            entry = advisor_queue.active_for(tracker.sender_id)
+            place = advisor_queue.place(entry) if entry is not None else None
+            estimate = advisor_queue.estimate_minutes(place) if place else None
+            callback = None if entry is not None else advisor_queue.active_for(
+                tracker.sender_id, kind=advisor_queue.CALLBACK)
         except Exception as error:  # noqa: BLE001 - the person still gets a safe answer
             log.error("Looking up the wait failed (%s).", type(error).__name__)
             dispatcher.utter_message(text=FAILURE)
             return []
-        if entry is not None and entry.status == queue.HELD:
+        if entry is not None and entry.status == advisor_queue.HELD:
             dispatcher.utter_message(text="An advisor is already with you in this chat.")
         elif place:
             dispatcher.utter_message(text=wait_text(place, estimate))
             dispatcher.utter_message(text=KEEP_WRITING)
             try:  # told now: the console's place notice starts from here (its minute too)
-                queue.mark_told_place(entry.id, entry.place_told, place, notify=True)
+                advisor_queue.mark_told_place(entry.id, entry.place_told, place, notify=True)
             except Exception as error:  # noqa: BLE001 - at worst a notice comes early
                 log.error("Recording the place told failed (%s).", type(error).__name__)
-        elif callback is not None and callback.status == queue.WAITING:
+        elif callback is not None and callback.status == advisor_queue.WAITING:
             verb = "call" if callback.callback_method == "call" else "text"
             dispatcher.utter_message(
                 text=f"You're not waiting in the chat queue. Your request for an advisor to "

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from helpline import queue, settings, stats
+from helpline import advisor_queue, settings, stats
 from helpline.directory.extract import person_from_text
 from helpline.directory.format import BRIEF, REPLY, service_text
 from helpline.directory.live import LiveDirectory, Loaded
@@ -98,7 +98,7 @@ def count_answer(tracker: Tracker, now: datetime | None, area: str | None,
     """Add one answer to the demand counts (helpline.stats): its channel, whether advisors
     were on hours, and `pairs`. No id and no text."""
     channel = CHANNEL_NAMES.get(tracker.get_latest_input_channel() or "", "other")
-    stats.count([("channel", channel), ("hours", "in" if queue.is_open(now) else "out"),
+    stats.count([("channel", channel), ("hours", "in" if advisor_queue.is_open(now) else "out"),
                  *pairs], area, now=now)
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import channel_store
-from helpline import danger, db, privacy, queue, safety_words, settings, stats
+from helpline import advisor_queue, danger, db, privacy, safety_words, settings, stats
 from helpline.untrusted import clean_text
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ async def converse(app: Any, on_new_message: OnNewMessage, channel: str,
         raise Unavailable(type(error).__name__) from error
     if screened is not None:
         return Outcome(list(screened.replies), erased=screened.erased)
-    await best_effort(queue.seen, conversation_id)  # a queued person who writes is still there
+    await best_effort(advisor_queue.seen, conversation_id)  # a queued person who writes is still there
     text = as_person_text(text, *domain_names(app))
 
     collector = collector or WholeMessages()

@@ -14,7 +14,7 @@ conversation id, and the web chat fetches it with ``GET /webhooks/rest/outbox``.
   erases it with the conversation. Rows nobody fetched are pruned after ``KEEP_SECONDS``.
 
 Typing: ``typing`` records that the person is typing and says whether the advisor is
-(helpline.queue's typing flags, which the console reads and writes), for the REST channel's
+(helpline.advisor_queue's typing flags, which the console reads and writes), for the REST channel's
 ``/webhooks/rest/typing``.
 
 All functions but ``wait_fetch`` and ``typing`` block; call them with ``asyncio.to_thread``
@@ -32,7 +32,7 @@ from rasa.core.channels.channel import OutputChannel
 from sqlalchemy import Column, Float, Integer, String, Text, and_, delete, select
 from sqlalchemy.orm import Session
 
-from helpline import db, privacy, queue
+from helpline import advisor_queue, db, privacy
 from helpline.console import notices
 from helpline.db import Base
 
@@ -176,8 +176,8 @@ async def typing(conversation_id: str, person_typing: bool = False,
                  db_url: Optional[str] = None) -> bool:
     """Record that the person is typing (if ``person_typing``); True while the advisor is."""
     if person_typing:
-        await asyncio.to_thread(queue.set_typing, conversation_id, queue.PERSON,
+        await asyncio.to_thread(advisor_queue.set_typing, conversation_id, advisor_queue.PERSON,
                                 db_url=db_url)
-    at = await asyncio.to_thread(queue.typing_at, conversation_id, queue.ADVISOR,
+    at = await asyncio.to_thread(advisor_queue.typing_at, conversation_id, advisor_queue.ADVISOR,
                                  db_url=db_url)
     return at is not None

@@ -25,7 +25,7 @@ STATUS_LABELS), so the browser shows no codes. Errors are JSON ({"error": ...}) 
 /events and a page on the rest (handlers.problem), each a sentence an advisor can act on.
 
 The person is told when an advisor joins, leaves, hands back or closes (notices.py), through
-the same Rasa call as an advisor's reply. Typing flags (queue.set_typing) go both ways.
+the same Rasa call as an advisor's reply. Typing flags (advisor_queue.set_typing) go both ways.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from sqlalchemy import text
 
-from helpline import db, queue, risk, settings
+from helpline import advisor_queue, db, risk, settings
 from helpline.console import (
     auth,
     callbacks,
@@ -256,7 +256,7 @@ async def queue_page(request: web.Request) -> web.Response:
     session = request["session"]
     name = await asyncio.to_thread(auth.first_name, session.username, request.app[DB])
     handover = await asyncio.to_thread(canned.notes, db_url=request.app[DB])
-    return render("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
+    return render("advisor_queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
                   handover=handover, handover_max=canned.NOTE_MAX)
 
 
@@ -273,7 +273,7 @@ async def set_first_name(request: web.Request) -> web.Response:
 
 async def supervisor_page(request: web.Request) -> web.Response:
     require_supervisor(request)
-    recent = await asyncio.to_thread(queue.audit_log, 50, request.app[DB])
+    recent = await asyncio.to_thread(advisor_queue.audit_log, 50, request.app[DB])
     escalations = await asyncio.to_thread(records.escalations, request.app[DB])
     return render("supervisor.html", request["session"], audit=recent, escalations=escalations)
 
@@ -303,23 +303,23 @@ async def stats_csv(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _state(entry: Optional[queue.QueueEntry], me: str, supervisor: bool) -> dict[str, Any]:
+def _state(entry: Optional[advisor_queue.QueueEntry], me: str, supervisor: bool) -> dict[str, Any]:
     """What the conversation page shows of an entry, and which controls apply now."""
     if entry is None:
-        return {"status": queue.ENDED, "label": STATUS_LABELS[queue.ENDED], "claimed_by": None,
+        return {"status": advisor_queue.ENDED, "label": STATUS_LABELS[advisor_queue.ENDED], "claimed_by": None,
                 "can": {}}
-    live, mine = entry.status in queue.LIVE_STATUSES, entry.claimed_by == me
-    held_by_me = entry.status == queue.HELD and mine
+    live, mine = entry.status in advisor_queue.LIVE_STATUSES, entry.claimed_by == me
+    held_by_me = entry.status == advisor_queue.HELD and mine
     label = "With you" if held_by_me else status_label(entry.status, entry.claimed_by)
-    if entry.status == queue.CLOSED and entry.outcome in queue.OUTCOMES:
-        label += ": " + queue.OUTCOMES[entry.outcome]
-    left = queue.gone(entry)  # shifts.py: the person has gone quiet
+    if entry.status == advisor_queue.CLOSED and entry.outcome in advisor_queue.OUTCOMES:
+        label += ": " + advisor_queue.OUTCOMES[entry.outcome]
+    left = advisor_queue.gone(entry)  # shifts.py: the person has gone quiet
     if left:
         label += " (the person seems to have left)"
     return {"status": entry.status, "label": label, "claimed_by": entry.claimed_by,
             "priority": entry.priority, "priority_label": risk.PRIORITY_LABELS[entry.priority],
             "signals": risk.labels(entry.signal_list), "left": left,
-            "can": {"claim": entry.status in (queue.WAITING, queue.WITH_BOT)
+            "can": {"claim": entry.status in (advisor_queue.WAITING, advisor_queue.WITH_BOT)
                     and entry.conversation_id is not None,
                     "reply": held_by_me, "release": held_by_me, "handback": held_by_me,
                     "close": live and (mine or supervisor)}}
@@ -336,12 +336,12 @@ async def conversation_page(request: web.Request) -> web.Response:
     state = _state(entry, session.username, session.role == "supervisor")
     return render("conversation.html", session, entry=entry, items=items, state=state,
                   channel=channel_name(entry.channel), max_reply=MAX_REPLY,
-                  whisper_max=queue.WHISPER_MAX)
+                  whisper_max=advisor_queue.WHISPER_MAX)
 
 
 # -------------------------------------------------------------------------------- queue state
 
-def _as_dict(entry: queue.QueueEntry) -> dict[str, Any]:
+def _as_dict(entry: advisor_queue.QueueEntry) -> dict[str, Any]:
     """One entry for the live views; "id" is the one entry number shown everywhere."""
     return {"id": entry.id, "kind": entry.kind, "priority": entry.priority,
             "priority_label": risk.PRIORITY_LABELS[entry.priority],
@@ -352,21 +352,21 @@ def _as_dict(entry: queue.QueueEntry) -> dict[str, Any]:
             "callback_method": entry.callback_method, "callback_time": entry.callback_time,
             "callback_due_at": entry.callback_due_at,
             "callback_attempts": entry.callback_attempts or 0,
-            "left": queue.gone(entry)}
+            "left": advisor_queue.gone(entry)}
 
 
 def snapshot(db_url: str) -> dict[str, Any]:
     """Everything the queue and supervisor views show (no conversation ids, no text), in
     queue order; it changes only when the queue does (times, not durations)."""
-    entries = queue.live(db_url)
-    figures = queue.figures(time.time(), db_url)
+    entries = advisor_queue.live(db_url)
+    figures = advisor_queue.figures(time.time(), db_url)
     return {"entries": [_as_dict(e) for e in entries], "figures": figures.__dict__,
             "line": shifts.line(db_url)}
 
 
 def _vanished(db_url: str, ids: set[int]) -> list[int]:
     """Entries that left the live list because they were erased (not closed)."""
-    return [i for i in sorted(ids) if queue.get(i, db_url) is None]
+    return [i for i in sorted(ids) if advisor_queue.get(i, db_url) is None]
 
 
 def _ended(state: dict, db_url: str, seen: set[int], live_ids: set[int]) -> list[dict]:
@@ -376,7 +376,7 @@ def _ended(state: dict, db_url: str, seen: set[int], live_ids: set[int]) -> list
     now = time.time()
     ended = [e for e in state["ended"] if e["ended_at"] > now - 3600]
     known = {e["id"] for e in ended}
-    gone = set(_vanished(db_url, seen - live_ids)) | set(queue.erased_since(now - 3600, db_url))
+    gone = set(_vanished(db_url, seen - live_ids)) | set(advisor_queue.erased_since(now - 3600, db_url))
     for entry_id in sorted(gone - known - live_ids):
         ended.insert(0, {"id": entry_id, "ended_at": now})
     return ended
@@ -447,7 +447,7 @@ async def transcript_json(request: web.Request) -> web.Response:
 
 def _person_typing(conversation_id: str, items: list[dict[str, Any]], db_url: str) -> bool:
     """The person typed in the last few seconds, after their last message."""
-    at = queue.typing_at(conversation_id, queue.PERSON, db_url=db_url)
+    at = advisor_queue.typing_at(conversation_id, advisor_queue.PERSON, db_url=db_url)
     last = max((i["ts"] or 0 for i in items if i["who"] == "person"), default=0)
     return at is not None and at > last
 
@@ -467,7 +467,7 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
     idle = 0.0
     entry_id, db_url = entry.id, request.app[DB]
     while True:
-        found = await asyncio.to_thread(queue.get, entry_id, db_url)
+        found = await asyncio.to_thread(advisor_queue.get, entry_id, db_url)
         state = _state(found, me, supervisor)
         if state != shown:
             shown = state
@@ -483,7 +483,7 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
                 await response.write(sse_event("line", item))
             count = len(items)
             idle = 0.0
-        now_typing = found.status == queue.HELD and await asyncio.to_thread(
+        now_typing = found.status == advisor_queue.HELD and await asyncio.to_thread(
             _person_typing, found.conversation_id, items, db_url)
         if now_typing != typing:
             typing = now_typing
@@ -495,7 +495,7 @@ async def conversation_events(request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(POLL_CONVERSATION)
 
 
-async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> bool:
+async def _tell(request: web.Request, entry: advisor_queue.QueueEntry, kind: str) -> bool:
     """Tell the person (notices.py); the joining advisor's first name if they set one."""
     name = ""
     if kind == notices.JOINED:
@@ -507,27 +507,27 @@ async def _tell(request: web.Request, entry: queue.QueueEntry, kind: str) -> boo
 async def claim(request: web.Request) -> web.Response:
     entry = await queue_entry(request)
     me, db_url = request["session"].username, request.app[DB]
-    if queue.gone(entry) and (await json_body(request)).get("confirm") is not True:
+    if advisor_queue.gone(entry) and (await json_body(request)).get("confirm") is not True:
         minutes = int((time.time() - (entry.last_seen_at or entry.created_at)) // 60)
         return web.json_response({"error": shifts.GONE_TEXT.format(minutes=minutes),
                                   "confirm": True}, status=409)
-    if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
+    if not await asyncio.to_thread(advisor_queue.claim, entry.id, me, db_url=db_url):
         return bad("Someone else has this conversation, or it has ended.", 409)
     try:
         await request.app[RASA].pause(entry.conversation_id)
     except RasaError:
-        await asyncio.to_thread(queue.release, entry.id, me, db_url)
+        await asyncio.to_thread(advisor_queue.release, entry.id, me, db_url)
         return bad("Couldn't pause the bot; the conversation is back in the queue.", 502)
     await audit(request, "claim", entry.id)
     told = await _tell(request, entry, notices.JOINED)
-    return web.json_response({"status": queue.HELD, "told": told})
+    return web.json_response({"status": advisor_queue.HELD, "told": told})
 
 
-async def _send(request: web.Request, entry: queue.QueueEntry, text: str) -> web.Response:
+async def _send(request: web.Request, entry: advisor_queue.QueueEntry, text: str) -> web.Response:
     db_url = request.app[DB]
     # Not typing any more: cleared before the message goes, so the person never sees
     # "typing..." after it.
-    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
+    await asyncio.to_thread(advisor_queue.set_typing, entry.conversation_id, advisor_queue.ADVISOR, False,
                             db_url=db_url)
     try:
         await request.app[RASA].say(entry.conversation_id, text)
@@ -550,7 +550,7 @@ async def reply(request: web.Request) -> web.Response:
 async def typing(request: web.Request) -> web.Response:
     """The advisor is typing: the person's web chat shows it for a few seconds."""
     entry = await held_entry(request)
-    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR,
+    await asyncio.to_thread(advisor_queue.set_typing, entry.conversation_id, advisor_queue.ADVISOR,
                             db_url=request.app[DB])
     return web.json_response({"status": "ok"})
 
@@ -583,11 +583,11 @@ async def _give_up(request: web.Request, action: str) -> web.Response:
     except RasaError:
         return bad("Couldn't resume the bot; you still hold the conversation. Try again.", 502)
     if action == "release":
-        done = await asyncio.to_thread(queue.release, entry.id, me, db_url)
-        kind, status = notices.LEFT, queue.WAITING
+        done = await asyncio.to_thread(advisor_queue.release, entry.id, me, db_url)
+        kind, status = notices.LEFT, advisor_queue.WAITING
     else:
-        done = await asyncio.to_thread(queue.hand_back, entry.id, me, db_url)
-        kind, status = notices.HANDED_BACK, queue.WITH_BOT
+        done = await asyncio.to_thread(advisor_queue.hand_back, entry.id, me, db_url)
+        kind, status = notices.HANDED_BACK, advisor_queue.WITH_BOT
     if not done:
         return bad(CHANGED, 409)
     await audit(request, action, entry.id)
@@ -618,25 +618,25 @@ async def close(request: web.Request) -> web.Response:
     supervisor = session.role == "supervisor"
     if not supervisor and entry.claimed_by != session.username:
         return bad(NOT_HOLDING, 409)
-    if entry.status not in queue.LIVE_STATUSES:
+    if entry.status not in advisor_queue.LIVE_STATUSES:
         return bad("This conversation is already closed or ended.", 409)
     if data.get("step") == "review":
         return web.json_response({"status": "review", "summary": form.summary()})
-    if entry.status == queue.HELD and entry.conversation_id:
+    if entry.status == advisor_queue.HELD and entry.conversation_id:
         with contextlib.suppress(RasaError):  # closing must work even if Rasa is down
             await request.app[RASA].resume(entry.conversation_id)
-    done = await asyncio.to_thread(queue.close, entry.id, None if supervisor else
+    done = await asyncio.to_thread(advisor_queue.close, entry.id, None if supervisor else
                                    session.username, form.outcome, "", db_url)
     if not done:
         return bad("This conversation is already closed or ended.", 409)
     await asyncio.to_thread(records.record_close, entry, form, session.username,
-                            channel_name(entry.channel), queue.gone(entry), db_url=db_url)
+                            channel_name(entry.channel), advisor_queue.gone(entry), db_url=db_url)
     await audit(request, "close", entry.id)
     told = None
-    kind = {queue.HELD: notices.CLOSED, queue.WAITING: notices.REMOVED}.get(entry.status)
+    kind = {advisor_queue.HELD: notices.CLOSED, advisor_queue.WAITING: notices.REMOVED}.get(entry.status)
     if kind and entry.conversation_id:  # handed back already: the person is with the bot
         told = await _tell(request, entry, kind)
-    return web.json_response({"status": queue.CLOSED, "told": told})
+    return web.json_response({"status": advisor_queue.CLOSED, "told": told})
 
 
 # -------------------------------------------------------------------------- contact records
@@ -657,14 +657,14 @@ async def close_page(request: web.Request) -> web.Response:
     """The contact record form: outcome, notes, tags, DASH, MARAC, safeguarding."""
     entry = await queue_entry(request)
     session = request["session"]
-    if entry.status not in queue.LIVE_STATUSES:
+    if entry.status not in advisor_queue.LIVE_STATUSES:
         raise web.HTTPConflict(text="This conversation is already closed.")
     if session.role != "supervisor" and entry.claimed_by != session.username:
         raise web.HTTPConflict(text=NOT_HOLDING)
-    return render("close.html", session, entry=entry, outcomes=queue.OUTCOMES,
+    return render("close.html", session, entry=entry, outcomes=advisor_queue.OUTCOMES,
                   questions=records.DASH_QUESTIONS, threshold=records.MARAC_THRESHOLD,
                   statement=records.MARAC_STATEMENT, notes_max=records.NOTES_MAX,
-                  tags_max=records.TAGS_MAX, tag_max=records.TAG_MAX, left=queue.gone(entry))
+                  tags_max=records.TAGS_MAX, tag_max=records.TAG_MAX, left=advisor_queue.gone(entry))
 
 
 def _days(request: web.Request) -> tuple:
@@ -730,7 +730,7 @@ def make_app(rasa_url: str, db_url: Optional[str] = None,
     app[LIMITER] = auth.RateLimiter(limit=5)
     app[IP_LIMITER] = auth.RateLimiter(limit=30)
     app[STATE] = {}
-    queue.engine(app[DB])
+    advisor_queue.engine(app[DB])
     auth.engine(app[DB])
     records.engine(app[DB])
     app.add_routes([

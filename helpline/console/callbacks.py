@@ -4,7 +4,7 @@ A callback request is a queue entry of kind "callback", made by the callback for
 Telegram (bot/actions/handoff.py) while the line was closed: the person said it is safe to be
 contacted, how (call or text) and a safe time in their own words.
 
-- Due time: from the first opening at or after the request (``queue.callback_due``), shown
+- Due time: from the first opening at or after the request (``advisor_queue.callback_due``), shown
   with the person's safe time beside it. The safe time is free text and is not parsed: a
   wrong guess at when it is safe to ring is worse than showing their words.
 - The queue page lists callbacks by due time with an Open link to ``/callbacks/{id}``, a page
@@ -20,7 +20,7 @@ contacted, how (call or text) and a safe time in their own words.
   chat id, so "text" means a reply in the Telegram chat, and the page says so. A web chat
   has no number of its own: the callback form asks for one there (bot/actions/handoff.py,
   checked as a UK mobile or landline with phonenumbers) and keeps it only in
-  ``callback_numbers`` (helpline/queue.py), erased with the conversation.
+  ``callback_numbers`` (helpline/advisor_queue.py), erased with the conversation.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from typing import Any, Optional
 from aiohttp import web
 
 from bot.channels import channel_store
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import records
 from helpline.console.handlers import (
     DB,
@@ -52,16 +52,16 @@ NOT_YOURS = "Take this callback first: only the advisor working it can do that."
 CHANGED = "This callback changed meanwhile: reload the page."
 
 
-def number_for(entry: queue.QueueEntry, db_url: str) -> Optional[str]:
+def number_for(entry: advisor_queue.QueueEntry, db_url: str) -> Optional[str]:
     """The stored address of the callback's conversation, or None (erased, never stored)."""
     if not entry.conversation_id:
         return None
     if entry.channel == "rest":  # typed in the web chat's callback form
-        return queue.callback_number(entry.conversation_id, db_url)
+        return advisor_queue.callback_number(entry.conversation_id, db_url)
     return channel_store.address(entry.conversation_id, db_url)
 
 
-def facts(entry: queue.QueueEntry) -> dict[str, Any]:
+def facts(entry: advisor_queue.QueueEntry) -> dict[str, Any]:
     """What the page and the queue list show of a callback (no number)."""
     return {"due_at": entry.callback_due_at, "attempts": entry.callback_attempts or 0,
             "attempted_at": entry.callback_attempted_at,
@@ -69,26 +69,26 @@ def facts(entry: queue.QueueEntry) -> dict[str, Any]:
             "safe_time": entry.callback_time or "Any time"}
 
 
-async def _callback(request: web.Request) -> queue.QueueEntry:
+async def _callback(request: web.Request) -> advisor_queue.QueueEntry:
     entry = await queue_entry(request)
-    if entry.kind != queue.CALLBACK:
+    if entry.kind != advisor_queue.CALLBACK:
         raise web.HTTPNotFound(text=f"Entry {entry.id} is a chat, not a callback request.")
     return entry
 
 
-def _render(request: web.Request, entry: queue.QueueEntry, number: Optional[str] = None,
+def _render(request: web.Request, entry: advisor_queue.QueueEntry, number: Optional[str] = None,
             message: str = "", status: int = 200) -> web.Response:
     session = request["session"]
-    mine = entry.status == queue.HELD and entry.claimed_by == session.username
+    mine = entry.status == advisor_queue.HELD and entry.claimed_by == session.username
     return render("callback.html", session, http_status=status, entry=entry,
                   facts=facts(entry), mine=mine, number=number,
                   address_label=ADDRESS_LABELS.get(entry.channel or "", "Number"),
                   channel=channel_name(entry.channel), message=message,
                   status=status_label(entry.status, entry.claimed_by),
-                  live=entry.status in queue.LIVE_STATUSES, outcomes=queue.OUTCOMES)
+                  live=entry.status in advisor_queue.LIVE_STATUSES, outcomes=advisor_queue.OUTCOMES)
 
 
-async def _taken(request: web.Request) -> queue.QueueEntry:
+async def _taken(request: web.Request) -> advisor_queue.QueueEntry:
     """The callback in the path, taken by this session's advisor (else 404, 410 or 409)."""
     entry = await _callback(request)
     holder(request, entry, NOT_YOURS)
@@ -99,7 +99,7 @@ async def page(request: web.Request) -> web.Response:
     return _render(request, await _callback(request))
 
 
-def _back(entry: queue.QueueEntry) -> web.HTTPSeeOther:
+def _back(entry: advisor_queue.QueueEntry) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"/callbacks/{entry.id}")
 
 
@@ -107,7 +107,7 @@ def _back(entry: queue.QueueEntry) -> web.HTTPSeeOther:
 async def take(request: web.Request) -> web.Response:
     entry = await _callback(request)
     me, db_url = request["session"].username, request.app[DB]
-    if not await asyncio.to_thread(queue.claim, entry.id, me, db_url=db_url):
+    if not await asyncio.to_thread(advisor_queue.claim, entry.id, me, db_url=db_url):
         raise web.HTTPConflict(text="Someone else is working this callback, or it is done.")
     await audit(request, "claim", entry.id)
     raise _back(entry)
@@ -129,7 +129,7 @@ async def show_number(request: web.Request) -> web.Response:
 async def attempted(request: web.Request) -> web.Response:
     entry = await _taken(request)
     me, db_url = request["session"].username, request.app[DB]
-    if not await asyncio.to_thread(queue.callback_attempted, entry.id, me, db_url=db_url):
+    if not await asyncio.to_thread(advisor_queue.callback_attempted, entry.id, me, db_url=db_url):
         raise web.HTTPConflict(text=CHANGED)
     await audit(request, "callback_attempted", entry.id)
     raise _back(entry)
@@ -146,7 +146,7 @@ async def done(request: web.Request) -> web.Response:
     except records.FormError as error:
         return _render(request, entry, message=str(error), status=400)
     me, db_url = request["session"].username, request.app[DB]
-    if not await asyncio.to_thread(queue.close, entry.id, me, form.outcome, "", db_url):
+    if not await asyncio.to_thread(advisor_queue.close, entry.id, me, form.outcome, "", db_url):
         raise web.HTTPConflict(text=CHANGED)
     await asyncio.to_thread(records.record_close, entry, form, me, channel_name(entry.channel),
                             db_url=db_url)
@@ -158,7 +158,7 @@ async def done(request: web.Request) -> web.Response:
 async def give_back(request: web.Request) -> web.Response:
     entry = await _taken(request)
     me, db_url = request["session"].username, request.app[DB]
-    if await asyncio.to_thread(queue.release, entry.id, me, db_url):
+    if await asyncio.to_thread(advisor_queue.release, entry.id, me, db_url):
         await audit(request, "release", entry.id)
     raise _back(entry)
 

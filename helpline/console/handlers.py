@@ -28,7 +28,7 @@ from typing import Any, Awaitable, Callable, Optional
 import jinja2
 from aiohttp import web
 
-from helpline import queue, risk
+from helpline import advisor_queue, risk
 from helpline.console import auth
 from helpline.console.rasa_api import RasaAPI
 from helpline.directory.hours import LONDON
@@ -66,9 +66,9 @@ PAGES.filters["iso"] = _iso
 PAGES.filters["signal_label"] = risk.label
 
 CHANNEL_NAMES = {"rest": "Web chat", "sms": "SMS", "twilio": "SMS", "telegram": "Telegram"}
-STATUS_LABELS = {queue.WAITING: "Waiting", queue.HELD: "With an advisor",
-                 queue.WITH_BOT: "Back with the assistant", queue.CLOSED: "Closed",
-                 queue.ENDED: "Ended by the person"}
+STATUS_LABELS = {advisor_queue.WAITING: "Waiting", advisor_queue.HELD: "With an advisor",
+                 advisor_queue.WITH_BOT: "Back with the assistant", advisor_queue.CLOSED: "Closed",
+                 advisor_queue.ENDED: "Ended by the person"}
 WHO_LABELS = {"person": "Person", "bot": "Assistant", "advisor": "Advisor",
               "notice": "Told the person", "system": "Note"}
 PAGES.globals["who_labels"] = WHO_LABELS
@@ -79,7 +79,7 @@ def channel_name(channel: Optional[str]) -> str:
 
 
 def status_label(status: str, claimed_by: Optional[str]) -> str:
-    if status == queue.HELD and claimed_by:
+    if status == advisor_queue.HELD and claimed_by:
         return f"With {claimed_by}"
     return STATUS_LABELS.get(status, status)
 
@@ -157,27 +157,27 @@ ENDED_PAGE = ("The person ended this conversation (with their safety word, quick
               "leaving the queue), so it was erased. Nothing more can be done in it.")
 
 
-async def queue_entry(request: web.Request) -> queue.QueueEntry:
+async def queue_entry(request: web.Request) -> advisor_queue.QueueEntry:
     """The entry in the path, or 410 "ended by the person" (erased), or 404 (never existed)."""
     entry_id = int(request.match_info["id"])
-    entry = await asyncio.to_thread(queue.get, entry_id, request.app[DB])
+    entry = await asyncio.to_thread(advisor_queue.get, entry_id, request.app[DB])
     if entry is None:
         ended = {e["id"] for e in request.app[STATE].get("ended", [])}
-        if entry_id in ended or await asyncio.to_thread(queue.audited, entry_id,
+        if entry_id in ended or await asyncio.to_thread(advisor_queue.audited, entry_id,
                                                         request.app[DB]):
             raise web.HTTPGone(text=ENDED_PAGE if wants_html(request) else ENDED_TEXT)
         raise web.HTTPNotFound(text=f"There is no queue entry {entry_id}.")
     return entry
 
 
-def holder(request: web.Request, entry: queue.QueueEntry, refusal: str = NOT_HOLDING
+def holder(request: web.Request, entry: advisor_queue.QueueEntry, refusal: str = NOT_HOLDING
            ) -> None:
     """409 with ``refusal`` unless this session's advisor holds the entry."""
-    if entry.status != queue.HELD or entry.claimed_by != request["session"].username:
+    if entry.status != advisor_queue.HELD or entry.claimed_by != request["session"].username:
         raise web.HTTPConflict(text=refusal)
 
 
-async def held_entry(request: web.Request) -> queue.QueueEntry:
+async def held_entry(request: web.Request) -> advisor_queue.QueueEntry:
     """The entry in the path, held by this session's advisor (else 404, 410 or 409)."""
     entry = await queue_entry(request)
     holder(request, entry)
@@ -187,7 +187,7 @@ async def held_entry(request: web.Request) -> queue.QueueEntry:
 async def audit(request: web.Request, action: str, entry_id: Optional[int],
                 actor: Optional[str] = None) -> None:
     """Audit ``action`` by this session's user (or ``actor``); entry_id None for none."""
-    await asyncio.to_thread(queue.audit, actor or request["session"].username, action,
+    await asyncio.to_thread(advisor_queue.audit, actor or request["session"].username, action,
                             entry_id, request.app[DB])
 
 

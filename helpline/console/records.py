@@ -1,7 +1,7 @@
 """Contact records: what an advisor writes at close, one per queue entry (issue 16, part 5).
 
 A record holds the entry number, times, the channel's name, the priority, the advisor, how
-the contact ended, the outcome (``queue.OUTCOMES``), the advisor's notes and tags, the DASH
+the contact ended, the outcome (``advisor_queue.OUTCOMES``), the advisor's notes and tags, the DASH
 risk checklist answers with their score, the MARAC decision and a safeguarding escalation to
 the duty supervisor. It holds no conversation id and nothing the person wrote, so erasing a
 conversation (safety word, quick exit, retention) leaves the record as it is and there is
@@ -16,7 +16,7 @@ How a contact ends (``ended_how``):
 - ``person_left``: an advisor closed an entry whose person had gone (abandoned).
 
 One record per entry (a unique entry number): writing one twice, or from two console
-processes, keeps the first. Queue entry numbers are never reused (queue.py).
+processes, keeps the first. Queue entry numbers are never reused (advisor_queue.py).
 
 The DASH questions below are our own plain-English wording of the topics of the SafeLives
 DASH risk checklist (2009); they are not its text. Before using this in a real service,
@@ -47,7 +47,7 @@ from sqlalchemy import Boolean, Column, Float, Integer, String, Text, select, up
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpline import db, queue, stats
+from helpline import advisor_queue, db, stats
 from helpline.db import Base
 from helpline.directory.hours import LONDON
 
@@ -89,7 +89,7 @@ ANSWER_LABELS = {"y": "Yes", "n": "No", "?": "Not known"}
 CLOSED, ENDED_BY_PERSON, PERSON_LEFT = "closed", "ended_by_person", "person_left"
 ENDED_LABELS = {CLOSED: "Closed by an advisor", ENDED_BY_PERSON: "Ended by the person",
                 PERSON_LEFT: "Closed after the person left"}
-OUTCOME_LABELS = {**queue.OUTCOMES, ENDED_BY_PERSON: "Ended by the person"}
+OUTCOME_LABELS = {**advisor_queue.OUTCOMES, ENDED_BY_PERSON: "Ended by the person"}
 
 NOTES_MAX = 4000
 TAGS_MAX = 10
@@ -183,7 +183,7 @@ class Form:
 
     def summary(self) -> dict[str, Any]:
         """What the confirmation step shows (and the close answer repeats)."""
-        return {"outcome": self.outcome, "outcome_label": queue.OUTCOMES[self.outcome],
+        return {"outcome": self.outcome, "outcome_label": advisor_queue.OUTCOMES[self.outcome],
                 "tags": list(self.tags), "notes_length": len(self.notes),
                 "dash_score": self.score, "dash_out_of": len(DASH_QUESTIONS),
                 "dash_answered": sum(1 for a in self.dash if a != "?"),
@@ -236,8 +236,8 @@ def parse_form(data: dict[str, Any]) -> Form:
     """The close form from the page's JSON. "note" (one line, as before) is read when
     "notes" is absent, so older callers still close."""
     outcome = data.get("outcome")
-    if outcome not in queue.OUTCOMES:
-        raise FormError("Choose an outcome: " + ", ".join(queue.OUTCOMES.values()) + ".")
+    if outcome not in advisor_queue.OUTCOMES:
+        raise FormError("Choose an outcome: " + ", ".join(advisor_queue.OUTCOMES.values()) + ".")
     notes = data.get("notes", data.get("note", ""))
     if notes is None:
         notes = ""
@@ -276,7 +276,7 @@ def _add(record: ContactRecord, db_url: Optional[str], due_at: Optional[float] =
     return True
 
 
-def record_close(entry: queue.QueueEntry, form: Form, advisor: str, channel: str,
+def record_close(entry: advisor_queue.QueueEntry, form: Form, advisor: str, channel: str,
                  person_left: bool = False, *, now: Optional[float] = None,
                  db_url: Optional[str] = None) -> bool:
     """The record of an entry an advisor closed with the form."""

@@ -3,10 +3,10 @@ still waiting when the line closes, and when their place moves up a lot.
 
 - Advisors (and supervisors) sign on and off with a button on the queue page
   (``POST /api/shift``, ``{"on": true|false}``). The shift is a row in ``advisor_shifts``
-  (helpline/queue.py); each change is audited as ``sign_on`` / ``sign_off`` with no entry
+  (helpline/advisor_queue.py); each change is audited as ``sign_on`` / ``sign_off`` with no entry
   number and nothing of any conversation.
 - The line is open while it is within the hours and someone is signed on
-  (``queue.line_open``). The action server asks the same question at every escalation, so
+  (``advisor_queue.line_open``). The action server asks the same question at every escalation, so
   the console need not be running for a person to get the out-of-hours route.
 - A shift ends by itself when its advisor has no console session left (logged out, or the
   session's 12 hours ran out): a forgotten sign-on must not keep the queue offered with
@@ -21,7 +21,7 @@ still waiting when the line closes, and when their place moves up a lot.
   person's latest channel), that advisors have finished for now, when they are back, and the
   24-hour helpline and 999. On SMS and Telegram they are also told they can ask for a person
   to leave a callback request (the escalation offers ``callback_form`` while the line is
-  closed). ``queue.mark_told_closing`` is one conditional UPDATE, so with several console
+  closed). ``advisor_queue.mark_told_closing`` is one conditional UPDATE, so with several console
   processes each person is told by one of them, once; an entry that asks again is told
   again at the next closing. Anyone queued after the closing (an escalation racing it) is
   told at the watcher's next pass. Their entries stay in the queue: the next shift sees them, and
@@ -38,7 +38,7 @@ still waiting when the line closes, and when their place moves up a lot.
   how a place and a wait are said), between "Your place in the queue has moved up." and the
   999 line: 155 characters at the longest (place 999, no estimate), one SMS segment.
   The place last told is a column on the entry (``place_told``), so a console restart or a
-  second console sends nothing again (``queue.mark_told_place`` is one conditional UPDATE).
+  second console sends nothing again (``advisor_queue.mark_told_place`` is one conditional UPDATE).
   The first pass that sees an entry records its place without a notice: the escalation has
   just told the person that place (asking again, or an advisor's claim, clears it). Not
   told: callbacks (they wait for a call or a text, not in a chat), held entries, and anyone
@@ -58,7 +58,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.actions.handoff import wait_text
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import auth, notices
 from helpline.console.handlers import DB, RASA, audit, bad, json_body
 from helpline.console.rasa_api import RasaAPI, RasaError
@@ -78,9 +78,9 @@ GONE_TEXT = ("The person seems to have left: nothing from them for {minutes} min
 
 def finished_text(channel: Optional[str] = None) -> str:
     """What someone still waiting is told when the line closes."""
-    when = queue.next_open()
-    back = (f"They are next available {queue.describe_time(when)} (UK time). "
-            if when and not queue.is_open() else "")
+    when = advisor_queue.next_open()
+    back = (f"They are next available {advisor_queue.describe_time(when)} (UK time). "
+            if when and not advisor_queue.is_open() else "")
     callback = ("To be contacted when they are back, ask for a person. "
                 if channel in CALLBACK_CHANNELS else "")
     return (f"Our advisors have finished for now, so nobody can join this chat yet. {back}"
@@ -97,19 +97,19 @@ def finished_event(channel: Optional[str] = None) -> dict[str, Any]:
 def line(db_url: str, now: Optional[float] = None) -> dict[str, Any]:
     """What the queue page's banner shows; records when the line opened or closed."""
     now = time.time() if now is None else now
-    in_hours = queue.is_open()
-    names = queue.signed_on(db_url)
+    in_hours = advisor_queue.is_open()
+    names = advisor_queue.signed_on(db_url)
     is_open = in_hours and bool(names)
-    since = queue.line_state(is_open, now=now, db_url=db_url)
+    since = advisor_queue.line_state(is_open, now=now, db_url=db_url)
     return {"open": is_open, "in_hours": in_hours, "signed_on": names,
-            "missed": 0 if is_open else queue.missed_since(since, db_url),
+            "missed": 0 if is_open else advisor_queue.missed_since(since, db_url),
             "closed_since": None if is_open else (since or None)}
 
 
 def end_orphan_shifts(db_url: str, now: Optional[float] = None) -> list[str]:
     """Sign off advisors with no live console session; returns who was signed off."""
     now = time.time() if now is None else now
-    names = queue.signed_on(db_url)
+    names = advisor_queue.signed_on(db_url)
     if not names:
         return []
     with auth.engine(db_url).connect() as connection:
@@ -118,8 +118,8 @@ def end_orphan_shifts(db_url: str, now: Optional[float] = None) -> list[str]:
             auth.ConsoleSession.created_at > now - auth.SESSION_HOURS * 3600)).scalars())
     ended = []
     for name in names:
-        if name not in live and queue.sign_off(name, now=now, db_url=db_url):
-            queue.audit(f"system:{name}", "sign_off", None, db_url)
+        if name not in live and advisor_queue.sign_off(name, now=now, db_url=db_url):
+            advisor_queue.audit(f"system:{name}", "sign_off", None, db_url)
             ended.append(name)
     return ended
 
@@ -133,8 +133,8 @@ async def tell_waiting(db_url: str, rasa: RasaAPI) -> int:
     if state["open"] or not state["closed_since"]:
         return 0
     told = 0
-    for entry in await asyncio.to_thread(queue.waiting_untold, db_url):
-        if not await asyncio.to_thread(queue.mark_told_closing, entry.id, db_url=db_url):
+    for entry in await asyncio.to_thread(advisor_queue.waiting_untold, db_url):
+        if not await asyncio.to_thread(advisor_queue.mark_told_closing, entry.id, db_url=db_url):
             continue  # another console process has it
         try:
             await rasa.append(entry.conversation_id, [finished_event(entry.channel)],
@@ -167,18 +167,18 @@ async def tell_places(db_url: str, rasa: RasaAPI, now: Optional[float] = None) -
     many were told."""
     now = time.time() if now is None else now
     told = 0
-    for entry, place in await asyncio.to_thread(queue.waiting_places, db_url):
+    for entry, place in await asyncio.to_thread(advisor_queue.waiting_places, db_url):
         was = entry.place_told
         if was is None:  # first seen: the escalation has just told them this place
-            await asyncio.to_thread(queue.mark_told_place, entry.id, None, place,
+            await asyncio.to_thread(advisor_queue.mark_told_place, entry.id, None, place,
                                     notify=False, now=now, db_url=db_url)
             continue
         if not place_worth_telling(was, place, entry.place_told_at, now):
             continue
-        if not await asyncio.to_thread(queue.mark_told_place, entry.id, was, place,
+        if not await asyncio.to_thread(advisor_queue.mark_told_place, entry.id, was, place,
                                        notify=True, now=now, db_url=db_url):
             continue  # claimed meanwhile, or another console process told them
-        estimate = await asyncio.to_thread(queue.estimate_minutes, place, now=now,
+        estimate = await asyncio.to_thread(advisor_queue.estimate_minutes, place, now=now,
                                            db_url=db_url)
         try:
             await rasa.append(entry.conversation_id, [place_event(place, estimate)],
@@ -211,7 +211,7 @@ async def shift(request: web.Request) -> web.Response:
     if not isinstance(on, bool):
         return bad('"on" must be true (sign on) or false (sign off).')
     me, db_url = request["session"].username, request.app[DB]
-    change = queue.sign_on if on else queue.sign_off
+    change = advisor_queue.sign_on if on else advisor_queue.sign_off
     if await asyncio.to_thread(change, me, db_url=db_url):
         await audit(request, "sign_on" if on else "sign_off", None)
     if not on:

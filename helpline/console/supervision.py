@@ -1,7 +1,7 @@
 """Transfer and supervision in the console (issue 16, part 4).
 
 - **Transfer** (``POST /api/c/{id}/transfer``, ``{"to": "bob"}``): the advisor holding a
-  conversation passes it to a named colleague who is signed on now (``queue.transfer``: one
+  conversation passes it to a named colleague who is signed on now (``advisor_queue.transfer``: one
   conditional UPDATE that also checks the colleague's open shift, so a colleague who signed
   off a moment ago is refused, not handed a chat nobody reads). The colleague holds it at
   once: the queue snapshot and their conversation page show "With you" at the next poll. The
@@ -11,7 +11,7 @@
   app.py): the entry waits again with its priority and original waiting time (its
   ``created_at`` and ``rank`` are untouched), so it goes back to its old place.
 - **Whisper** (``POST /api/c/{id}/whisper``, ``{"text": ...}``, supervisors only): a private
-  note to the advisor holding the conversation, kept in ``handoff_whispers`` (queue.py). It
+  note to the advisor holding the conversation, kept in ``handoff_whispers`` (advisor_queue.py). It
   never goes to Rasa, so it reaches neither the person nor their transcript. Notes are
   deleted when the entry closes and erased with the conversation (registered with
   helpline/privacy.py).
@@ -40,7 +40,7 @@ from typing import Any
 
 from aiohttp import web
 
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import auth, notices
 from helpline.console.handlers import (
     CHANGED,
@@ -62,11 +62,11 @@ POLL_SECONDS = 0.5
 NAME_MAX = 64
 
 
-def note_dict(note: queue.WhisperNote) -> dict[str, Any]:
+def note_dict(note: advisor_queue.WhisperNote) -> dict[str, Any]:
     """A note as the conversation page shows it (changes of hands in words)."""
-    if note.kind == queue.TOOK_OVER:
+    if note.kind == advisor_queue.TOOK_OVER:
         text = f"{note.author} (supervisor) took over this conversation from {note.to_advisor}."
-    elif note.kind == queue.TRANSFERRED:
+    elif note.kind == advisor_queue.TRANSFERRED:
         text = f"{note.author} passed this conversation to {note.to_advisor}."
     else:
         text = note.text or ""
@@ -88,25 +88,25 @@ async def transfer(request: web.Request) -> web.Response:
     to = to.strip()[:NAME_MAX]
     if to == me:
         return bad("You hold this conversation already: choose a colleague.")
-    if to not in await asyncio.to_thread(queue.signed_on, db_url):
+    if to not in await asyncio.to_thread(advisor_queue.signed_on, db_url):
         return bad(f"{to} is not signed on: choose a colleague who is.", 409)
-    if not await asyncio.to_thread(queue.transfer, entry.id, me, to, db_url=db_url):
+    if not await asyncio.to_thread(advisor_queue.transfer, entry.id, me, to, db_url=db_url):
         return bad("This conversation or your colleague's shift changed meanwhile: "
                    "the page shows it as it is now.", 409)
-    await asyncio.to_thread(queue.set_typing, entry.conversation_id, queue.ADVISOR, False,
+    await asyncio.to_thread(advisor_queue.set_typing, entry.conversation_id, advisor_queue.ADVISOR, False,
                             db_url=db_url)
     await audit(request, "transfer", entry.id)
     await audit(request, "transfer_received", entry.id, actor=to)
     told = await _tell(request, entry.conversation_id, to)
-    return web.json_response({"status": queue.HELD, "claimed_by": to, "told": told})
+    return web.json_response({"status": advisor_queue.HELD, "claimed_by": to, "told": told})
 
 
-async def _held_by_someone_else(request: web.Request) -> queue.QueueEntry:
+async def _held_by_someone_else(request: web.Request) -> advisor_queue.QueueEntry:
     """For a supervisor: the entry in the path, held by another advisor (else 403, 404,
     410 or 409)."""
     require_supervisor(request)
     entry = await queue_entry(request)
-    if entry.status != queue.HELD or not entry.claimed_by:
+    if entry.status != advisor_queue.HELD or not entry.claimed_by:
         raise web.HTTPConflict(text="No advisor holds this conversation now.")
     if entry.claimed_by == request["session"].username:
         raise web.HTTPConflict(text="You hold this conversation yourself.")
@@ -117,10 +117,10 @@ async def whisper(request: web.Request) -> web.Response:
     entry = await _held_by_someone_else(request)
     me, db_url = request["session"].username, request.app[DB]
     try:
-        text = queue.clean_whisper((await json_body(request)).get("text"))
+        text = advisor_queue.clean_whisper((await json_body(request)).get("text"))
     except ValueError as error:
         return bad(str(error))
-    to = await asyncio.to_thread(queue.whisper, entry.id, me, text, db_url=db_url)
+    to = await asyncio.to_thread(advisor_queue.whisper, entry.id, me, text, db_url=db_url)
     if to is None:
         return bad("This conversation changed meanwhile: the note was not sent.", 409)
     await audit(request, "whisper", entry.id)
@@ -130,12 +130,12 @@ async def whisper(request: web.Request) -> web.Response:
 async def take_over(request: web.Request) -> web.Response:
     entry = await _held_by_someone_else(request)
     me, db_url = request["session"].username, request.app[DB]
-    taken_from = await asyncio.to_thread(queue.take_over, entry.id, me, db_url=db_url)
+    taken_from = await asyncio.to_thread(advisor_queue.take_over, entry.id, me, db_url=db_url)
     if taken_from is None:
         return bad(CHANGED, 409)
     await audit(request, "take_over", entry.id)
     told = await _tell(request, entry.conversation_id, me)
-    return web.json_response({"status": queue.HELD, "claimed_by": me,
+    return web.json_response({"status": advisor_queue.HELD, "claimed_by": me,
                               "taken_from": taken_from, "told": told})
 
 
@@ -148,17 +148,17 @@ async def notes_events(request: web.Request) -> web.StreamResponse:
     colleagues = None
     idle = 0.0
     while True:
-        found = await asyncio.to_thread(queue.get, entry.id, db_url)
-        if found is None or found.status not in queue.LIVE_STATUSES:
+        found = await asyncio.to_thread(advisor_queue.get, entry.id, db_url)
+        if found is None or found.status not in advisor_queue.LIVE_STATUSES:
             return response  # closed (notes deleted) or erased: nothing more to show
         sent = False
-        every = supervisor or (found.status == queue.HELD and found.claimed_by == me)
-        for note in await asyncio.to_thread(queue.staff_notes, entry.id, 0, db_url):
+        every = supervisor or (found.status == advisor_queue.HELD and found.claimed_by == me)
+        for note in await asyncio.to_thread(advisor_queue.staff_notes, entry.id, 0, db_url):
             if note.id not in shown and (every or note.to_advisor == me):
                 await response.write(sse_event("note", note_dict(note)))
                 shown.add(note.id)
                 sent = True
-        names = [n for n in await asyncio.to_thread(queue.signed_on, db_url) if n != me]
+        names = [n for n in await asyncio.to_thread(advisor_queue.signed_on, db_url) if n != me]
         if names != colleagues:
             colleagues, sent = names, True
             await response.write(sse_event("colleagues", names))

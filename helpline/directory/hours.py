@@ -10,7 +10,7 @@
   directory/ ran past midnight, so no entry changed meaning.
 - Services write blocks as Open Referral schedules (byday MO,TU..., opens_at, closes_at),
   checked in validate.py with `check_block`. The line's hours are one setting,
-  "mon-fri 09:00-17:00; sat 10:00-13:00" (`parse_line_hours`); helpline/queue.py refuses a
+  "mon-fri 09:00-17:00; sat 10:00-13:00" (`parse_line_hours`); helpline/advisor_queue.py refuses a
   bad one at start-up, so it can never break an escalation.
 - Bank holidays (England and Wales) come from the `holidays` package, pinned in
   requirements.lock. Keeping only weekdays leaves exactly GOV.UK's list with its substitute

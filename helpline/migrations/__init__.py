@@ -6,7 +6,7 @@ import importlib
 # Every module that declares tables on helpline.db.Base: importing them fills its metadata.
 MODEL_MODULES = (
     "helpline.directory.storage",
-    "helpline.queue",
+    "helpline.advisor_queue",
     "helpline.safety_words",
     "helpline.stats",
     "helpline.console.auth",

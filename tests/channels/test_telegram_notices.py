@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import auth, notices
 from tests.handoff.conftest import PASSWORD, Console, login
 from tests.helpers import wait_for
@@ -43,7 +43,7 @@ def test_telegram_person_is_told_when_an_advisor_joins_leaves_hands_back_and_clo
     chat = chat_id()
     assert channel_stack.telegram(text(chat, "hello")).status_code == 200
     assert channel_stack.api.texts_to_chat(chat)  # the bot answered: the chat is known
-    entry = queue.enqueue(cid(chat, monkeypatch), "telegram", [], db_url=console.db_url)
+    entry = advisor_queue.enqueue(cid(chat, monkeypatch), "telegram", [], db_url=console.db_url)
     session, token = login(console.url, ADVISOR, PASSWORD)
     headers = {"X-CSRF-Token": token}
     api = f"{console.url}/api/c/{entry.id}"
@@ -56,17 +56,17 @@ def test_telegram_person_is_told_when_an_advisor_joins_leaves_hands_back_and_clo
         sent = wait_for(lambda: channel_stack.api.texts_to_chat(chat)[before:], 15)
         assert sent == [notices.text(kind, name)]
 
-    act("claim", notices.JOINED, queue.HELD)
-    act("release", notices.LEFT, queue.WAITING)
-    act("claim", notices.JOINED, queue.HELD)
-    act("handback", notices.HANDED_BACK, queue.WITH_BOT)
+    act("claim", notices.JOINED, advisor_queue.HELD)
+    act("release", notices.LEFT, advisor_queue.WAITING)
+    act("claim", notices.JOINED, advisor_queue.HELD)
+    act("handback", notices.HANDED_BACK, advisor_queue.WITH_BOT)
     # With a first name set, the person is told who joined.
     named = session.post(f"{console.url}/api/me/name", json={"first_name": "Tess"},
                          headers=headers, timeout=10)
     assert named.status_code == 200, named.text
-    act("claim", notices.JOINED, queue.HELD, "Tess")
-    act("close", notices.CLOSED, queue.CLOSED, outcome="signposted")
-    assert queue.get(entry.id, console.db_url).status == queue.CLOSED
+    act("claim", notices.JOINED, advisor_queue.HELD, "Tess")
+    act("close", notices.CLOSED, advisor_queue.CLOSED, outcome="signposted")
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.CLOSED
     # Every notice went to this chat only, as a plain message (no buttons).
     notes = [c for c in channel_stack.api.telegram("sendMessage", chat)
              if c.fields.get("text") in {notices.text(k, n) for k, n in (

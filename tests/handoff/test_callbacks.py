@@ -8,7 +8,7 @@ from datetime import datetime
 import yaml
 
 from bot.channels import channel_store
-from helpline import queue, settings
+from helpline import advisor_queue, settings
 from helpline.console import callbacks, records
 from helpline.directory.hours import LONDON
 
@@ -17,24 +17,24 @@ from .conftest import PASSWORD, Console, login
 NUMBER = "+447700900123"  # Ofcom's drama range: never a real line
 
 
-def request_callback(conversation: str, db_url: str) -> queue.QueueEntry:
+def request_callback(conversation: str, db_url: str) -> advisor_queue.QueueEntry:
     """What the SMS channel and the callback form store (bot/actions/handoff.py)."""
     channel_store.remember_address(conversation, "sms", NUMBER, db_url)
-    return queue.enqueue(conversation, "sms", [], kind=queue.CALLBACK, callback_method="call",
+    return advisor_queue.enqueue(conversation, "sms", [], kind=advisor_queue.CALLBACK, callback_method="call",
                          callback_time="weekday mornings", db_url=db_url)
 
 
 def test_due_time_and_attempts_in_the_database(db_url: str) -> None:
     entry = request_callback("cb-db", db_url)
-    opening = queue.next_open(datetime.fromtimestamp(entry.created_at, LONDON))
+    opening = advisor_queue.next_open(datetime.fromtimestamp(entry.created_at, LONDON))
     assert entry.callback_due_at == (opening.timestamp() if opening else None)
-    assert queue.get(entry.id, db_url).callback_attempts == 0
-    assert not queue.callback_attempted(entry.id, "ann", db_url=db_url)  # not held by ann
-    assert queue.claim(entry.id, "ann", db_url=db_url)
-    assert not queue.callback_attempted(entry.id, "bob", db_url=db_url)
-    assert queue.callback_attempted(entry.id, "ann", db_url=db_url)
-    found = queue.get(entry.id, db_url)
-    assert (found.status, found.claimed_by, found.callback_attempts) == (queue.WAITING, None, 1)
+    assert advisor_queue.get(entry.id, db_url).callback_attempts == 0
+    assert not advisor_queue.callback_attempted(entry.id, "ann", db_url=db_url)  # not held by ann
+    assert advisor_queue.claim(entry.id, "ann", db_url=db_url)
+    assert not advisor_queue.callback_attempted(entry.id, "bob", db_url=db_url)
+    assert advisor_queue.callback_attempted(entry.id, "ann", db_url=db_url)
+    found = advisor_queue.get(entry.id, db_url)
+    assert (found.status, found.claimed_by, found.callback_attempts) == (advisor_queue.WAITING, None, 1)
     assert found.callback_attempted_at is not None
 
 
@@ -61,7 +61,7 @@ def test_a_callback_from_request_to_done(console: Console) -> None:
     refused = ann.post(page + "/number", data={"csrf": ann_token}, timeout=10)
     assert refused.status_code == 409 and NUMBER not in refused.text
     assert ann.post(page + "/take", data={"csrf": ann_token}, timeout=10).status_code == 200
-    assert queue.get(entry.id, console.db_url).claimed_by == "ann"
+    assert advisor_queue.get(entry.id, console.db_url).claimed_by == "ann"
     other = bob.post(page + "/number", data={"csrf": bob_token}, timeout=10)
     assert other.status_code == 409 and NUMBER not in other.text
     assert NUMBER not in bob.get(page, timeout=10).text
@@ -69,16 +69,16 @@ def test_a_callback_from_request_to_done(console: Console) -> None:
 
     shown = ann.post(page + "/number", data={"csrf": ann_token}, timeout=10)
     assert shown.status_code == 200 and NUMBER in shown.text
-    views = [a for a in queue.audit_log(500, console.db_url) if a.action == callbacks.VIEWED]
+    views = [a for a in advisor_queue.audit_log(500, console.db_url) if a.action == callbacks.VIEWED]
     assert [(a.actor, a.entry_id) for a in views] == [("ann", entry.id)]
-    for row in queue.audit_log(500, console.db_url):
+    for row in advisor_queue.audit_log(500, console.db_url):
         assert NUMBER not in f"{row.actor} {row.action} {row.entry_id}"
         assert "7700900123" not in f"{row.actor} {row.action}"
 
     # Attempted: one more attempt, and back in the list for the next try.
     assert ann.post(page + "/attempted", data={"csrf": ann_token}, timeout=10).ok
-    found = queue.get(entry.id, console.db_url)
-    assert (found.status, found.callback_attempts) == (queue.WAITING, 1)
+    found = advisor_queue.get(entry.id, console.db_url)
+    assert (found.status, found.callback_attempts) == (advisor_queue.WAITING, 1)
     assert "1 (last at" in ann.get(page, timeout=10).text
 
     # Bob takes the next try and is done; Ann can no longer see the number.
@@ -90,10 +90,10 @@ def test_a_callback_from_request_to_done(console: Console) -> None:
     done = bob.post(page + "/done", data={"csrf": bob_token, "outcome": "signposted",
                                           "notes": "Reached them."}, timeout=10)
     assert done.ok and "This callback is finished: Signposted" in done.text
-    assert queue.get(entry.id, console.db_url).status == queue.CLOSED
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.CLOSED
     record = records.for_entry(entry.id, console.db_url)
     assert (record.kind, record.advisor, record.outcome) == ("callback", "bob", "signposted")
-    views = [a for a in queue.audit_log(500, console.db_url) if a.action == callbacks.VIEWED]
+    views = [a for a in advisor_queue.audit_log(500, console.db_url) if a.action == callbacks.VIEWED]
     assert sorted((a.actor, a.entry_id) for a in views) == [("ann", entry.id), ("bob", entry.id)]
     assert bob.post(page + "/number", data={"csrf": bob_token}, timeout=10).status_code == 409
     with open(console._log.name, encoding="utf-8", errors="replace") as log:
@@ -101,10 +101,10 @@ def test_a_callback_from_request_to_done(console: Console) -> None:
 
 
 def test_a_chat_is_not_a_callback_and_erased_numbers_are_said(console: Console) -> None:
-    chat = queue.enqueue("cb-chat", "rest", [], db_url=console.db_url)
+    chat = advisor_queue.enqueue("cb-chat", "rest", [], db_url=console.db_url)
     ann, token = login(console.url, "ann", PASSWORD)
     assert ann.get(f"{console.url}/callbacks/{chat.id}", timeout=10).status_code == 404
-    entry = queue.enqueue("cb-erased", "sms", [], kind=queue.CALLBACK, callback_method="text",
+    entry = advisor_queue.enqueue("cb-erased", "sms", [], kind=advisor_queue.CALLBACK, callback_method="text",
                           db_url=console.db_url)  # no address stored
     page = f"{console.url}/callbacks/{entry.id}"
     assert ann.post(page + "/take", data={"csrf": token}, timeout=10).ok
@@ -118,10 +118,10 @@ TYPED = "020 7946 0000"  # Ofcom's drama range for London: valid, never a real l
 
 
 def test_uk_numbers_only_mobiles_and_landlines() -> None:
-    assert queue.uk_number(TYPED) == queue.uk_number("+44 20 7946 0000") == "+442079460000"
+    assert advisor_queue.uk_number(TYPED) == advisor_queue.uk_number("+44 20 7946 0000") == "+442079460000"
     for bad in ("999", "0808 2000 247", "+33 1 23 45 67 89", "call me", "", None,
                 "0" * 40):
-        assert queue.uk_number(bad) is None, bad
+        assert advisor_queue.uk_number(bad) is None, bad
 
 
 def form_tracker(sender: str, channel: str):
@@ -167,18 +167,18 @@ def test_web_chat_form_asks_for_a_number_and_keeps_it_only_in_our_table(
     assert form.validate_callback_number("999", dispatcher, form_tracker("wc-1", "rest"),
                                          FORM_DOMAIN)["callback_number"] == "none"
     assert dispatcher.messages[0]["response"] == "utter_danger"
-    assert queue.callback_number("wc-1", db_url) is None
+    assert advisor_queue.callback_number("wc-1", db_url) is None
     assert form.validate_callback_number(TYPED, CollectingDispatcher(),
                                          form_tracker("wc-1", "rest"), FORM_DOMAIN) == {
         "callback_number": "given"}  # the slot (and so the tracker) never holds it
-    assert queue.callback_number("wc-1", db_url) == "+442079460000"
+    assert advisor_queue.callback_number("wc-1", db_url) == "+442079460000"
     privacy.erase("wc-1", tracker_url=db_url, db_url=db_url)
-    assert queue.callback_number("wc-1", db_url) is None
+    assert advisor_queue.callback_number("wc-1", db_url) is None
 
 
 def test_web_chat_callback_number_shown_to_the_taker(console: Console) -> None:
-    queue.keep_callback_number("wc-console", "+442079460000", db_url=console.db_url)
-    entry = queue.enqueue("wc-console", "rest", [], kind=queue.CALLBACK,
+    advisor_queue.keep_callback_number("wc-console", "+442079460000", db_url=console.db_url)
+    entry = advisor_queue.enqueue("wc-console", "rest", [], kind=advisor_queue.CALLBACK,
                           callback_method="call", callback_time="after 6pm",
                           db_url=console.db_url)
     ann, token = login(console.url, "ann", PASSWORD)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import canned
 
 from .conftest import PASSWORD, Console, logged_in, login, wait_until
@@ -56,7 +56,7 @@ def test_supervisor_edits_advisor_is_refused_and_text_is_escaped(console: Consol
                     timeout=10).status_code == 404
     assert sue.post(f"{edit}/delete", data={"csrf": sue_token}, timeout=10).ok
     assert canned.responses(console.db_url) == []
-    actions = [a.action for a in queue.audit_log(50, console.db_url) if a.actor == "sue"]
+    actions = [a.action for a in advisor_queue.audit_log(50, console.db_url) if a.actor == "sue"]
     assert {"canned_add", "canned_edit", "canned_delete"} <= set(actions)
 
 
@@ -92,10 +92,10 @@ def test_handover_notes_are_kept_14_days(db_url: str) -> None:
 
 def test_shortcuts_and_canned_insert_in_chromium(browser, console) -> None:
     db_url = console.db_url
-    for entry in queue.waiting(db_url=db_url):
-        queue.close(entry.id, None, "no_further_action", db_url=db_url)
+    for entry in advisor_queue.waiting(db_url=db_url):
+        advisor_queue.close(entry.id, None, "no_further_action", db_url=db_url)
     canned.save_response("Greeting", HOSTILE, "sue", db_url=db_url)
-    entry = queue.enqueue("shortcut-chat", "rest", [], db_url=db_url)
+    entry = advisor_queue.enqueue("shortcut-chat", "rest", [], db_url=db_url)
     tab = logged_in(browser, console)
     wait_until(tab, f"!!document.querySelector('#queue tr[data-entry=\"{entry.id}\"]')")
     assert tab.locator("#shortcuts summary").inner_text() == "Keyboard shortcuts"
@@ -111,7 +111,7 @@ def test_shortcuts_and_canned_insert_in_chromium(browser, console) -> None:
     tab.wait_for_url(f"{console.url}/c/{entry.id}")
 
     # On the conversation page: "r" and "d" move focus; letters typed in the reply stay.
-    queue.claim(entry.id, "ann", db_url=db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=db_url)
     tab.reload()
     wait_until(tab, "!document.getElementById('reply-text').disabled")
     tab.keyboard.press("d")

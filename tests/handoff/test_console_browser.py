@@ -3,7 +3,7 @@ place, focus kept), alerts for urgent entries, and a conversation page that foll
 A <script> transcript line staying inert is in test_handoff_browser.py."""
 from __future__ import annotations
 
-from helpline import queue
+from helpline import advisor_queue
 
 from .conftest import logged_in, wait_until
 
@@ -27,14 +27,14 @@ def rows(tab) -> list[str]:
 
 
 def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser, console) -> None:
-    for entry in queue.waiting(db_url=console.db_url):  # start from an empty queue
-        queue.close(entry.id, None, "no_further_action", db_url=console.db_url)
+    for entry in advisor_queue.waiting(db_url=console.db_url):  # start from an empty queue
+        advisor_queue.close(entry.id, None, "no_further_action", db_url=console.db_url)
     tab = logged_in(browser, console)
     dialogs: list[str] = []
     tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     tab.click("#alerts")  # the advisor's gesture: sound on, desktop alerts allowed
     tab.wait_for_selector("#alerts-status:has-text('Desktop alerts: on')", timeout=10000)
-    first = [queue.enqueue(f"stable-{i}", "rest", ["stalking"], db_url=console.db_url)
+    first = [advisor_queue.enqueue(f"stable-{i}", "rest", ["stalking"], db_url=console.db_url)
              for i in range(2)]
     wait_until(tab, "document.querySelectorAll('#queue tbody tr').length === 2")
     assert rows(tab) == [str(e.id) for e in first]
@@ -51,8 +51,8 @@ def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser, console) -> No
     link.focus()
     tab.evaluate("window.__focused = document.activeElement")
     beeps = tab.evaluate("window.__beeps")
-    urgent = queue.enqueue("stable-urgent", "sms", ["weapons"], db_url=console.db_url)
-    later = [queue.enqueue(f"stable-late-{i}", "telegram", [], db_url=console.db_url)
+    urgent = advisor_queue.enqueue("stable-urgent", "sms", ["weapons"], db_url=console.db_url)
+    later = [advisor_queue.enqueue(f"stable-late-{i}", "telegram", [], db_url=console.db_url)
              for i in range(2)]
     wait_until(tab, "document.querySelectorAll('#queue tbody tr').length === 5")
     assert rows(tab) == [str(urgent.id)] + [str(e.id) for e in first + later]
@@ -84,7 +84,7 @@ def test_queue_adds_rows_in_place_keeps_focus_and_alerts(browser, console) -> No
 
 
 def test_conversation_page_follows_its_entry(browser, console) -> None:
-    entry = queue.enqueue("follow-me", "telegram", ["past_danger_now", "pregnancy"],
+    entry = advisor_queue.enqueue("follow-me", "telegram", ["past_danger_now", "pregnancy"],
                           db_url=console.db_url)
     tab = logged_in(browser, console)
     errors: list[str] = []
@@ -100,14 +100,14 @@ def test_conversation_page_follows_its_entry(browser, console) -> None:
     tab.click("#claim")
     tab.wait_for_selector("#message:has-text('Couldn')", timeout=10000)
     assert "HTTP" not in tab.locator("#message").inner_text()
-    assert queue.get(entry.id, console.db_url).status == queue.WAITING
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.WAITING
 
     # Changes made elsewhere reach the page: held by this advisor, then closed.
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     tab.wait_for_selector("#status:text('With you')", timeout=10000)
     assert tab.is_disabled("#claim") and tab.is_enabled("#reply button")
     assert tab.is_enabled("#handback") and tab.is_enabled("#release")
-    queue.close(entry.id, "ann", "signposted", db_url=console.db_url)
+    advisor_queue.close(entry.id, "ann", "signposted", db_url=console.db_url)
     tab.wait_for_selector("#status:text('Closed: Signposted')", timeout=10000)
     for control in ("#claim", "#release", "#handback", "#reply textarea", "#reply button",
                     "#close button"):
@@ -115,9 +115,9 @@ def test_conversation_page_follows_its_entry(browser, console) -> None:
 
     # The person ends another conversation while it is open: the page says so, then the
     # ended conversation reloads as a page, not bare text.
-    gone = queue.enqueue("follow-gone", "rest", [], db_url=console.db_url)
+    gone = advisor_queue.enqueue("follow-gone", "rest", [], db_url=console.db_url)
     tab.goto(f"{console.url}/c/{gone.id}")
-    queue.leave("follow-gone", db_url=console.db_url)
+    advisor_queue.leave("follow-gone", db_url=console.db_url)
     tab.wait_for_selector("#message:has-text('The person ended this conversation')",
                           timeout=10000)
     assert tab.is_disabled("#claim") and tab.is_disabled("#close button")

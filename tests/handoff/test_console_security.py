@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import auth
 
 from .conftest import PASSWORD, Console, login
@@ -94,13 +94,13 @@ def test_secure_cookie_behind_https_proxy(console_db: str, tmp_path, monkeypatch
 
 
 def test_state_change_without_csrf_is_refused(console: Console) -> None:
-    entry = queue.enqueue("csrf-conv", "rest", [], db_url=console.db_url)
+    entry = advisor_queue.enqueue("csrf-conv", "rest", [], db_url=console.db_url)
     session, token = login(console.url, "ann", PASSWORD)
     for headers in ({}, {"X-CSRF-Token": "wrong"}):
         reply = session.post(f"{console.url}/api/c/{entry.id}/claim", json={},
                              headers=headers, timeout=10)
         assert reply.status_code == 403 and "CSRF" in reply.json()["error"]
-    assert queue.get(entry.id, console.db_url).status == queue.WAITING
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.WAITING
     logout = session.post(console.url + "/logout", timeout=10, allow_redirects=False)
     assert logout.status_code == 403  # logout is a state change too
     foreign = session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
@@ -138,7 +138,7 @@ def test_advisor_cannot_open_supervisor_view(console: Console) -> None:
 
 
 def test_bad_input_gets_4xx(console: Console) -> None:
-    entry = queue.enqueue("bad-input", "rest", [], db_url=console.db_url)
+    entry = advisor_queue.enqueue("bad-input", "rest", [], db_url=console.db_url)
     session, token = login(console.url, "sue", PASSWORD)
     h = {"X-CSRF-Token": token}
     base = f"{console.url}/api/c/{entry.id}"
@@ -187,16 +187,16 @@ def test_user_cli_and_password_rules(tmp_path) -> None:
 
 
 def test_new_routes_need_the_csrf_token(console: Console) -> None:
-    entry = queue.enqueue("csrf-new-routes", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("csrf-new-routes", "rest", [], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     session, _ = login(console.url, "ann", PASSWORD)
     for path in (f"/api/c/{entry.id}/typing", f"/api/c/{entry.id}/release", "/api/me/name",
                  "/api/shift"):
         reply = session.post(console.url + path, json={"first_name": "Ann", "on": True},
                              timeout=10)
         assert reply.status_code == 403 and "CSRF" in reply.json()["error"], path
-    assert queue.get(entry.id, console.db_url).status == queue.HELD
-    assert "ann" not in queue.signed_on(console.db_url)
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.HELD
+    assert "ann" not in advisor_queue.signed_on(console.db_url)
     assert auth.first_name("ann", console.db_url) == ""
 
 
@@ -204,9 +204,9 @@ def test_transfer_and_supervision_check_csrf_and_role(console: Console) -> None:
     """Transfer, whisper and take-over need the CSRF token and a same-origin Origin;
     whisper and take-over are for supervisors only (escaping: test_supervision.py, in
     Chromium)."""
-    entry = queue.enqueue("csrf-supervision", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
-    queue.sign_on("bob", db_url=console.db_url)
+    entry = advisor_queue.enqueue("csrf-supervision", "rest", [], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
+    advisor_queue.sign_on("bob", db_url=console.db_url)
     base = f"{console.url}/api/c/{entry.id}"
     ann, ann_token = login(console.url, "ann", PASSWORD)
     sue, sue_token = login(console.url, "sue", PASSWORD)
@@ -221,10 +221,10 @@ def test_transfer_and_supervision_check_csrf_and_role(console: Console) -> None:
         reply = ann.post(f"{base}/{action}", json=body, timeout=10,
                          headers={"X-CSRF-Token": ann_token})
         assert reply.status_code == 403 and reply.json() == {"error": "Supervisors only."}
-    held = queue.get(entry.id, console.db_url)
-    assert (held.status, held.claimed_by) == (queue.HELD, "ann")
-    assert queue.staff_notes(entry.id, db_url=console.db_url) == []
-    queue.sign_off("bob", db_url=console.db_url)
+    held = advisor_queue.get(entry.id, console.db_url)
+    assert (held.status, held.claimed_by) == (advisor_queue.HELD, "ann")
+    assert advisor_queue.staff_notes(entry.id, db_url=console.db_url) == []
+    advisor_queue.sign_off("bob", db_url=console.db_url)
 
 
 def test_first_name_is_checked_and_escaped(console: Console) -> None:
@@ -245,8 +245,8 @@ def test_first_name_is_checked_and_escaped(console: Console) -> None:
 
 
 def test_only_the_holder_can_type_leave_or_send(console: Console) -> None:
-    entry = queue.enqueue("holder-checks", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("holder-checks", "rest", [], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     rival, rival_token = login(console.url, "sue", PASSWORD)  # a supervisor, not holding it
     for action in ("typing", "release", "handback", "reply"):
         reply = rival.post(f"{console.url}/api/c/{entry.id}/{action}", json={"text": "hi"},
@@ -257,11 +257,11 @@ def test_only_the_holder_can_type_leave_or_send(console: Console) -> None:
     h = {"X-CSRF-Token": token}
     assert holder.post(f"{console.url}/api/c/{entry.id}/typing", headers=h,
                        timeout=10).status_code == 200
-    assert queue.typing_at("holder-checks", queue.ADVISOR, db_url=console.db_url)
+    assert advisor_queue.typing_at("holder-checks", advisor_queue.ADVISOR, db_url=console.db_url)
     # Rasa is down here: leaving fails plainly and the advisor keeps the conversation.
     left = holder.post(f"{console.url}/api/c/{entry.id}/release", headers=h, timeout=10)
     assert left.status_code == 502 and "still hold" in left.json()["error"]
-    assert queue.get(entry.id, console.db_url).claimed_by == "ann"
+    assert advisor_queue.get(entry.id, console.db_url).claimed_by == "ann"
 
 
 def test_errors_are_sentences_and_pages(console: Console) -> None:
@@ -275,9 +275,9 @@ def test_errors_are_sentences_and_pages(console: Console) -> None:
     forbidden = session.get(console.url + "/supervisor", timeout=10)
     assert forbidden.status_code == 403 and "Supervisors only." in forbidden.text
     # An entry the person ended (erased) is a proper page, not bare text.
-    entry = queue.enqueue("ended-page", "rest", [], db_url=console.db_url)
-    queue.audit("ann", "open", entry.id, db_url=console.db_url)
-    queue.leave("ended-page", db_url=console.db_url)
+    entry = advisor_queue.enqueue("ended-page", "rest", [], db_url=console.db_url)
+    advisor_queue.audit("ann", "open", entry.id, db_url=console.db_url)
+    advisor_queue.leave("ended-page", db_url=console.db_url)
     ended = session.get(f"{console.url}/c/{entry.id}", timeout=10)
     assert ended.status_code == 410 and "<title>Conversation ended" in ended.text
     assert "The person ended this conversation" in ended.text
@@ -309,8 +309,8 @@ def test_contact_record_routes_check_csrf_role_and_escape(console: Console) -> N
     notes and tags is escaped on the records and supervisor pages."""
     from helpline.console import records
 
-    entry = queue.enqueue("record-security", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("record-security", "rest", [], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     ann, ann_token = login(console.url, "ann", PASSWORD)
     close = f"{console.url}/api/c/{entry.id}/close"
     body = {"outcome": "signposted", "notes": "<img src=x onerror=alert(1)>",
@@ -318,7 +318,7 @@ def test_contact_record_routes_check_csrf_role_and_escape(console: Console) -> N
     for step in ("review", "confirm"):
         refused = ann.post(close, json={**body, "step": step}, timeout=10)
         assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
-    assert queue.get(entry.id, console.db_url).status == queue.HELD
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.HELD
     assert ann.post(close, json=body, headers={"X-CSRF-Token": ann_token},
                     timeout=10).status_code == 200
     record = records.for_entry(entry.id, console.db_url)
@@ -348,7 +348,7 @@ def test_callback_canned_and_handover_routes_check_csrf_role_and_escape(
     from helpline.console import canned
 
     channel_store.remember_address("sec-callback", "sms", "+447700900456", console.db_url)
-    entry = queue.enqueue("sec-callback", "sms", [], kind=queue.CALLBACK,
+    entry = advisor_queue.enqueue("sec-callback", "sms", [], kind=advisor_queue.CALLBACK,
                           callback_method="call", callback_time="<b>after 6</b> & 'ok'",
                           db_url=console.db_url)
     ann, ann_token = login(console.url, "ann", PASSWORD)
@@ -366,7 +366,7 @@ def test_callback_canned_and_handover_routes_check_csrf_role_and_escape(
             reply = who.post(console.url + path, data=data, headers=headers, timeout=10,
                              allow_redirects=False)
             assert reply.status_code == 403, path
-    assert queue.get(entry.id, console.db_url).status == queue.WAITING
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.WAITING
     assert [r.text for r in canned.responses(console.db_url) if r.id == response_id] == ["x"]
     assert not any(n.text == "y" for n in canned.notes(db_url=console.db_url))
     for path in ("/canned", f"/canned/{response_id}", f"/canned/{response_id}/delete"):
@@ -381,4 +381,4 @@ def test_callback_canned_and_handover_routes_check_csrf_role_and_escape(
              timeout=10)
     home = sue.get(console.url + "/", timeout=10).text
     assert "&lt;img src=x onerror=alert(1)&gt;" in home and "<img" not in home
-    queue.close(entry.id, None, "no_further_action", db_url=console.db_url)
+    advisor_queue.close(entry.id, None, "no_further_action", db_url=console.db_url)

@@ -7,7 +7,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import ActionHandoffCallback, ActionHandoffCancel, ActionHandoffEscalate
-from helpline import queue
+from helpline import advisor_queue
 from helpline.directory import hours
 
 
@@ -20,13 +20,13 @@ def db(monkeypatch, sqlite_url: str) -> str:
 def open_now(monkeypatch) -> None:
     """Within hours, with an advisor signed on: escalations are queued."""
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", "mon-sun 00:00-24:00; hol 00:00-24:00")
-    queue.sign_on("tester")
+    advisor_queue.sign_on("tester")
 
 
 def closed_now(monkeypatch) -> None:
     # Open for one minute a week, at an hour chosen not to be now.
     from datetime import datetime
-    day = (datetime.now(queue.LONDON).weekday() + 3) % 7
+    day = (datetime.now(advisor_queue.LONDON).weekday() + 3) % 7
     monkeypatch.setenv("HELPLINE_ADVISOR_HOURS", f"{hours.LINE_DAYS[day]} 09:00-09:01")
 
 
@@ -53,9 +53,9 @@ def test_escalation_queues_with_place_and_meanwhile(db, monkeypatch) -> None:
     assert "You are next in the queue." in texts[0]  # urgent goes before "first"
     assert "can't give you a reliable wait time" in texts[0]
     assert "999" in texts[1] and "0808 2000 247" in texts[1] and "55" in texts[1]
-    order = [e.conversation_id for e in queue.waiting(db_url=db)]
+    order = [e.conversation_id for e in advisor_queue.waiting(db_url=db)]
     assert order == ["second", "first"]
-    assert queue.waiting(db_url=db)[0].priority == "urgent"
+    assert advisor_queue.waiting(db_url=db)[0].priority == "urgent"
     texts, _, _ = run(ActionHandoffEscalate(), tracker("first", "hello?"))
     assert "number 2 in the queue" in texts[0]
 
@@ -63,8 +63,8 @@ def test_escalation_queues_with_place_and_meanwhile(db, monkeypatch) -> None:
 def test_escalation_when_held_says_advisor_is_here(db, monkeypatch) -> None:
     open_now(monkeypatch)
     run(ActionHandoffEscalate(), tracker("c1", "person please"))
-    entry = queue.active_for("c1", db_url=db)
-    assert queue.claim(entry.id, "ann", db_url=db)
+    entry = advisor_queue.active_for("c1", db_url=db)
+    assert advisor_queue.claim(entry.id, "ann", db_url=db)
     texts, _, _ = run(ActionHandoffEscalate(), tracker("c1", "person please"))
     assert texts == ["An advisor is already with you in this chat."]
 
@@ -74,7 +74,7 @@ def test_out_of_hours_web_chat_gives_next_time_and_helpline(db, monkeypatch) -> 
     texts, _, events = run(ActionHandoffEscalate(), tracker("c2", "person please"),
                            {"forms": {"callback_form": {}}})
     assert "next available" in texts[0] and "0808 2000 247" in texts[0]
-    assert events == [] and queue.waiting(db_url=db) == []
+    assert events == [] and advisor_queue.waiting(db_url=db) == []
 
 
 def test_out_of_hours_sms_starts_callback_form(db, monkeypatch) -> None:
@@ -89,18 +89,18 @@ def test_callback_request_goes_to_queue(db) -> None:
         "callback_safe": True, "callback_method": "text", "callback_time": "weekday mornings"})
     texts, _, _ = run(ActionHandoffCallback(), t)
     assert "will text you" in texts[0]
-    [entry] = queue.waiting(kind=queue.CALLBACK, db_url=db)
+    [entry] = advisor_queue.waiting(kind=advisor_queue.CALLBACK, db_url=db)
     assert (entry.callback_method, entry.callback_time) == ("text", "weekday mornings")
 
 
 def test_callback_not_safe_stores_nothing(db) -> None:
     t = tracker("c5", "no", channel="sms", slots={"callback_safe": False})
     run(ActionHandoffCallback(), t)
-    assert queue.waiting(kind=queue.CALLBACK, db_url=db) == []
+    assert advisor_queue.waiting(kind=advisor_queue.CALLBACK, db_url=db) == []
 
 
 def test_cancel_leaves_queue(db, monkeypatch) -> None:
     open_now(monkeypatch)
     run(ActionHandoffEscalate(), tracker("c7", "person"))
     run(ActionHandoffCancel(), tracker("c7", "never mind"))
-    assert queue.waiting(db_url=db) == [] and queue.active_for("c7", db_url=db) is None
+    assert advisor_queue.waiting(db_url=db) == [] and advisor_queue.active_for("c7", db_url=db) is None

@@ -15,7 +15,7 @@ import time
 import requests
 
 from bot.channels import outbox
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.run import Stack
 from tests.helpers import wait_for
 
@@ -65,7 +65,7 @@ def test_web_chat_person_reaches_an_advisor_and_back(handoff_stack: Stack, brows
     chat(person, "can I talk to a real person")
     wait_more(person, ".msg-bot", before, 30)
     person.wait_for_selector(".msg-bot p:has-text('in the queue')", timeout=10000)
-    entry = queue.active_for(cid, db_url=stack.db_url)
+    entry = advisor_queue.active_for(cid, db_url=stack.db_url)
     assert entry is not None and entry.channel == "rest"
     # Every number in the bot's replies can be tapped to call, 999 included.
     person.locator(".msg-bot a[href='tel:999']").first.wait_for(timeout=5000)
@@ -83,7 +83,7 @@ def test_web_chat_person_reaches_an_advisor_and_back(handoff_stack: Stack, brows
     advisor.wait_for_url(f"{console.url}/c/{entry.id}")
     advisor.click("#claim")
     advisor.wait_for_selector("#message:has-text('You have this conversation')", timeout=10000)
-    assert queue.get(entry.id, stack.db_url).claimed_by == "ann"
+    assert advisor_queue.get(entry.id, stack.db_url).claimed_by == "ann"
     # The person is told, as a status line, and the console shows what they were told.
     joined = person.locator(".msg-notice", has_text="An advisor has joined this chat.")
     joined.wait_for(timeout=5000)

@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.run import Stack
 from tests.conftest import RestClient
 
@@ -95,7 +95,7 @@ def test_escalate_claim_reply_silence_hand_back(stack: Stack) -> None:
     asked = time.monotonic()
     texts = escalate(stack, cid)
     assert "You are next in the queue." in texts[0] and "999" in texts[1]
-    entry = queue.active_for(cid, db_url=stack.db_url)
+    entry = advisor_queue.active_for(cid, db_url=stack.db_url)
     seen, _, _ = queue_stream.wait_for(
         lambda n, d: any(e["id"] == entry.id for e in d["entries"]), 3)
     assert seen - asked < 1.0  # the new escalation reaches the console within 1 s
@@ -133,18 +133,18 @@ def test_escalate_claim_reply_silence_hand_back(stack: Stack) -> None:
     after_reply = events[[i for i, e in enumerate(events) if e["event"] == "bot"][-1] + 1:]
     assert not [e for e in after_reply if e["event"] == "bot"]
 
-    audit = [(a.actor, a.action) for a in queue.audit_log(db_url=stack.db_url)]
+    audit = [(a.actor, a.action) for a in advisor_queue.audit_log(db_url=stack.db_url)]
     assert ("ann", "open") in audit and ("ann", "claim") in audit
 
     assert session.post(f"{console.url}/api/c/{entry.id}/handback", headers=h,
                         timeout=10).status_code == 200
     assert tracker(stack, cid)["paused"] is False
     assert rest.texts(person, "hello")  # the bot answers again
-    assert queue.get(entry.id, stack.db_url).status == queue.WITH_BOT
+    assert advisor_queue.get(entry.id, stack.db_url).status == advisor_queue.WITH_BOT
     close = session.post(f"{console.url}/api/c/{entry.id}/close", headers=h, timeout=10,
                          json={"outcome": "signposted", "note": "Gave helpline number"})
     assert close.status_code == 200
-    assert queue.get(entry.id, stack.db_url).outcome == "signposted"
+    assert advisor_queue.get(entry.id, stack.db_url).outcome == "signposted"
     lines.close()
 
 
@@ -154,7 +154,7 @@ def test_safety_word_during_handoff_erases_the_entry(stack: Stack) -> None:
     cid = privacy.pseudonymise("rest", person)
     rest.send(person, "he has a knife")
     escalate(stack, cid)
-    entry = queue.active_for(cid, db_url=stack.db_url)
+    entry = advisor_queue.active_for(cid, db_url=stack.db_url)
     assert entry.priority == "urgent"
     session, token = login(console.url, "ann", PASSWORD)
     assert session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=10,
@@ -162,7 +162,7 @@ def test_safety_word_during_handoff_erases_the_entry(stack: Stack) -> None:
     lines = Stream(session, f"{console.url}/events/c/{entry.id}")
     reply = rest.texts(person, "exit")
     assert len(reply) == 1 and "knife" not in reply[0]
-    assert queue.get(entry.id, stack.db_url) is None
+    assert advisor_queue.get(entry.id, stack.db_url) is None
     lines.wait_for(lambda n, d: n == "status" and d["status"] == "ended", 3)
     gone = session.get(f"{console.url}/api/c/{entry.id}/transcript", timeout=10)
     assert gone.status_code == 410 and "Ended by the person" in gone.text
@@ -192,7 +192,7 @@ def test_the_person_is_told_where_they_stand(stack: Stack) -> None:
     cid = privacy.pseudonymise("rest", person)
     assert rest.texts(person, "hello")
     escalate(stack, cid)
-    entry = queue.active_for(cid, db_url=stack.db_url)
+    entry = advisor_queue.active_for(cid, db_url=stack.db_url)
     ann, ann_token = login(console.url, "ann", PASSWORD)
     ann_h = {"X-CSRF-Token": ann_token}
     assert ann.post(f"{console.url}/api/me/name", json={"first_name": "Ann"}, headers=ann_h,
@@ -208,9 +208,9 @@ def test_the_person_is_told_where_they_stand(stack: Stack) -> None:
         left = ann.post(f"{console.url}/api/c/{entry.id}/release", headers=ann_h, timeout=10)
         assert left.json() == {"status": "waiting", "told": True}
         assert [n["notice"] for n in outbox_notices(stack, person, joined["id"])] == ["left"]
-        assert queue.get(entry.id, stack.db_url).status == queue.WAITING
+        assert advisor_queue.get(entry.id, stack.db_url).status == advisor_queue.WAITING
         assert tracker(stack, cid)["paused"] is False
-        assert queue.place(queue.get(entry.id, stack.db_url), stack.db_url) is not None
+        assert advisor_queue.place(advisor_queue.get(entry.id, stack.db_url), stack.db_url) is not None
 
         # Bob has no first name set: "An advisor"; his close tells the person too.
         bob, bob_token = login(console.url, "bob", PASSWORD)
@@ -245,11 +245,11 @@ def test_typing_flags_through_the_rest_channel_and_web_chat(stack: Stack) -> Non
     web = f"{stack.webchat_url}/api/typing"
     assert requests.get(web, params={"sender": person}, timeout=10).json() == {
         "advisor_typing": False}
-    queue.set_typing(cid, queue.ADVISOR, db_url=stack.db_url)  # as the console does
+    advisor_queue.set_typing(cid, advisor_queue.ADVISOR, db_url=stack.db_url)  # as the console does
     assert requests.get(web, params={"sender": person}, timeout=10).json() == {
         "advisor_typing": True}
     assert requests.post(web, json={"sender": person}, timeout=10).status_code == 200
-    assert queue.typing_at(cid, queue.PERSON, db_url=stack.db_url) is not None
+    assert advisor_queue.typing_at(cid, advisor_queue.PERSON, db_url=stack.db_url) is not None
     # Bad input: a plain 4xx from both, never a 5xx.
     for reply in (requests.get(rasa, timeout=10), requests.post(rasa, data=b"{", timeout=10),
                   requests.get(web, timeout=10), requests.post(web, data=b"[1]", timeout=10),

@@ -12,7 +12,7 @@ from bot.actions.handoff import (
     ActionHandoffEscalate,
     ActionHandoffWait,
 )
-from helpline import queue
+from helpline import advisor_queue
 
 from .test_handoff_actions import db, open_now, run, tracker  # noqa: F401 - db is a fixture
 
@@ -36,17 +36,17 @@ def test_queued_gives_place_estimate_and_what_to_do(db, monkeypatch) -> None:  #
     assert texts[0].startswith("You are next in the queue.")
     # Asking does not change the queue; the place told is remembered, so the console's
     # place notice doesn't repeat it.
-    assert [e.conversation_id for e in queue.waiting(db_url=db)] == ["w1", "w2"]
+    assert [e.conversation_id for e in advisor_queue.waiting(db_url=db)] == ["w1", "w2"]
     assert [(e.place_told, e.place_told_at is not None)
-            for e in queue.waiting(db_url=db)] == [(1, True), (2, True)]
+            for e in advisor_queue.waiting(db_url=db)] == [(1, True), (2, True)]
 
 
 def test_queued_with_recent_claims_gives_minutes(db, monkeypatch) -> None:  # noqa: F811
     open_now(monkeypatch)
     now = time.time()
     for index, ago in enumerate((2700, 2000, 1000)):  # advisors took three in the last hour
-        entry = queue.enqueue(f"old-{index}", "rest", now=now - 3000, db_url=db)
-        assert queue.claim(entry.id, "ann", now=now - ago, db_url=db)
+        entry = advisor_queue.enqueue(f"old-{index}", "rest", now=now - 3000, db_url=db)
+        assert advisor_queue.claim(entry.id, "ann", now=now - ago, db_url=db)
     run(ActionHandoffEscalate(), tracker("w3", "person please"))
     texts, _, _ = ask("w3")
     # One claim every 15 minutes: next in the queue waits about 7 to 23 minutes.
@@ -59,14 +59,14 @@ def test_not_queued_says_so_and_offers_a_person(db) -> None:  # noqa: F811
     assert "not waiting for an advisor" in texts[0]
     assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/ask_human"}]
     assert "0808" not in texts[0]  # no signposting
-    assert queue.live(db_url=db) == []
+    assert advisor_queue.live(db_url=db) == []
 
 
 def test_handed_back_to_the_bot_is_not_queued(db, monkeypatch) -> None:  # noqa: F811
     open_now(monkeypatch)
     run(ActionHandoffEscalate(), tracker("w5", "person please"))
-    entry = queue.active_for("w5", db_url=db)
-    assert queue.claim(entry.id, "ann", db_url=db) and queue.hand_back(entry.id, "ann", db_url=db)
+    entry = advisor_queue.active_for("w5", db_url=db)
+    assert advisor_queue.claim(entry.id, "ann", db_url=db) and advisor_queue.hand_back(entry.id, "ann", db_url=db)
     _, messages, _ = ask("w5")
     assert messages[0]["buttons"][0]["payload"] == "/ask_human"
 
@@ -74,7 +74,7 @@ def test_handed_back_to_the_bot_is_not_queued(db, monkeypatch) -> None:  # noqa:
 def test_held_says_an_advisor_is_here(db, monkeypatch) -> None:  # noqa: F811
     open_now(monkeypatch)
     run(ActionHandoffEscalate(), tracker("w6", "person please"))
-    assert queue.claim(queue.active_for("w6", db_url=db).id, "ann", db_url=db)
+    assert advisor_queue.claim(advisor_queue.active_for("w6", db_url=db).id, "ann", db_url=db)
     texts, _, _ = ask("w6")
     assert texts == ["An advisor is already with you in this chat."]
 

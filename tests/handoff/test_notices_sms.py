@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.console import auth, notices
 from tests.channels.conftest import ID_SECRET, ChannelStack, start_channel_stack
 from tests.helpers import wait_for
@@ -41,7 +41,7 @@ def test_sms_person_is_told_when_an_advisor_joins_and_hands_back(
     assert channels.sms(number, "hello").status_code == 200
     before = len(channels.api.sms_to(number))
     assert before >= 1
-    entry = queue.enqueue(cid, "sms", [], db_url=console.db_url)
+    entry = advisor_queue.enqueue(cid, "sms", [], db_url=console.db_url)
     session, token = login(console.url, "ann", PASSWORD)
     h = {"X-CSRF-Token": token}
 

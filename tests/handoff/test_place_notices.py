@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from bot.actions.handoff import wait_text
 from bot.channels import sms_text
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import notices, shifts
 from tests.helpers import wait_for
 
@@ -22,7 +22,7 @@ from .conftest import ALL_DAY, Console, FakeRasa, serve_console
 @pytest.fixture
 def watched(db_url: str, rasa: FakeRasa, tmp_path_factory) -> Iterator[Console]:
     """A console (its watcher running) on a fresh database, talking to ``rasa``."""
-    queue.engine(db_url)  # the schema at head before the console starts
+    advisor_queue.engine(db_url)  # the schema at head before the console starts
     yield from serve_console(db_url, tmp_path_factory, rasa.url,
                              {"HELPLINE_ADVISOR_HOURS": ALL_DAY})
 
@@ -36,26 +36,26 @@ class People:
         self.start = time.time() - 600
         self.count = 0
 
-    def queue(self, name: str, kind: str = queue.CHAT) -> queue.QueueEntry:
+    def queue(self, name: str, kind: str = advisor_queue.CHAT) -> advisor_queue.QueueEntry:
         self.count += 1
-        return queue.enqueue(f"{self.run}-{name}", "sms" if kind == queue.CALLBACK else "rest",
-                             kind=kind, callback_method="text" if kind == queue.CALLBACK else None,
+        return advisor_queue.enqueue(f"{self.run}-{name}", "sms" if kind == advisor_queue.CALLBACK else "rest",
+                             kind=kind, callback_method="text" if kind == advisor_queue.CALLBACK else None,
                              now=self.start + self.count, db_url=self.db_url)
 
-    def claim(self, *entries: queue.QueueEntry) -> None:
+    def claim(self, *entries: advisor_queue.QueueEntry) -> None:
         for entry in entries:
-            assert queue.claim(entry.id, "ann", db_url=self.db_url)
+            assert advisor_queue.claim(entry.id, "ann", db_url=self.db_url)
 
-    def told(self, entry: queue.QueueEntry) -> list[dict[str, Any]]:
+    def told(self, entry: advisor_queue.QueueEntry) -> list[dict[str, Any]]:
         return self.rasa.notices(entry.conversation_id, shifts.PLACE)
 
-    def place_told(self, entry: queue.QueueEntry) -> int | None:
-        return queue.get(entry.id, self.db_url).place_told
+    def place_told(self, entry: advisor_queue.QueueEntry) -> int | None:
+        return advisor_queue.get(entry.id, self.db_url).place_told
 
     def watcher_passed(self) -> None:
         """Wait for a whole pass of the watcher after now: a chat queued now (behind
         everyone) has its place recorded only after everyone ahead was dealt with."""
-        marker = queue.enqueue(f"{self.run}-marker-{uuid.uuid4().hex[:6]}", "rest",
+        marker = advisor_queue.enqueue(f"{self.run}-marker-{uuid.uuid4().hex[:6]}", "rest",
                                db_url=self.db_url)
         wait_for(lambda: self.place_told(marker) is not None, timeout=15)
 
@@ -84,7 +84,7 @@ def test_a_big_move_up_is_told_once_then_becoming_next(watched: Console, rasa: F
                                                         db_url: str, tmp_path) -> None:
     people = People(db_url, rasa)
     chats = [people.queue(f"p{n}") for n in range(1, 13)]
-    callbacks = [people.queue(f"cb{n}", queue.CALLBACK) for n in range(1, 4)]
+    callbacks = [people.queue(f"cb{n}", advisor_queue.CALLBACK) for n in range(1, 4)]
     last, callback = chats[-1], callbacks[-1]
     # First seen: the place is recorded, nobody is told (the escalation just told them).
     wait_for(lambda: people.place_told(last) == 12, timeout=15)

@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import inspect, text
 
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.console import records
 from tests.helpers import wait_for
 
@@ -85,7 +85,7 @@ def test_bad_forms_get_a_sentence(changes: dict, said: str) -> None:
 # -------------------------------------------------------------------------------- CSV
 
 def test_csv_has_a_bom_and_no_formulas(sqlite_url: str) -> None:
-    entry = queue.enqueue("csv-conv", "rest", ["stalking"], db_url=sqlite_url)
+    entry = advisor_queue.enqueue("csv-conv", "rest", ["stalking"], db_url=sqlite_url)
     notes = "=HYPERLINK(\"http://evil.example\")\nsecond line, with a comma"
     assert records.record_close(entry, form(notes=notes, tags="housing, refuge"), "ann",
                                 "Web chat", db_url=sqlite_url)
@@ -122,18 +122,18 @@ def test_erasure_leaves_no_conversation_id_or_text_in_records(db_url: str,
     """A record has no column for a conversation id or the person's words (a new column
     fails here), and erasing the conversation leaves the record with nothing of it."""
     conversation = "conv-7f3a9e-secret-id"
-    entry = queue.enqueue(conversation, "telegram", ["weapons"], db_url=db_url)
-    queue.claim(entry.id, "ann", db_url=db_url)
-    queue.close(entry.id, "ann", "safeguarding_concern", db_url=db_url)
+    entry = advisor_queue.enqueue(conversation, "telegram", ["weapons"], db_url=db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=db_url)
+    advisor_queue.close(entry.id, "ann", "safeguarding_concern", db_url=db_url)
     records.record_close(entry, form(outcome="safeguarding_concern", safeguarding=True),
                          "ann", "Telegram", db_url=db_url)
-    ended = queue.enqueue(conversation + "-2", "rest", [], db_url=db_url)
+    ended = advisor_queue.enqueue(conversation + "-2", "rest", [], db_url=db_url)
     known = {"id": ended.id, "kind": "chat", "channel": "Web chat", "priority": "normal",
              "created_at": ended.created_at, "claimed_by": None, "claimed_at": None}
     privacy.erase(conversation, tracker_url=f"sqlite:///{tmp_path / 't.db'}", db_url=db_url)
     privacy.erase(conversation + "-2", tracker_url=f"sqlite:///{tmp_path / 't.db'}",
                   db_url=db_url)
-    assert queue.get(entry.id, db_url) is None and queue.get(ended.id, db_url) is None
+    assert advisor_queue.get(entry.id, db_url) is None and advisor_queue.get(ended.id, db_url) is None
     assert records.note_ended([{"id": ended.id, "ended_at": time.time()}],
                               {ended.id: known}, db_url) == 1
 
@@ -153,7 +153,7 @@ def test_erasure_leaves_no_conversation_id_or_text_in_records(db_url: str,
 
 
 def test_one_record_per_entry_and_escalations(sqlite_url: str) -> None:
-    entry = queue.enqueue("once", "sms", [], db_url=sqlite_url)
+    entry = advisor_queue.enqueue("once", "sms", [], db_url=sqlite_url)
     assert records.record_close(entry, form(safeguarding=True), "ann", "SMS",
                                 db_url=sqlite_url)
     # The same entry ended by the person later (erased after close): the first record stays.
@@ -186,8 +186,8 @@ def test_listing_by_london_days(sqlite_url: str) -> None:
 # ----------------------------------------------------------- the console (Rasa is down)
 
 def test_close_needs_the_confirm_step_and_writes_the_record(console: Console) -> None:
-    entry = queue.enqueue("api-close", "rest", ["stalking"], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("api-close", "rest", ["stalking"], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     ann, token = login(console.url, "ann", PASSWORD)
     h = {"X-CSRF-Token": token}
     url = f"{console.url}/api/c/{entry.id}/close"
@@ -198,7 +198,7 @@ def test_close_needs_the_confirm_step_and_writes_the_record(console: Console) ->
     summary = review.json()["summary"]
     assert (summary["dash_score"], summary["meets_threshold"], summary["marac_referral"],
             summary["safeguarding"]) == (14, True, True, True)
-    assert queue.get(entry.id, console.db_url).status == queue.HELD  # nothing closed yet
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.HELD  # nothing closed yet
     assert records.for_entry(entry.id, console.db_url) is None
     bad = ann.post(url, json={**body, "tags": "<b>"}, headers=h, timeout=10)
     assert bad.status_code == 400 and "Each tag" in bad.json()["error"]
@@ -209,7 +209,7 @@ def test_close_needs_the_confirm_step_and_writes_the_record(console: Console) ->
     record = records.for_entry(entry.id, console.db_url)
     assert (record.outcome, record.notes, record.dash_score, record.advisor) == (
         "referral_made", "Line one\nLine two", 14, "ann")
-    assert queue.get(entry.id, console.db_url).note is None  # notes live in the record
+    assert advisor_queue.get(entry.id, console.db_url).note is None  # notes live in the record
     again = ann.post(url, json={**body, "step": "review"}, headers=h, timeout=10)
     assert again.status_code == 409
     assert ann.get(f"{console.url}/c/{entry.id}/close", timeout=10).status_code == 409
@@ -218,9 +218,9 @@ def test_close_needs_the_confirm_step_and_writes_the_record(console: Console) ->
 def test_closing_a_chat_the_person_left_says_so(console: Console) -> None:
     """An abandoned chat (silent past Settings.abandoned_minutes, 10 by default) gets a
     record that says the person had left."""
-    entry = queue.enqueue("left-close", "rest", [], now=time.time() - 3600,
+    entry = advisor_queue.enqueue("left-close", "rest", [], now=time.time() - 3600,
                           db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     ann, token = login(console.url, "ann", PASSWORD)
     assert 'id="person-left"' in ann.get(f"{console.url}/c/{entry.id}/close", timeout=10).text
     done = ann.post(f"{console.url}/api/c/{entry.id}/close", json={"outcome": "signposted"},
@@ -232,8 +232,8 @@ def test_closing_a_chat_the_person_left_says_so(console: Console) -> None:
 
 
 def test_close_form_is_for_the_holder_or_a_supervisor(console: Console) -> None:
-    entry = queue.enqueue("form-holder", "rest", [], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("form-holder", "rest", [], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     bob, _ = login(console.url, "bob", PASSWORD)
     refused = bob.get(f"{console.url}/c/{entry.id}/close", timeout=10)
     assert refused.status_code == 409 and "claim it first" in refused.text
@@ -246,7 +246,7 @@ def test_close_form_is_for_the_holder_or_a_supervisor(console: Console) -> None:
 
 
 def test_records_and_csv_are_for_supervisors_only(console: Console) -> None:
-    entry = queue.enqueue("records-role", "sms", [], db_url=console.db_url)
+    entry = advisor_queue.enqueue("records-role", "sms", [], db_url=console.db_url)
     records.record_close(entry, form(notes="<script>alert(1)</script>\n=1+1",
                                      safeguarding=True), "ann", "SMS", db_url=console.db_url)
     record = records.for_entry(entry.id, console.db_url)
@@ -276,7 +276,7 @@ def test_records_and_csv_are_for_supervisors_only(console: Console) -> None:
     mine = next(r for r in rows if r["record"] == str(record.id))
     assert mine["notes"] == "<script>alert(1)</script>\n=1+1"
     assert ("sue", "export_records") in [(a.actor, a.action)
-                                         for a in queue.audit_log(db_url=console.db_url)]
+                                         for a in advisor_queue.audit_log(db_url=console.db_url)]
 
     # Dealing with the escalation needs the CSRF token, then takes it off the page.
     url = f"{console.url}/records/{record.id}/dealt-with"
@@ -301,10 +301,10 @@ def _queue_event_with(console: Console, session: requests.Session, entry_id: int
 
 
 def test_an_entry_the_person_ended_gets_a_record(console: Console) -> None:
-    entry = queue.enqueue("ended-record", "rest", ["pregnancy"], db_url=console.db_url)
+    entry = advisor_queue.enqueue("ended-record", "rest", ["pregnancy"], db_url=console.db_url)
     ann, _ = login(console.url, "ann", PASSWORD)
     _queue_event_with(console, ann, entry.id)
-    queue.leave("ended-record", db_url=console.db_url)  # as the safety word's erasure does
+    advisor_queue.leave("ended-record", db_url=console.db_url)  # as the safety word's erasure does
     record = wait_for(lambda: records.for_entry(entry.id, console.db_url))
     assert (record.ended_how, record.outcome, record.outcome_label) == (
         "ended_by_person", "ended_by_person", "Ended by the person")
@@ -318,8 +318,8 @@ def test_an_entry_the_person_ended_gets_a_record(console: Console) -> None:
 # ------------------------------------------------------------------ headless Chromium
 
 def test_close_with_dash_in_the_browser(browser, console) -> None:
-    entry = queue.enqueue("dash-browser", "rest", ["stalking"], db_url=console.db_url)
-    queue.claim(entry.id, "ann", db_url=console.db_url)
+    entry = advisor_queue.enqueue("dash-browser", "rest", ["stalking"], db_url=console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=console.db_url)
     tab = logged_in(browser, console)
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -349,7 +349,7 @@ def test_close_with_dash_in_the_browser(browser, console) -> None:
     assert "MARAC: refer (threshold of 14 met)" in summary
     assert "Safeguarding concern: escalated to the duty supervisor" in summary
     assert tab.is_disabled("select[name=outcome]")
-    assert queue.get(entry.id, console.db_url).status == queue.HELD
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.HELD
     assert records.for_entry(entry.id, console.db_url) is None
 
     # Back to change an answer, review again, then confirm.
@@ -363,7 +363,7 @@ def test_close_with_dash_in_the_browser(browser, console) -> None:
         "#confirm-summary li").all_inner_texts()
     tab.click("#confirm-close")
     tab.wait_for_selector("#message:has-text('Closed, and the contact record is saved.')")
-    assert queue.get(entry.id, console.db_url).status == queue.CLOSED
+    assert advisor_queue.get(entry.id, console.db_url).status == advisor_queue.CLOSED
     record = records.for_entry(entry.id, console.db_url)
     assert (record.dash_score, record.meets_threshold, record.marac_judgement,
             record.marac_referral, record.safeguarding) == (13, False, True, True, True)

@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction
 from bot.actions import handoff
 from bot.actions.handoff import ActionHandoffEscalate
 from bot.channels import sms_text
-from helpline import queue, stats
+from helpline import advisor_queue, stats
 from helpline.console import shifts
 from helpline.webchat import phone_links
 from tests.helpers import wait_for
@@ -41,7 +41,7 @@ def test_nobody_signed_on_gets_the_out_of_hours_route_and_is_missed(db, monkeypa
     texts, _, events = run(ActionHandoffEscalate(), tracker("alone", "can I talk to someone"))
     assert "not available at the moment" in texts[0] and handoff.HELPLINE in texts[0]
     assert "999" in texts[0] and events == []
-    assert queue.active_for("alone", db_url=db) is None  # never queued to wait for nobody
+    assert advisor_queue.active_for("alone", db_url=db) is None  # never queued to wait for nobody
     line = shifts.line(db)
     assert line["open"] is False and line["in_hours"] is True and line["missed"] == 1
     # On SMS the callback offer follows, as out of hours.
@@ -56,10 +56,10 @@ def test_nobody_signed_on_gets_the_out_of_hours_route_and_is_missed(db, monkeypa
 
 def test_signed_on_within_hours_is_queued(db, monkeypatch) -> None:
     open_now(monkeypatch)
-    assert queue.sign_on("ann", db_url=db) and not queue.sign_on("ann", db_url=db)
+    assert advisor_queue.sign_on("ann", db_url=db) and not advisor_queue.sign_on("ann", db_url=db)
     texts, _, _ = run(ActionHandoffEscalate(), tracker("queued", "can I talk to someone"))
     assert "You are next in the queue." in texts[0]
-    assert queue.active_for("queued", db_url=db).status == queue.WAITING
+    assert advisor_queue.active_for("queued", db_url=db).status == advisor_queue.WAITING
     asked = stats.figures(date.today(), date.today(), db_url=db).counts["escalation"]
     assert asked == {"queued": {stats.NOT_GIVEN: 1}}
     assert shifts.line(db) == {"open": True, "in_hours": True, "signed_on": ["ann"],
@@ -68,29 +68,29 @@ def test_signed_on_within_hours_is_queued(db, monkeypatch) -> None:
 
 def test_signed_on_out_of_hours_still_gets_the_route(db, monkeypatch) -> None:
     closed_now(monkeypatch)
-    queue.sign_on("ann", db_url=db)
+    advisor_queue.sign_on("ann", db_url=db)
     texts, _, _ = run(ActionHandoffEscalate(), tracker("late", "can I talk to someone"))
-    assert "next available" in texts[0] and queue.active_for("late", db_url=db) is None
+    assert "next available" in texts[0] and advisor_queue.active_for("late", db_url=db) is None
     assert shifts.line(db)["missed"] == 1
 
 
 def test_missed_counts_restart_when_the_line_opens_again(db, monkeypatch) -> None:
     open_now(monkeypatch)
-    queue.record_missed(now=10, db_url=db)
+    advisor_queue.record_missed(now=10, db_url=db)
     assert shifts.line(db, now=20)["missed"] == 1
-    queue.sign_on("ann", now=30, db_url=db)
+    advisor_queue.sign_on("ann", now=30, db_url=db)
     assert shifts.line(db, now=40)["open"]
-    queue.sign_off("ann", now=50, db_url=db)
+    advisor_queue.sign_off("ann", now=50, db_url=db)
     closed = shifts.line(db, now=60)
     assert closed["missed"] == 0 and closed["closed_since"] == 60
-    queue.record_missed(now=70, db_url=db)
+    advisor_queue.record_missed(now=70, db_url=db)
     assert shifts.line(db, now=80)["missed"] == 1
 
 
 def test_the_closing_notice_gives_the_out_of_hours_route(monkeypatch) -> None:
     # Closed now, and back on a day with a long name: the longest "next available".
-    monkeypatch.setattr(queue, "next_open", lambda: datetime(2026, 12, 30, 10, 30,
-                                                             tzinfo=queue.LONDON))
+    monkeypatch.setattr(advisor_queue, "next_open", lambda: datetime(2026, 12, 30, 10, 30,
+                                                             tzinfo=advisor_queue.LONDON))
     closed_now(monkeypatch)
     text = shifts.finished_text("sms")
     assert "finished for now" in text and handoff.HELPLINE in text and "999" in text
@@ -115,22 +115,22 @@ def test_last_advisor_signing_off_tells_the_waiting_once(open_console: Console, 
     reply = shift(ann, open_console, csrf, True)
     assert reply.status_code == 200 and reply.json()["line"]["open"] is True
     assert ann.get(open_console.url + "/api/queue", timeout=10).json()["line"]["signed_on"] == ["ann"]
-    waiting = queue.enqueue("waiting-at-close", "rest", [], db_url=open_console.db_url)
+    waiting = advisor_queue.enqueue("waiting-at-close", "rest", [], db_url=open_console.db_url)
     reply = shift(ann, open_console, csrf, False)
     assert reply.status_code == 200 and reply.json()["line"]["open"] is False
     assert reply.json()["line"]["in_hours"] is True
     told = rasa.notices("waiting-at-close", shifts.FINISHED)
     assert len(told) == 1 and "finished for now" in told[0]["text"]
     assert rasa.appended[-1][2].get("output_channel") == "latest"  # sent to the person
-    assert queue.get(waiting.id, open_console.db_url).closing_told_at is not None
+    assert advisor_queue.get(waiting.id, open_console.db_url).closing_told_at is not None
     # Signing on and off again, and the watcher's later passes, tell nobody twice.
     shift(ann, open_console, csrf, True)
     shift(ann, open_console, csrf, False)
-    queue.enqueue("second-waiting", "rest", [], db_url=open_console.db_url)  # arrives while closed
+    advisor_queue.enqueue("second-waiting", "rest", [], db_url=open_console.db_url)  # arrives while closed
     wait_for(lambda: rasa.notices("second-waiting", shifts.FINISHED))
     assert len(rasa.notices("waiting-at-close", shifts.FINISHED)) == 1
     # Audited without any conversation content or entry number.
-    actions = [(a.actor, a.action, a.entry_id) for a in queue.audit_log(20, open_console.db_url)
+    actions = [(a.actor, a.action, a.entry_id) for a in advisor_queue.audit_log(20, open_console.db_url)
                if a.action.startswith("sign_")]
     assert actions[:4] == [("ann", "sign_off", None), ("ann", "sign_on", None)] * 2
     # The banner's data: closed, nobody on.
@@ -153,9 +153,9 @@ def test_shift_route_checks_its_input_and_the_csrf_token(open_console: Console) 
 def test_a_shift_ends_when_its_session_does(open_console: Console) -> None:
     bob, csrf = login(open_console.url, "bob", "correct horse battery staple")
     shift(bob, open_console, csrf, True)
-    assert "bob" in queue.signed_on(open_console.db_url)
+    assert "bob" in advisor_queue.signed_on(open_console.db_url)
     bob.post(open_console.url + "/logout", headers={"X-CSRF-Token": csrf}, timeout=10)
     assert shifts.end_orphan_shifts(open_console.db_url) in (["bob"], [])  # or the watcher did
-    wait_for(lambda: "bob" not in queue.signed_on(open_console.db_url))
+    wait_for(lambda: "bob" not in advisor_queue.signed_on(open_console.db_url))
     assert any(a.actor == "system:bob" and a.action == "sign_off"
-               for a in queue.audit_log(50, open_console.db_url))
+               for a in advisor_queue.audit_log(50, open_console.db_url))

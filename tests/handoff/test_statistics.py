@@ -13,7 +13,7 @@ import pytest
 import requests
 import sqlalchemy
 
-from helpline import privacy, queue, stats
+from helpline import advisor_queue, privacy, stats
 from helpline.console import auth, records
 from helpline.directory.hours import LONDON
 from tests.helpers import wait_for
@@ -149,16 +149,16 @@ def test_scripted_requests_give_exactly_the_funnel_and_survive_erasure(
     people = []
     for n, (asked, claimed_after, outcome) in enumerate(
             [(now - 600, 90, "signposted")] * 6 + [(now - 1500, 1200, "referral_made")]):
-        entry = queue.enqueue(f"funnel-chat-{n}", "rest", [], now=asked, db_url=db)
-        assert queue.claim(entry.id, "ann", now=asked + claimed_after, db_url=db)
+        entry = advisor_queue.enqueue(f"funnel-chat-{n}", "rest", [], now=asked, db_url=db)
+        assert advisor_queue.claim(entry.id, "ann", now=asked + claimed_after, db_url=db)
         close(ann, ann_token, entry.id, outcome)
         people.append(entry.conversation_id)
-    quiet = queue.enqueue("funnel-quiet", "sms", [], now=now - 7200, db_url=db)
+    quiet = advisor_queue.enqueue("funnel-quiet", "sms", [], now=now - 7200, db_url=db)
     close(sue, sue_token, quiet.id, "no_further_action")  # gone quiet, never claimed
-    left = queue.enqueue("funnel-left", "rest", [], now=now - 600, db_url=db)
+    left = advisor_queue.enqueue("funnel-left", "rest", [], now=now - 600, db_url=db)
 
-    def callback(name: str, asked: float) -> queue.QueueEntry:
-        return queue.enqueue(name, "sms", [], kind=queue.CALLBACK, callback_method="call",
+    def callback(name: str, asked: float) -> advisor_queue.QueueEntry:
+        return advisor_queue.enqueue(name, "sms", [], kind=advisor_queue.CALLBACK, callback_method="call",
                              now=asked, db_url=db)
 
     for name, asked, outcome in [("funnel-cb-done", now, "signposted"),
@@ -180,7 +180,7 @@ def test_scripted_requests_give_exactly_the_funnel_and_survive_erasure(
     wait_for(lambda: all(records.for_entry(i, db) for i in ending), timeout=30)
     # Each console process writes its counts every few seconds (stats.FLUSH_SECONDS).
     assert wait_for(lambda: _new_counts(db) == FUNNEL or None, timeout=30)
-    assert queue.get(left.id, db) is None and queue.get(quiet.id, db) is None
+    assert advisor_queue.get(left.id, db) is None and advisor_queue.get(quiet.id, db) is None
     with records.engine(db).connect() as connection:
         dump = " ".join(str(v) for row in connection.execute(
             sqlalchemy.text("SELECT * FROM demand_counts")) for v in row)

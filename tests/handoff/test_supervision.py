@@ -12,7 +12,7 @@ import json
 import pytest
 import requests
 
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.console import notices
 
 from .conftest import PASSWORD, Console, FakeRasa, logged_in, login
@@ -23,64 +23,64 @@ SECRET = "Ask her about the <b>locks</b> on the back door"
 # ------------------------------------------------------------------------ queue functions
 
 def test_transfer_only_to_a_colleague_signed_on(db_url: str) -> None:
-    entry = queue.enqueue("t-1", "rest", ["weapons"], now=100.0, db_url=db_url)
-    assert queue.claim(entry.id, "ann", now=110.0, db_url=db_url)
-    assert not queue.transfer(entry.id, "ann", "bob", db_url=db_url)  # bob is not on
-    assert not queue.transfer(entry.id, "ann", "ann", db_url=db_url)  # to oneself
-    queue.sign_on("bob", db_url=db_url)
-    assert not queue.transfer(entry.id, "carl", "bob", db_url=db_url)  # carl doesn't hold it
-    assert queue.transfer(entry.id, "ann", "bob", db_url=db_url)
-    moved = queue.get(entry.id, db_url)
+    entry = advisor_queue.enqueue("t-1", "rest", ["weapons"], now=100.0, db_url=db_url)
+    assert advisor_queue.claim(entry.id, "ann", now=110.0, db_url=db_url)
+    assert not advisor_queue.transfer(entry.id, "ann", "bob", db_url=db_url)  # bob is not on
+    assert not advisor_queue.transfer(entry.id, "ann", "ann", db_url=db_url)  # to oneself
+    advisor_queue.sign_on("bob", db_url=db_url)
+    assert not advisor_queue.transfer(entry.id, "carl", "bob", db_url=db_url)  # carl doesn't hold it
+    assert advisor_queue.transfer(entry.id, "ann", "bob", db_url=db_url)
+    moved = advisor_queue.get(entry.id, db_url)
     assert (moved.status, moved.claimed_by, moved.priority, moved.created_at,
-            moved.claimed_at) == (queue.HELD, "bob", "urgent", 100.0, 110.0)
-    assert not queue.transfer(entry.id, "ann", "bob", db_url=db_url)  # not ann's any more
-    queue.sign_off("bob", db_url=db_url)  # bob may pass it on, but only to someone on
-    assert not queue.transfer(entry.id, "bob", "ann", db_url=db_url)
-    [note] = queue.staff_notes(entry.id, db_url=db_url)
+            moved.claimed_at) == (advisor_queue.HELD, "bob", "urgent", 100.0, 110.0)
+    assert not advisor_queue.transfer(entry.id, "ann", "bob", db_url=db_url)  # not ann's any more
+    advisor_queue.sign_off("bob", db_url=db_url)  # bob may pass it on, but only to someone on
+    assert not advisor_queue.transfer(entry.id, "bob", "ann", db_url=db_url)
+    [note] = advisor_queue.staff_notes(entry.id, db_url=db_url)
     assert (note.kind, note.author, note.to_advisor, note.text) == (
-        queue.TRANSFERRED, "ann", "bob", None)
+        advisor_queue.TRANSFERRED, "ann", "bob", None)
 
 
 def test_back_to_the_queue_keeps_priority_and_waiting_time(db_url: str) -> None:
-    first = queue.enqueue("q-1", "rest", ["weapons"], now=100.0, db_url=db_url)
-    queue.enqueue("q-2", "rest", [], now=50.0, db_url=db_url)
-    later = queue.enqueue("q-3", "rest", ["weapons"], now=200.0, db_url=db_url)
-    assert queue.claim(first.id, "ann", db_url=db_url)
-    assert queue.place(queue.get(later.id, db_url), db_url) == 1
-    assert queue.release(first.id, "ann", db_url)  # the console's "Leave: back to the queue"
-    back = queue.get(first.id, db_url)
+    first = advisor_queue.enqueue("q-1", "rest", ["weapons"], now=100.0, db_url=db_url)
+    advisor_queue.enqueue("q-2", "rest", [], now=50.0, db_url=db_url)
+    later = advisor_queue.enqueue("q-3", "rest", ["weapons"], now=200.0, db_url=db_url)
+    assert advisor_queue.claim(first.id, "ann", db_url=db_url)
+    assert advisor_queue.place(advisor_queue.get(later.id, db_url), db_url) == 1
+    assert advisor_queue.release(first.id, "ann", db_url)  # the console's "Leave: back to the queue"
+    back = advisor_queue.get(first.id, db_url)
     assert (back.status, back.priority, back.created_at, back.claimed_by) == (
-        queue.WAITING, "urgent", 100.0, None)
-    assert queue.place(back, db_url) == 1  # ahead of the later urgent one, as before
-    assert [e.id for e in queue.waiting(db_url=db_url)][:2] == [first.id, later.id]
+        advisor_queue.WAITING, "urgent", 100.0, None)
+    assert advisor_queue.place(back, db_url) == 1  # ahead of the later urgent one, as before
+    assert [e.id for e in advisor_queue.waiting(db_url=db_url)][:2] == [first.id, later.id]
 
 
 def test_whisper_and_take_over_notes_live_only_with_the_conversation(db_url: str) -> None:
-    entry = queue.enqueue("w-1", "rest", [], db_url=db_url)
-    assert queue.whisper(entry.id, "sue", "hi", db_url=db_url) is None  # nobody holds it
-    queue.claim(entry.id, "ann", db_url=db_url)
-    for bad in ("", "   ", None, "x" * (queue.WHISPER_MAX + 1)):
+    entry = advisor_queue.enqueue("w-1", "rest", [], db_url=db_url)
+    assert advisor_queue.whisper(entry.id, "sue", "hi", db_url=db_url) is None  # nobody holds it
+    advisor_queue.claim(entry.id, "ann", db_url=db_url)
+    for bad in ("", "   ", None, "x" * (advisor_queue.WHISPER_MAX + 1)):
         with pytest.raises(ValueError):
-            queue.whisper(entry.id, "sue", bad, db_url=db_url)
-    assert queue.whisper(entry.id, "sue", f"  {SECRET} ", db_url=db_url) == "ann"
-    assert queue.take_over(entry.id, "ann", db_url=db_url) is None  # holds it already
-    assert queue.take_over(entry.id, "sue", db_url=db_url) == "ann"
-    assert queue.get(entry.id, db_url).claimed_by == "sue"
-    assert queue.whisper(entry.id, "sue", "to myself", db_url=db_url) is None
-    notes = queue.staff_notes(entry.id, db_url=db_url)
+            advisor_queue.whisper(entry.id, "sue", bad, db_url=db_url)
+    assert advisor_queue.whisper(entry.id, "sue", f"  {SECRET} ", db_url=db_url) == "ann"
+    assert advisor_queue.take_over(entry.id, "ann", db_url=db_url) is None  # holds it already
+    assert advisor_queue.take_over(entry.id, "sue", db_url=db_url) == "ann"
+    assert advisor_queue.get(entry.id, db_url).claimed_by == "sue"
+    assert advisor_queue.whisper(entry.id, "sue", "to myself", db_url=db_url) is None
+    notes = advisor_queue.staff_notes(entry.id, db_url=db_url)
     assert [(n.kind, n.author, n.to_advisor, n.text) for n in notes] == [
-        (queue.WHISPER, "sue", "ann", SECRET), (queue.TOOK_OVER, "sue", "ann", None)]
-    assert [n.id for n in queue.staff_notes(entry.id, after=notes[0].id, db_url=db_url)] == [
+        (advisor_queue.WHISPER, "sue", "ann", SECRET), (advisor_queue.TOOK_OVER, "sue", "ann", None)]
+    assert [n.id for n in advisor_queue.staff_notes(entry.id, after=notes[0].id, db_url=db_url)] == [
         notes[1].id]
-    assert queue.close(entry.id, "sue", "signposted", db_url=db_url)
-    assert queue.staff_notes(entry.id, db_url=db_url) == []  # deleted at close
+    assert advisor_queue.close(entry.id, "sue", "signposted", db_url=db_url)
+    assert advisor_queue.staff_notes(entry.id, db_url=db_url) == []  # deleted at close
 
-    erased = queue.enqueue("w-2", "rest", [], db_url=db_url)
-    queue.claim(erased.id, "ann", db_url=db_url)
-    queue.whisper(erased.id, "sue", SECRET, db_url=db_url)
+    erased = advisor_queue.enqueue("w-2", "rest", [], db_url=db_url)
+    advisor_queue.claim(erased.id, "ann", db_url=db_url)
+    advisor_queue.whisper(erased.id, "sue", SECRET, db_url=db_url)
     counts = privacy.erase("w-2", tracker_url=db_url, db_url=db_url)
     assert counts["handoff_whispers"] == 1
-    assert queue.staff_notes(erased.id, db_url=db_url) == []
+    assert advisor_queue.staff_notes(erased.id, db_url=db_url) == []
 
 
 @pytest.mark.parametrize("name", ["", "A" * 30])
@@ -105,14 +105,14 @@ def signed_on(open_console: Console, name: str):
 
 
 def audit_of(open_console: Console, entry_id: int) -> list[tuple[str, str]]:
-    return sorted((a.actor, a.action) for a in queue.audit_log(1000, open_console.db_url)
+    return sorted((a.actor, a.action) for a in advisor_queue.audit_log(1000, open_console.db_url)
                   if a.entry_id == entry_id)
 
 
 def test_transfer_over_http_tells_the_person(open_console: Console, rasa: FakeRasa) -> None:
     from helpline.console import auth
 
-    entry = queue.enqueue("http-transfer", "rest", ["stalking"], db_url=open_console.db_url)
+    entry = advisor_queue.enqueue("http-transfer", "rest", ["stalking"], db_url=open_console.db_url)
     ann, ann_h = signed_on(open_console, "ann")
     bob, bob_h = signed_on(open_console, "bob")
     auth.set_first_name("bob", "Bob", open_console.db_url)
@@ -162,8 +162,8 @@ def notes_stream(session: requests.Session, url: str, names: set[str]) -> list[d
 
 
 def test_whisper_and_take_over_over_http(open_console: Console, rasa: FakeRasa) -> None:
-    entry = queue.enqueue("http-whisper", "rest", [], db_url=open_console.db_url)
-    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    entry = advisor_queue.enqueue("http-whisper", "rest", [], db_url=open_console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=open_console.db_url)
     sue, sue_token = login(open_console.url, "sue", PASSWORD)
     sue_h = {"X-CSRF-Token": sue_token}
     bob, bob_token = login(open_console.url, "bob", PASSWORD)
@@ -191,7 +191,7 @@ def test_whisper_and_take_over_over_http(open_console: Console, rasa: FakeRasa) 
     taken = sue.post(f"{base}/take-over", headers=sue_h, timeout=10)
     assert taken.json() == {"status": "held", "claimed_by": "sue", "taken_from": "ann",
                             "told": True}
-    assert queue.get(entry.id, open_console.db_url).claimed_by == "sue"
+    assert advisor_queue.get(entry.id, open_console.db_url).claimed_by == "sue"
     state = ann.get(f"{base}/transcript", timeout=10).json()
     assert state["label"] == "With sue" and not state["can"]["reply"]
     assert [n["metadata"]["notice"] for n in rasa.notices("http-whisper")] == [
@@ -201,7 +201,7 @@ def test_whisper_and_take_over_over_http(open_console: Console, rasa: FakeRasa) 
     assert sue.post(f"{base}/whisper", json={"text": "x"}, headers=sue_h,
                     timeout=10).status_code == 409  # she holds it herself
     assert audit_of(open_console, entry.id) == [("sue", "take_over"), ("sue", "whisper")]
-    assert SECRET not in repr([vars(a) for a in queue.audit_log(1000, open_console.db_url)])
+    assert SECRET not in repr([vars(a) for a in advisor_queue.audit_log(1000, open_console.db_url)])
 
 
 # ------------------------------------------------------------------- headless Chromium
@@ -215,8 +215,8 @@ def page_for(browser, open_console: Console, name: str, path: str):
 def test_whisper_in_the_browser(browser, open_console: Console, rasa: FakeRasa) -> None:
     """A supervisor's private note reaches the advisor's page, never the transcript; a
     take-over shows on the advisor's page at once."""
-    entry = queue.enqueue("browser-whisper", "rest", [], db_url=open_console.db_url)
-    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    entry = advisor_queue.enqueue("browser-whisper", "rest", [], db_url=open_console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=open_console.db_url)
     errors: list[str] = []
     ann = page_for(browser, open_console, "ann", f"/c/{entry.id}")
     sue = page_for(browser, open_console, "sue", f"/c/{entry.id}")
@@ -249,8 +249,8 @@ def test_whisper_in_the_browser(browser, open_console: Console, rasa: FakeRasa) 
 
 def test_transfer_in_the_browser(browser, open_console: Console) -> None:
     """Ann picks Bob (signed on) from the transfer menu; Bob's queue shows it as his."""
-    entry = queue.enqueue("browser-transfer", "rest", [], db_url=open_console.db_url)
-    queue.claim(entry.id, "ann", db_url=open_console.db_url)
+    entry = advisor_queue.enqueue("browser-transfer", "rest", [], db_url=open_console.db_url)
+    advisor_queue.claim(entry.id, "ann", db_url=open_console.db_url)
     signed_on(open_console, "bob")
     ann = page_for(browser, open_console, "ann", f"/c/{entry.id}")
     bob = page_for(browser, open_console, "bob", "/")
@@ -282,7 +282,7 @@ def test_transfer_reaches_the_persons_outbox_and_a_whisper_never_does(handoff_st
     rest = RestClient(stack.rasa_url)
     assert rest.texts(person, "hello")
     escalate(stack, cid)
-    entry = queue.active_for(cid, db_url=stack.db_url)
+    entry = advisor_queue.active_for(cid, db_url=stack.db_url)
     ann, ann_h = signed_on(console, "ann")
     bob, bob_h = signed_on(console, "bob")
     assert ann.post(f"{console.url}/api/c/{entry.id}/claim", headers=ann_h,

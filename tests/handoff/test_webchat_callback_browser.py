@@ -31,7 +31,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from helpline import privacy, queue
+from helpline import advisor_queue, privacy
 from helpline.console import callbacks, records
 from helpline.console.rasa_api import NUMBER_HIDDEN
 from helpline.run import Stack
@@ -41,7 +41,7 @@ from .conftest import PASSWORD, logged_in, login
 from .test_handoff_browser import bot_messages, chat
 from .test_handoff_e2e import Stream
 
-DRAMA_MOBILE = "07700 900123"  # Ofcom's drama range: refused by queue.uk_number
+DRAMA_MOBILE = "07700 900123"  # Ofcom's drama range: refused by advisor_queue.uk_number
 TYPED = "020 7946 0123"  # Ofcom's drama range for London: accepted
 STORED = "+442079460123"  # as the form keeps it (E.164)
 SAFE_TIME = "weekday mornings"
@@ -67,11 +67,11 @@ def line_closed(handoff_stack: Stack) -> Iterator[Stack]:
     duty, token = login(handoff_stack.console.url, "duty", PASSWORD)
     set_shift(handoff_stack, duty, token, False)
     try:
-        assert queue.signed_on(handoff_stack.db_url) == []
+        assert advisor_queue.signed_on(handoff_stack.db_url) == []
         yield handoff_stack
     finally:
         set_shift(handoff_stack, duty, token, True)
-        assert queue.signed_on(handoff_stack.db_url) == ["duty"]
+        assert advisor_queue.signed_on(handoff_stack.db_url) == ["duty"]
 
 
 def wait_for_bot(person, text: str, before: int, timeout: float = 30) -> list[str]:
@@ -101,7 +101,7 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
     said = answer(person, "can I talk to a real person", "Is it safe for us to call")
     assert any("not available at the moment" in m and "999" in m for m in said), said
     assert any("contact you when advisors are back" in m for m in said), said
-    assert queue.active_for(cid, db_url=stack.db_url) is None  # not queued to wait for nobody
+    assert advisor_queue.active_for(cid, db_url=stack.db_url) is None  # not queued to wait for nobody
 
     # 2. The callback form: safe (a button), a number, call or text, a safe time.
     before = len(bot_messages(person))
@@ -109,15 +109,15 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
     wait_for_bot(person, "What UK phone number should we use?", before)
     refused = answer(person, DRAMA_MOBILE, "UK mobile or landline")
     assert refused[0].startswith("Please type a UK mobile or landline number"), refused
-    assert queue.callback_number(cid, stack.db_url) is None
+    assert advisor_queue.callback_number(cid, stack.db_url) is None
     answer(person, TYPED, "Would you like a call or a text?")
     answer(person, "call", "When is a safe time")
     thanks = answer(person, SAFE_TIME, "An advisor will call you")
     assert "999" in thanks[-1]
-    entry = wait_for(lambda: queue.active_for(cid, queue.CALLBACK, db_url=stack.db_url))
+    entry = wait_for(lambda: advisor_queue.active_for(cid, advisor_queue.CALLBACK, db_url=stack.db_url))
     assert (entry.channel, entry.callback_method, entry.callback_time) == (
         "rest", "call", SAFE_TIME)
-    assert queue.callback_number(cid, stack.db_url) == STORED
+    assert advisor_queue.callback_number(cid, stack.db_url) == STORED
     slots = requests.get(f"{stack.rasa_url}/conversations/{cid}/tracker",
                          timeout=10).json()["slots"]
     assert STORED not in str(slots) and "7946" not in str(slots)  # the slot said "given"
@@ -141,16 +141,16 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
     assert "7946" not in advisor.content()
     advisor.click("#take")
     advisor.wait_for_selector("#status:text('With you')", timeout=10000)
-    assert queue.get(entry.id, stack.db_url).claimed_by == "ann"
+    assert advisor_queue.get(entry.id, stack.db_url).claimed_by == "ann"
     assert "7946" not in advisor.content()  # only when asked
     advisor.click("#show-number")
     number = advisor.locator("#number")
     number.wait_for(timeout=10000)
     assert number.inner_text() == f"Phone number (typed in the web chat): {STORED}"
-    views = [(a.actor, a.entry_id) for a in queue.audit_log(500, stack.db_url)
+    views = [(a.actor, a.entry_id) for a in advisor_queue.audit_log(500, stack.db_url)
              if a.action == callbacks.VIEWED]
     assert views.count(("ann", entry.id)) == 1
-    for row_ in queue.audit_log(500, stack.db_url):
+    for row_ in advisor_queue.audit_log(500, stack.db_url):
         assert "7946" not in f"{row_.actor} {row_.action} {row_.entry_id}"
     # A colleague who is not working it is refused the number.
     bob, bob_token = login(console.url, "bob", PASSWORD)
@@ -187,7 +187,7 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
     advisor.wait_for_selector("#finished:has-text('This callback is finished: Signposted')",
                               timeout=10000)
     assert "7946" not in advisor.content()
-    assert queue.get(entry.id, stack.db_url).status == queue.CLOSED
+    assert advisor_queue.get(entry.id, stack.db_url).status == advisor_queue.CLOSED
     record = records.for_entry(entry.id, stack.db_url)
     assert (record.kind, record.channel, record.advisor, record.outcome) == (
         "callback", "Web chat", "ann", "signposted")
@@ -202,9 +202,9 @@ def test_web_chat_callback_from_request_to_done(line_closed: Stack, browser) -> 
 
     # 5. The number is kept until the conversation is erased: "exit" erases it, and the
     # contact record (no conversation id, no number) stays.
-    assert queue.callback_number(cid, stack.db_url) == STORED
+    assert advisor_queue.callback_number(cid, stack.db_url) == STORED
     chat(person, "exit")
-    wait_for(lambda: queue.callback_number(cid, stack.db_url) is None, 30)
-    assert queue.get(entry.id, stack.db_url) is None
+    wait_for(lambda: advisor_queue.callback_number(cid, stack.db_url) is None, 30)
+    assert advisor_queue.get(entry.id, stack.db_url) is None
     assert records.for_entry(entry.id, stack.db_url).outcome == "signposted"
     assert errors == []

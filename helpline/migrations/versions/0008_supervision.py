@@ -1,4 +1,4 @@
-"""supervisors' whispers and changes of hands on held conversations (helpline.queue)
+"""supervisors' whispers and changes of hands on held conversations (helpline.advisor_queue)
 
 Revision ID: 0008
 Revises: 0007

@@ -1,5 +1,5 @@
 """callbacks you can work (due time, attempts, a web chat's typed number) and canned responses and handover notes
-(helpline.queue, helpline.console.canned)
+(helpline.advisor_queue, helpline.console.canned)
 
 Revision ID: 0009
 Revises: 0008

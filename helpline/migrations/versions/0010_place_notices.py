@@ -1,4 +1,4 @@
-"""place notices: the place a waiting person was last told, and when (helpline.queue,
+"""place notices: the place a waiting person was last told, and when (helpline.advisor_queue,
 helpline.console.shifts)
 
 Revision ID: 0010
