@@ -256,7 +256,7 @@ async def queue_page(request: web.Request) -> web.Response:
     session = request["session"]
     name = await asyncio.to_thread(auth.first_name, session.username, request.app[DB])
     handover = await asyncio.to_thread(canned.notes, db_url=request.app[DB])
-    return render("advisor_queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
+    return render("queue.html", session, first_name=name, first_name_max=auth.FIRST_NAME_MAX,
                   handover=handover, handover_max=canned.NOTE_MAX)
 
 
