@@ -24,7 +24,7 @@ Decisions:
   call or text this number?", is the number question here.
 - Waiting in the queue and held by an advisor need the line open, which depends on the
   clock (advisor hours) for the escalation action; so, as tests/channels/
-  test_telegram_notices.py does, the entry is queued with ``queue.enqueue`` while an advisor
+  test_telegram_notices.py does, the entry is queued with ``advisor_queue.enqueue`` while an advisor
   is signed on, and for "held" a real console process claims it (which pauses the bot
   through Rasa's HTTP API, as in production).
 - Quick exit is "exit" on SMS (STOP opts out of all texts instead, and Twilio would block
@@ -43,7 +43,7 @@ import pytest
 import requests
 from telegram import Bot, Update
 
-from helpline import queue
+from helpline import advisor_queue
 from helpline.console import auth
 from tests.handoff.conftest import PASSWORD, Console, login
 
@@ -125,11 +125,11 @@ def console(channel_stack: ChannelStack) -> Iterator[Console]:
 def advisor_on(channel_stack: ChannelStack) -> Iterator[str]:
     """An advisor signed on for this test only (other tests expect nobody on)."""
     db_url = f"sqlite:///{channel_stack.our_db}"
-    queue.sign_on(ADVISOR, db_url=db_url)
+    advisor_queue.sign_on(ADVISOR, db_url=db_url)
     try:
         yield db_url
     finally:
-        queue.sign_off(ADVISOR, db_url=db_url)
+        advisor_queue.sign_off(ADVISOR, db_url=db_url)
 
 
 # ------------------------------------------------------------------------------ the states
@@ -169,18 +169,18 @@ def asked_for_safety_word(person: Person, _: pytest.FixtureRequest) -> None:
 def waiting_in_queue(person: Person, request: pytest.FixtureRequest) -> None:
     db_url = request.getfixturevalue("advisor_on")
     person.say("hello")
-    entry = queue.enqueue(person.conversation_id, person.channel, [], db_url=db_url)
-    assert entry.status == queue.WAITING and entry.claimed_by is None
+    entry = advisor_queue.enqueue(person.conversation_id, person.channel, [], db_url=db_url)
+    assert entry.status == advisor_queue.WAITING and entry.claimed_by is None
 
 
 def held_by_advisor(person: Person, request: pytest.FixtureRequest) -> None:
     console = request.getfixturevalue("console")
     waiting_in_queue(person, request)
-    entry = queue.active_for(person.conversation_id, db_url=console.db_url)
+    entry = advisor_queue.active_for(person.conversation_id, db_url=console.db_url)
     session, token = login(console.url, ADVISOR, PASSWORD)
     claimed = session.post(f"{console.url}/api/c/{entry.id}/claim", timeout=30,
                            headers={"X-CSRF-Token": token})
-    assert claimed.json()["status"] == queue.HELD, claimed.text
+    assert claimed.json()["status"] == advisor_queue.HELD, claimed.text
     tracker = requests.get(f"{person.stack.rasa_url}/conversations/"
                            f"{person.conversation_id}/tracker", timeout=30).json()
     assert tracker["paused"] is True
