@@ -607,6 +607,7 @@ _MUTUAL = _any(
     r"\bwe both (hit|get physical|lash out|kick off|go for)\b",
 )
 _AGE = _any(
+    r"\b(i am|im) an? (?P<a8>\d{1,2}) ?(yo|y o|yrs? old|years? old)\b",  # first: "im a 16 yr old boy"
     r"\b(i am an? \w+|\w+ here) ?,? ?(?P<a4>\d{1,2})\b(?! ?(weeks?|months?|kids?|children|%))",
     r"\b(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(i am|aged|age|im) (?P<a1>\d{1,2})\b"
     r"(?! (years? old )?(weeks?|months?|kids?|children|times?|minutes?|hours?|days?|%|miles?|"
@@ -627,7 +628,7 @@ _AT_SCHOOL = _any(
     r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
     r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
     r"\bmy (teachers?|form tutor|head of year|gcses?|mocks)\b", r"^\W*year (7|8|9|10|11) here\b",
-    r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
+    r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"^\W*year (7|8|9|10|11)\W*[.,!?:]", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")
 # Someone else's child: then school words are about them.
 _SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (son|daughter|child|kid|pupil|student|little ones?|baby|"
@@ -731,11 +732,11 @@ _NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b")
 def stated_age(normalised: str) -> Optional[int]:
     """An age the writer gives for themselves ("im 15", "16f", "sixteen and...")."""
     normalised = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), normalised)
-    match = _AGE.search(normalised)
-    if not match:
-        return None
-    value = int(next(v for v in match.groupdict().values() if v))
-    return value if 8 <= value <= 99 else None
+    for match in _AGE.finditer(normalised):  # "if i am 1 min late i get hit. i am 14": 14
+        value = int(next(v for v in match.groupdict().values() if v))
+        if 8 <= value <= 99:
+            return value
+    return None
 
 
 # Someone else (he, she, a partner) does the harm; the object may be the writer or another.

@@ -140,9 +140,13 @@ def test_a_child_who_signs_off_with_their_age_or_school_year_is_a_young_person()
                  "my parents are always screaming at each other. year 8",
                  "just turned fifteen and my boyfriend is 19",
                  "my parents are shouting downstairs right now and i heard something smash. "
-                 "im upstairs with my sister"):
+                 "im upstairs with my sister",
+                 "dad tracks me on life360, if im 1 min late i get hit. im 14",
+                 "im a 16 yr old boy and my dad beats me and my mum",
+                 "year 9. my dad locks me in my room when hes angry"):
         reading = read(text, "victim")
         assert "childline" in routes(reading), text
+    assert read("my son is a 16 year old and his stepdad hits him", "victim").age is None
 
 
 def test_a_child_asked_who_is_who_still_gets_childline() -> None:
@@ -176,6 +180,10 @@ def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None
     ("he kicked me out, i have nowhere to go tonight", "victim", {"safe_tonight"}),
     ("my son is 24 and he pushes me about and takes money out my purse", "victim",
      {"family", "money"}),
+    ("im in stretford with my 2 boys and hes at the pub", "victim", {"children"}),
+    ("ive left and taken my son, he doesnt know where we are", "victim", {"children"}),
+    ("hes outside the refuge. he found me", "danger", {"stalking", "safe_tonight"}),
+    ("she poured boiling water on my arm. im 19 and its my mum", "danger", {"family"}),
 ])
 def test_every_circumstance_in_one_message(text: str, intent: str, expected: set[str]) -> None:
     reading = read(text, intent)
@@ -351,6 +359,21 @@ def test_harm_to_her_is_the_writers_own_when_the_writer_is_its_subject() -> None
 def test_things_taken_or_hidden_by_a_partner_are_harm_to_the_writer() -> None:
     text = "my partner has hidden the key to my mobility scooter again. i feel like a prisoner"
     assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
+
+
+def test_a_sure_model_reads_the_writers_own_acts_without_the_word_i() -> None:
+    for text in ("snapped her glasses and chucked her phone in the canal so she couldnt leave",
+                 "wanna change. been a horrible husband. hit her twice this year"):
+        assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role == OWN
+    # not when the message is about a friend's or relative's partner
+    assert read("my sisters new bf hit her. can i find out if he has a record",
+                "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
+
+
+def test_what_he_or_she_says_about_the_writer_is_blame_only_when_it_is_blame() -> None:
+    assert read("my wife is stood over me while i type this. she says im not allowed to leave "
+                "the chair", "victim").role == VICTIM
+    assert read("he says i started it and im the abusive one", "victim").role == CLARIFY
 
 
 def test_a_charge_against_someone_else_is_not_the_writers_own() -> None:
