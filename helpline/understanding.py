@@ -516,7 +516,8 @@ _VICTIM = _any(
     r"\b(texts|messages|calls|rings) me \d+", r"\bblocked (him|her|them) on everything\b",
     r"\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
     r"(him|her)\b", r"\binto (his|her) (bank )?account\b", rf"\bmy {_PARTNER} (makes?|made) me\b",
-    r"\bi flinch\b", r"\b(my|in|with) bruises\b", r"\bi (have )?left with\b",
+    r"\bi flinch\b", r"\b(my|in) bruises\b",
+    r"\bi\b( \w+){0,4} with bruises\b",  # "i woke up with bruises", not "she comes in with bruises" r"\bi (have )?left with\b",
     r"\bcannot go home\b",
     rf"\b(he|she|my {_PARTNER})( \w+){{0,2}} (put|installed|hid|fitted) (a |an |some )?(cameras?|"
     r"tracker|airtag|app|spyware)\b",
@@ -540,6 +541,11 @@ _THIRD = _any(
     r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|ex|missus|"
     r"dad|father|stepdad|family|brothers?|parents|uncle)\b",
     r"\b(next door|neighbours?)\b", _SOMEONE_ELSES_PARTNER,
+    r"\bthrough the (wall|walls|ceiling|floor)\b",
+    r"\bmy (sister|sis|friend|mate|bestie|best friend|colleague|cousin|niece|daughter|mum|mam) "
+    r"(just )?(texted|text|messaged|rang|called|phoned) me\b",
+    r"\b(a|this|one) (woman|girl|lady|man|lad|bloke|guy|colleague) (at|from) (my )?(work|"
+    r"school|church|the gym|college|uni)\b",
     r"\b(pupil|student|resident|client|patient|a year \d+|a (\d+|girl|lad|woman|man|lady)"
     r"( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
     r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"

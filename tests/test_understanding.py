@@ -376,6 +376,14 @@ def test_what_he_or_she_says_about_the_writer_is_blame_only_when_it_is_blame() -
     assert read("he says i started it and im the abusive one", "victim").role == CLARIFY
 
 
+def test_someone_seen_or_heard_by_the_writer_is_someone_else() -> None:
+    for text in ("my colleague comes in with bruises and says she fell again",
+                 "can hear screaming through the wall, sounds like hes throwing her about",
+                 "my sister just texted me hes got a knife and now she wont answer"):
+        assert read(text, "victim").role == CONCERNED, text
+    assert read("i woke up with bruises on my arms again", "victim").role == VICTIM
+
+
 def test_a_charge_against_someone_else_is_not_the_writers_own() -> None:
     text = "my sisters new bf has been done for hitting his ex. can i find out if he has a record"
     assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
