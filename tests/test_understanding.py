@@ -376,9 +376,16 @@ def test_what_he_or_she_says_about_the_writer_is_blame_only_when_it_is_blame() -
     assert read("he says i started it and im the abusive one", "victim").role == CLARIFY
 
 
+def test_the_writers_own_control_in_plain_words() -> None:
+    for text in ("Im 45 and my mum lives with me. I take her pension off her",
+                 "i ring her constantly when shes at work, like 30 times",
+                 "ive taken loans out in my girlfriends name without telling her"):
+        assert read(text, "own_behaviour", confidences={"own_behaviour": 0.8}).role == OWN, text
+    assert read("he took loans out in my name", "victim").role == VICTIM
+
+
 def test_someone_seen_or_heard_by_the_writer_is_someone_else() -> None:
     for text in ("my colleague comes in with bruises and says she fell again",
-                 "can hear screaming through the wall, sounds like hes throwing her about",
                  "my sister just texted me hes got a knife and now she wont answer"):
         assert read(text, "victim").role == CONCERNED, text
     assert read("i woke up with bruises on my arms again", "victim").role == VICTIM
