@@ -108,7 +108,9 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bmy (boyfriend|husband|fella)\b.*\bi am an? (man|lad|guy|bloke)\b",
         r"\bi am an? (woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
         r"\bmy (girlfriend|wife)\b.*\bi am an? (woman|girl|lass)\b",
-        r"\b(are|were|we are) both (women|men|girls|lads|guys)\b",
+        r"\b(are|were|we are|they are) both (women|men|girls|lads|guys|blokes)\b",
+        r"\bi am an? (man|lad|guy|bloke) and my (partner|ex) is an? (man|lad|guy|bloke)\b",
+        r"\bi am an? (woman|girl|lass) and my (partner|ex) is an? (woman|girl|lass)\b",
         r"\b(woman|girl) (to|with|by) another woman\b", r"\bman (to|with|by) another man\b"),
     "forced_marriage": _any(
         r"\bforc\w* (me |him |her |them )?(to |into )?(marry|marriage|get married|a marriage)",
@@ -173,7 +175,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bkeeps? (messaging|texting|calling|ringing|phoning|emailing|contacting)\b",
         r"\b(texts|messages|calls|rings) me (constantly|all the time|every day|non stop|nonstop|"
         r"24/7|from new)\b", r"\b(hundreds|loads|dozens) of (messages|texts|calls)\b",
-        r"\bnew (accounts|numbers|profiles)\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
+        r"\bnew (accounts|numbers|profiles)\b", r"\bfrom (a )?new number\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
         r"my\b", r"\bblocked (him|her|them) (on|and|but)\b", r"\bturns up everywhere\b",
         r"\b(still|always) (finds|found) me\b", r"\balways knows where\b",
         r"\bfake (accounts?|profiles?|numbers?)\b", r"\bairtags?\b", r"\btracker\b",
@@ -222,7 +224,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(go|stay)\b", r"\b(leave|get out)( \w+){0,3} tonight\b",
         r"\b(need|needs|want) a bed\b", r"\bkicked out\b",
         r"\b(threw|thrown|chucked|put) (all )?my (stuff|things|clothes|bags) out\b",
-        r"\b(sleeping|sleeps|slept) in (her|his|my|the|a) car\b"),
+        r"\b(sleeping|sleeps|slept) in (her|his|my|the|a) car\b",
+        r"\b(out|gone) by tonight\b", r"\b(cannot|can not) stay (here|there|home) tonight\b",
+        r"\bsofa surf\w*\b", r"\bbooted (me|us)( and (the|my) (kids|children|baby))? out\b",
+        r"\bbags? outside\b", r"\bwhere\?? (do|can|should) i go\b", r"\bshould i (go|leave)\b(?! (to|and|back|through|for|with|on|in))"),
     "money": _any(
         r"\bmoney\b", r"\bwages?\b", r"\bsalary\b", r"\bpay ?slips?\b", r"\bpay ?packet\b",
         r"\bbank (card|account|cards|accounts)\b", r"\bbenefits\b", r"\buniversal credit\b",
@@ -253,6 +258,9 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(filmed|films|filming|videoed|recorded) me\b", r"\b(put|post|share)\w* it online\b",
         r"\b(smart (home|speaker|doorbell|meter)|alexa|hive app|ring app)\b",
         r"\bfrom (his|her) phone\b", r"\bput something on my (phone|car)\b",
+        r"\b(filmed|recorded|videoed) (it|us)\b", r"\bnew (number|numbers|accounts?)\b",
+        r"\b(send|sent|sending) (him |her |them )?(my )?(pics|pictures|photos|videos)\b",
+        r"\bgroup chat\b", r"\b(tablet|laptop) to (listen|watch|spy|see)\b",
         r"\bshows? (him|her|them) where i am\b", r"\b(shares?|shared) (my )?location\b",
         r"\b(checks?|checking|goes through|reads?|reading|monitors?) (her|his|their) (phone|"
         r"messages|texts|emails|whatsapp|socials|location)\b", r"\bfake (accounts?|profiles?)\b",

@@ -184,6 +184,10 @@ def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None
     ("ive left and taken my son, he doesnt know where we are", "victim", {"children"}),
     ("hes outside the refuge. he found me", "danger", {"stalking", "safe_tonight"}),
     ("she poured boiling water on my arm. im 19 and its my mum", "danger", {"family"}),
+    ("theyve told me to be gone by tonight", "victim", {"safe_tonight"}),
+    ("been sofa surfing for 2 weeks since i left him", "victim", {"safe_tonight"}),
+    ("he grabbed me. we're both blokes and he says we just get physical", "victim", {"lgbt"}),
+    ("every time i block my ex he texts from a new number", "victim", {"tech", "stalking"}),
 ])
 def test_every_circumstance_in_one_message(text: str, intent: str, expected: set[str]) -> None:
     reading = read(text, intent)
