@@ -60,9 +60,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # and took the dev figure from 86.4% to 81.3%; its 3 harms left are in docs/understanding.md.
 # dev6.yml (320, 76.9% after its fixes) left the dev figure at 81.0% of 2,221: the floor is
 # 80% so that the int8 encoder's rounding on another CPU (a message or two) cannot fail CI.
-# 2026-12-01: dev 82.6%, test 87.0% after pattern fixes; floors raised to 81.5% and 86.5%,
-# about 1% and 0.5% (10 and 4 messages) below, for the same reason.
-FLOORS = {"test": (0.865, 6), "dev": (0.815, 5)}
+# 2026-12-01: dev 83.8%, test 87.7% after pattern fixes; floors raised to 82.5% and 87%,
+# about 1.3% and 0.7% (29 and 6 messages) below, for the same reason.
+FLOORS = {"test": (0.87, 6), "dev": (0.825, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",
