@@ -214,7 +214,7 @@ def main() -> int:
         "answers were read while writing the reader's patterns, so it flatters.", "",
         f"Measured {datetime.date.today().isoformat()}. Targets: route accuracy 95%, harmful "
         f"routes 0, \"didn't understand\" at most 3%. `make test` fails below these floors: "
-        + "; ".join(f"{name} set {acc:.0%} and at most {harm} harmful"
+        + "; ".join(f"{name} set {acc:.1%} and at most {harm} harmful"
                     for name, (acc, harm) in FLOORS.items()) + ".", "",
     ]
     lines += section("Test set (never looked at)", test) + section("Dev set", dev)
