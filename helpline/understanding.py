@@ -552,10 +552,11 @@ _VICTIM = _any(
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 # Someone the writer knows, and that person's partner or carer: "my sisters new bf".
-_SOMEONE_ELSES_PARTNER = (
-    r"\bmy (friend|mate|bestie|sister|sis|brother|cousin|daughter|son|niece|nephew|colleague|"
-    r"neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad|lad|girl)('?s|s) "
-    r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b")
+_SOMEONES = (r"\bmy (friend|mate|bestie|sister|sis|brother|cousin|daughter|son|niece|nephew|"
+             r"colleague|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad|lad|"
+             r"girl)('?s|s) ")
+_PARTNER_OF = r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b"
+_SOMEONE_ELSES_PARTNER = _SOMEONES + _PARTNER_OF
 _THIRD = _any(
     r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|ex|missus|"
     r"dad|father|stepdad|family|brothers?|parents|uncle)\b",
@@ -579,9 +580,8 @@ _THIRD = _any(
 )
 # For the writer's own words, also "my sisters new bf" (a child writes "my mums new fella" as
 # their own home, so _THIRD leaves "new" out).
-_ABOUT_SOMEONE_ELSE = _any(_SOMEONE_ELSES_PARTNER, r"\b(next door|neighbours?)\b",
-                           r"\bworried about (my|her|him|a)\b",
-                           _SOMEONE_ELSES_PARTNER.replace("('?s|s) ", "('?s|s) (new|old) "))
+_ABOUT_SOMEONE_ELSE = _any(_SOMEONES + r"((new|old) )?" + _PARTNER_OF,
+                           r"\b(next door|neighbours?)\b", r"\bworried about (my|her|him|a)\b")
 # "...shouting at her": someone else harms her or him unless the writer is the last subject
 # named before it ("i keep making her cry. shouting at her over nothing" is the writer's own).
 _HARM_TO_THEM = re.compile(rf"\b{_HARM} (her|him)\b")

@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from helpline.run import Stack
 from tests.conftest import StackFiles, ensure_model
+from tests.handoff.conftest import Console
 from tests.helpers import free_port
 
 from .fake_api import FakeApi
@@ -130,3 +131,16 @@ def start_channel_stack(base: Path, tracker_url: str, db_url: str) -> Iterator[C
     finally:
         stack.stop()
         api.close()
+
+
+@pytest.fixture(scope="session")
+def channel_console(channel_stack: ChannelStack) -> Iterator[Console]:
+    """A real advisor console on the channel stack's database, talking to its Rasa server;
+    each test module adds the advisor it signs in as."""
+    server = Console(f"sqlite:///{channel_stack.our_db}", channel_stack.rasa_url,
+                     channel_stack.dir / "console.log")
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()

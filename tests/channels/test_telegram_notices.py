@@ -10,8 +10,6 @@ tests/handoff/test_handoff_browser.py.
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
 from helpline import advisor_queue
@@ -26,16 +24,10 @@ ADVISOR = "tess"
 
 
 @pytest.fixture(scope="module")
-def console(channel_stack: ChannelStack) -> Iterator[Console]:
-    """A console on the channel stack's database, talking to its Rasa server."""
-    db_url = f"sqlite:///{channel_stack.our_db}"
-    auth.create_user(ADVISOR, PASSWORD, "advisor", db_url)
-    server = Console(db_url, channel_stack.rasa_url, channel_stack.dir / "console.log")
-    try:
-        server.wait()
-        yield server
-    finally:
-        server.stop()
+def console(channel_console: Console) -> Console:
+    """The channel stack's console, with the advisor who claims the chat."""
+    auth.create_user(ADVISOR, PASSWORD, "advisor", channel_console.db_url)
+    return channel_console
 
 
 def test_telegram_person_is_told_when_an_advisor_joins_leaves_hands_back_and_closes(
