@@ -14,6 +14,11 @@ matching text that looks like a number would miss some. The cost is that a non-n
 that question (a stop word, danger) is hidden as well; the bot's reply to it still shows.
 Messages written while an advisor has the conversation (paused) are shown: the form is not
 running then, and the person is writing to the advisor.
+
+A button the person pressed reaches the tracker as its payload ("/affirm"), which means
+nothing to an advisor, so ``transcript`` shows the title of the button pressed instead
+("[button] Yes, it's safe"). Only the buttons of the bot's messages since the person last wrote
+count, and only an exact payload: typed text that happens to start with "/" is shown as typed.
 """
 from __future__ import annotations
 
@@ -103,6 +108,7 @@ class RasaAPI:
 # The form and slot asking the web chat for a number (domain.yml, bot/actions/handoff.py).
 CALLBACK_FORM, NUMBER_SLOT = "callback_form", "callback_number"
 NUMBER_HIDDEN = "(a phone number for the callback: shown on the callback)"
+BUTTON_MARK = "[button]"
 
 
 def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -113,6 +119,7 @@ def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     loop = requested = None
     paused = False
+    offered: dict[str, str] = {}  # payload -> title of the buttons shown since the last message
     for event in events:
         kind = event.get("event")
         if kind == "active_loop":
@@ -125,9 +132,15 @@ def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             paused = kind == "pause"
         if kind == "user" and isinstance(event.get("text"), str):
             asked = loop == CALLBACK_FORM and requested == NUMBER_SLOT and not paused
-            items.append({"who": "person", "text": NUMBER_HIDDEN if asked else event["text"],
-                          "ts": event.get("timestamp")})
+            text = event["text"]
+            text = NUMBER_HIDDEN if asked else (
+                f"{BUTTON_MARK} {offered[text]}" if text in offered else text)
+            items.append({"who": "person", "text": text, "ts": event.get("timestamp")})
+            offered = {}
         elif kind == "bot" and isinstance(event.get("text"), str):
+            for button in (event.get("data") or {}).get("buttons") or []:
+                if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                    offered[button["payload"]] = str(button.get("title") or button["payload"])
             metadata = event.get("metadata") or {}
             who = "notice" if metadata.get("notice") else (
                 "advisor" if metadata.get("advisor") else "bot")

@@ -13,7 +13,7 @@ import copy
 import json
 from pathlib import Path
 
-from helpline.console.rasa_api import NUMBER_HIDDEN, transcript
+from helpline.console.rasa_api import BUTTON_MARK, NUMBER_HIDDEN, transcript
 
 RECORDED = json.loads((Path(__file__).parent / "webchat_callback_tracker.json").read_text())
 NUMBERS = ("07700 900123", "020 7946 0123", "+442079460123", "7946", "7700")
@@ -25,7 +25,7 @@ def person_lines(events: list[dict]) -> list[str]:
 
 def test_both_answers_to_the_number_question_are_hidden_and_the_rest_shown() -> None:
     assert person_lines(RECORDED) == [
-        "hello", "can I talk to a real person", "/affirm", NUMBER_HIDDEN, NUMBER_HIDDEN,
+        "hello", "can I talk to a real person", "[button] Yes", NUMBER_HIDDEN, NUMBER_HIDDEN,
         "call", "weekday mornings"]
     lines = str(transcript(RECORDED))
     for number in NUMBERS:
@@ -44,3 +44,20 @@ def test_a_message_to_an_advisor_who_has_the_conversation_is_shown() -> None:
     message["text"] = message["parse_data"]["text"] = "are you still there"
     events = RECORDED[:asked] + [{"event": "pause", "timestamp": message["timestamp"]}, message]
     assert person_lines(events)[-1] == "are you still there"
+
+
+def test_a_pressed_button_shows_its_title_and_typed_slash_text_is_shown_as_typed() -> None:
+    """The advisor sees "[button] Yes", not the payload "/affirm" (issue 16). Only the buttons
+    offered since the person last wrote count: "/affirm" typed later is shown as typed."""
+    pressed = next(i for i, e in enumerate(RECORDED) if e["event"] == "user"
+                   and e["text"] == "/affirm")
+    assert person_lines(RECORDED[:pressed + 1])[-1] == f"{BUTTON_MARK} Yes"
+    typed = copy.deepcopy(RECORDED[pressed])
+    events = RECORDED[:pressed + 1] + [typed]
+    assert person_lines(events)[-2:] == [f"{BUTTON_MARK} Yes", "/affirm"]
+    first_buttons = next(i for i, e in enumerate(RECORDED) if e["event"] == "bot"
+                         and (e.get("data") or {}).get("buttons"))
+    answer = copy.deepcopy(RECORDED[pressed])
+    answer["text"] = "/deny"
+    assert person_lines(RECORDED[:first_buttons + 1] + [answer])[-1] == \
+        f"{BUTTON_MARK} No, it's not safe"
