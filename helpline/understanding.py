@@ -77,6 +77,9 @@ _HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*
          r"gaslight\w*|humiliat\w*|terroris\w*|harass\w*|attack\w*|assault\w*)")
 
 
+_AGED = r"(\d{1,2} ?(year old|yr old|yo) )?"  # "i am a 16 year old girl"
+
+
 def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -104,10 +107,13 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(gay|lesbian|bisexual|bi|trans|transgender|non binary|nonbinary|non-binary|queer|"
         r"lgbt\w*|lgbtq\w*|same sex|enby|pansexual)\b",
         r"\b(out me|outing me|threat\w* to out|tell everyone i am gay|come out|came out)\b",
-        r"\bi am an? (man|lad|guy|bloke)\b.*\bmy (boyfriend|husband|fella)\b",
-        r"\bmy (boyfriend|husband|fella)\b.*\bi am an? (man|lad|guy|bloke)\b",
-        r"\bi am an? (woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
-        r"\bmy (girlfriend|wife)\b.*\bi am an? (woman|girl|lass)\b",
+        rf"\bi am an? {_AGED}(man|lad|guy|bloke|boy)\b.*\bmy (boyfriend|husband|fella)\b",
+        rf"\bmy (boyfriend|husband|fella)\b.*\bi am an? {_AGED}(man|lad|guy|bloke|boy)\b",
+        rf"\bi am an? {_AGED}(woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
+        rf"\bmy (girlfriend|wife)\b.*\bi am an? {_AGED}(woman|girl|lass)\b",
+        # a parent's same-sex partner: "my mums girlfriend hits her"
+        r"\bmy (mums|mams|moms|mothers) (girlfriend|wife|missus)\b",
+        r"\bmy (dads|fathers) (boyfriend|husband|fella)\b",
         r"\b(are|were|we are|they are) both (women|men|girls|lads|guys|blokes)\b",
         r"\bi am an? (man|lad|guy|bloke) and my (partner|ex) is an? (man|lad|guy|bloke)\b",
         r"\bi am an? (woman|girl|lass) and my (partner|ex) is an? (woman|girl|lass)\b",
@@ -140,7 +146,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"things) (in bed|to him|to her|i do not want)|sleep with)",
         r"\b(sex|sexual) (without|against) my\b", r"\bwithout my consent\b",
         r"\bsex when i (said|say) no\b", r"\bnot take no for an answer\b",
-        r"\bforced (sex|himself on me|herself on me)\b", r"\bspiked\b",
+        r"\b(forced|forces|forcing) (sex|himself on me|herself on me)\b", r"\bspiked\b",
         r"\b(in bed|sex) (even )?(when|though|after) i (said|say|told him|told her) no\b",
         r"\bsexual (stuff|things)\b", r"\bunwanted (touching|sex)\b",
         r"\b(does|did|doing|do) (stuff|things) to me\b", r"\btouched me\b",
@@ -176,7 +182,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(texts|messages|calls|rings) me (constantly|all the time|every day|non stop|nonstop|"
         r"24/7|from new)\b", r"\b(hundreds|loads|dozens) of (messages|texts|calls)\b",
         r"\bnew (accounts|numbers|profiles)\b", r"\bfrom (a )?new number\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
-        r"my\b", r"\bblocked (him|her|them) (on|and|but)\b", r"\bturns up everywhere\b",
+        r"(my|mine)\b", r"\bsnap ?maps?\b", r"\b(got|gets|getting) on the same (train|bus|tram)\b",
+        r"\b(he|she|they|my ex) (is |are )?(\w+ ){0,8}waiting for me\b", r"\bblocked (him|her|them) (on|and|but)\b", r"\bturns up everywhere\b",
         r"\b(still|always) (finds|found) me\b", r"\balways knows where\b",
         r"\bfake (accounts?|profiles?|numbers?)\b", r"\bairtags?\b", r"\btracker\b",
         r"\bevery ?(time|where) i go\b.{0,40}\b(he|she|they) (is|are) (there|always)\b",
@@ -719,7 +726,7 @@ _CHILDREN_WORDS = re.compile(r"\b(kids|children|baby|babies|toddler|little ones|
 _WOMAN_PARTNER = re.compile(r"(\b(my|the|our) |^\W*)(ex )?(wife|missus|misses|mrs|girlfriend|"
                             r"fiancee|baby mother|babys mum|kids mum)\b|\bher indoors\b")
 _SHE = re.compile(r"\b(she|her)\b")
-_WRITER_IS_A_WOMAN = re.compile(r"\b(i am|as) an? (woman|girl|lass|lady|mum|mother)\b|"
+_WRITER_IS_A_WOMAN = re.compile(rf"\b(i am|as) an? {_AGED}(woman|girl|lass|lady|mum|mother)\b|"
                                 r"\b\d{1,2} ?f\b|\blesbian\b")
 _NOT_ABOUT_A_MAN = re.compile(
     r"\b(he|him|his|husband|boyfriend|fella|fiance|baby daddy|babys dad|man|bloke|guy)\b(?! up)|"

@@ -11,7 +11,9 @@ lookup that the action server uses, so the figures measure what people get.
 A message is right when the answer is for the right writer (victim, someone worried about
 another person, someone worried about their own behaviour, a young person, or a question back
 when it is unclear) and covers every route expected. Someone describing their own behaviour
-is, by design, not given victim services, so those are not expected of them.
+is, by design, not given victim services, so those are not expected of them. An answer with
+Childline in it covers "children at home": the answer then gives the Childline line instead of
+the children one (bot/actions/respond.py), and both name the same service.
 
 Harmful routes are counted apart: a victim given the perpetrator route, a perpetrator
 reassured as a victim, danger without 999, a child without Childline, a place named but no
@@ -113,6 +115,8 @@ def judge(expected: list[str], produced: list[str]) -> dict[str, Any]:
         needed = set()
     if role in ACTS:
         needed -= {"place"}
+    if "childline" in produced:
+        needed -= {"children"}  # the answer gives Childline for the children in its place
     harms = []
     if role in ("victim", "young_person", "concerned_other") and "own_behaviour" in produced:
         harms.append("victim given the perpetrator route")

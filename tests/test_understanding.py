@@ -157,6 +157,14 @@ def test_a_child_asked_who_is_who_still_gets_childline() -> None:
         assert routes(reading) == [CLARIFY, "childline"], text
 
 
+def test_a_girl_or_woman_with_a_girlfriend_is_lgbt_not_male() -> None:
+    for text in ("im a 16 year old girl and my girlfriend hits me when shes angry",
+                 "im 14 and my mums girlfriend hits her when shes drunk"):
+        reading = read(text, "young_person")
+        assert reading.role == YOUNG and "lgbt" in reading.circumstances, text
+        assert "male" not in reading.circumstances, text
+
+
 def test_horrible_to_both_of_us_is_not_a_fight_between_two() -> None:
     assert read("im 14, my mums partner is horrible to both of us", "victim").role == YOUNG
 
@@ -188,6 +196,11 @@ def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None
     ("been sofa surfing for 2 weeks since i left him", "victim", {"safe_tonight"}),
     ("he grabbed me. we're both blokes and he says we just get physical", "victim", {"lgbt"}),
     ("every time i block my ex he texts from a new number", "victim", {"tech", "stalking"}),
+    ("he forces himself on me when hes been drinking", "victim", {"sexual_violence"}),
+    ("hes in the car park at my work waiting for me", "danger", {"stalking"}),
+    ("my ex drives past mine every night", "victim", {"stalking"}),
+    ("my ex just got on the same train as me", "danger", {"stalking"}),
+    ("my ex keeps checking my snap map", "victim", {"stalking", "tech"}),
 ])
 def test_every_circumstance_in_one_message(text: str, intent: str, expected: set[str]) -> None:
     reading = read(text, intent)
