@@ -121,6 +121,14 @@ def _env(db_url: str | None = None, isolated: bool = False) -> dict:
     env.setdefault("SANIC_HOST", settings.get().bind)
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("PYTHONWARNINGS", "ignore")
+    # One BLAS/OpenMP thread per process. numpy's, scipy's and scikit-learn's libraries each
+    # start a thread per core, and on this 2-core machine the extra one spun in sched_yield
+    # after every small matrix product: under `make bench` load (strace -c -f, 15 s) 366,694
+    # sched_yield calls, and 19 ms of system CPU per turn on top of the main thread's 30 ms.
+    # With one thread: 0.7 ms, and the same turns/s (the main thread is the bottleneck), so a
+    # core is left to the other processes. Our matrices are one message wide: threads never paid.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
     return env
 
 
