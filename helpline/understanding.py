@@ -286,6 +286,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\bmy {_FAMILY}\b.{{0,20}}\b(did|does|do|doing) (stuff|things) to me\b",
         r"\b(my )?(mum|mam|mom|dad)('?s)? (new )?(bf|boyfriend|partner|fella|girlfriend|gf|"
         r"husband|wife)\b", r"\bcarer\b",
+        rf"\bmy {_FAMILY} (reads|read|checks|goes through|took|takes) (all )?my (messages|"
+        r"phone|texts)\b",
         rf"\bmy {_FAMILY} (keeps|takes|took|steals|stole|has) (all )?my (wages|money|card|bank|"
         r"passport|phone|benefits|pension)\b",
         rf"\bmy {_FAMILY} (is|are|has been|gets) (violent|abusive|aggressive|horrible|nasty)\b",
@@ -565,15 +567,20 @@ _SOMEONES = (r"\bmy (friend|mate|bestie|sister|sis|brother|cousin|daughter|son|n
 _PARTNER_OF = r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b"
 _SOMEONE_ELSES_PARTNER = _SOMEONES + _PARTNER_OF
 _THIRD = _any(
-    r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|ex|missus|"
-    r"dad|father|stepdad|family|brothers?|parents|uncle)\b",
+    # "her husband" is someone else's; "his family" or "her brothers" are more often the
+    # abuser's ("bringing shame on his family"), so only when they report or tell
+    r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|ex|missus)\b",
+    r"\b(her|his|their) (dad|father|mum|mam|mother|parents|family|brothers?|sister)( \w+)? "
+    r"(rang|called|phoned|reported|told me)\b",
+    rf"\b{_HARM} (his|her|their) (new )?(girlfriend|boyfriend|wife|husband|partner|missus)\b",
     r"\b(next door|neighbours?)\b", _SOMEONE_ELSES_PARTNER,
     r"\bmy (sister|sis|friend|mate|bestie|best friend|colleague|cousin|niece|daughter|mum|mam) "
-    r"(just )?(texted|text|messaged|rang|called|phoned) me\b",
+    r"(just )?(texted|text|messaged|rang|called|phoned) (me|help|saying)\b",
     r"\b(a|this|one) (woman|lady|man|bloke|guy|colleague) (at|from) (my )?(work|church|"
     r"the gym)\b",  # not school: "a lad from school keeps messaging me" is a child's own
-    r"\b(pupil|student|resident|client|patient|a year \d+|a (\d+|girl|lad|woman|man|lady)"
-    r"( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
+    # not the writer: "i am a man and my wife has...", "on a student visa"
+    r"(?<!\bi am )(?<!\bi am on )\b(pupil|student(?! visa)|resident|client|patient|a year \d+|"
+    r"a (\d+|girl|lad|woman|man|lady)( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
     r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
     r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
     r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
@@ -655,14 +662,16 @@ _AGE = _any(
 # School words in the writer's own life: a child, whoever else the message is about.
 _AT_SCHOOL = _any(
     r"\b(i am|im|i have|ive|i got|got|i go|i start|i started|i do|i am doing|doing|sitting) "
-    r"(\w+ ){0,2}(school|gcses?|sixth form|exams|mocks|a levels)\b",
+    r"(\w+ ){0,2}(school(?! (run|gates?|pick ?ups?|drop ?offs?))|gcses?|sixth form|exams|mocks|"
+    r"a levels)\b",
     r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
     r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
-    r"\bmy (teachers?|form tutor|head of year|gcses?|mocks)\b", r"^\W*year (7|8|9|10|11) here\b",
+    r"\bmy (pe |form )?(teachers?|form tutor|head of year|gcses?|mocks|tutor group)\b",
+    r"^\W*mocks\b", r"^\W*year (7|8|9|10|11) here\b",
     r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"^\W*year (7|8|9|10|11)\W*[.,!?:]", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")
 # Someone else's child: then school words are about them.
-_SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (son|daughter|child|kid|pupil|student|little ones?|baby|"
+_SOMEONE_ELSES_CHILD = re.compile(r"\b(my|our|her|his|a|the) (little )?(son|daughter|child|kid|pupil|student|little ones?|baby|"
                                   r"niece|nephew|grandson|granddaughter|(\d+|teenage) ?(yr|year)"
                                   r" old|teenager|teen|boy|girl|stepson|stepdaughter)s?\b")
 # A child at home while a parent is being hurt: "my dad is hitting my mum. im in my room".

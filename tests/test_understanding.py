@@ -420,3 +420,39 @@ def test_fear_is_the_writers_unless_someone_else_is_its_subject() -> None:
                 "victim").role == CONCERNED
     assert read("hes got a knife. scared of him", "victim").role == VICTIM
     assert read("im scared of my husband", "victim").role == VICTIM
+
+
+@pytest.mark.parametrize("text", [
+    "im a man and my wife has just stabbed me in the arm with a fork and shes still going",
+    "im a lad and my bf has got me in a headlock right now saying nobody will believe a man",
+    "im on a student visa and my boyfriend has my passport and wont give it back",
+    "my husband says hell kill me tonight for bringing shame on his family",
+    "shes coming round with her brothers tonight to sort me out",
+])
+def test_the_writer_describing_themself_or_the_abusers_family_is_not_someone_else(
+        text: str) -> None:
+    assert read(text, "victim").role == VICTIM
+
+
+@pytest.mark.parametrize("text", [
+    "my friend just texted help hes going to kill me and now shes not answering",
+    "my daughter told me her dad hits his new girlfriend when shes there at weekends",
+    "turned up at her mums at 2am banging on the door, her dad rang the police",
+])
+def test_someone_elses_words_or_family_make_it_about_someone_else(text: str) -> None:
+    assert read(text, "victim").role != VICTIM
+
+
+def test_the_school_run_is_a_parents_not_a_childs() -> None:
+    for text in ("he waits for me outside school every day when i do the school run",
+                 "i drop my little boy at school then he follows me"):
+        reading = read(text, "victim")
+        assert reading.role == VICTIM and not reading.maybe_young, text
+    for text in ("my girlfriend hits me in front of people. shes in my tutor group",
+                 "my mum hits me with whatevers near. my pe teacher saw the marks"):
+        assert read(text, "victim").role == YOUNG, text
+
+
+def test_a_parent_reading_a_childs_messages_is_family_abuse() -> None:
+    assert "family" in read("my dad reads all my messages and takes my phone", "victim"
+                            ).circumstances
