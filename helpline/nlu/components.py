@@ -22,12 +22,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from helpline import action_calls
+from helpline import action_calls, graph_runner
 from helpline.danger import in_danger
 
 # Every Rasa process that serves our model imports this module: bound its waits for the
-# action server and speed up its checks of the responses (see helpline.action_calls).
+# action server and speed up its checks of the responses (see helpline.action_calls), and
+# run the model's graph without dask's scheduler (helpline.graph_runner).
 action_calls.install()
+graph_runner.install()
 
 DANGER_INTENT = "danger"
 FALLBACK_INTENT = "nlu_fallback"

@@ -1,0 +1,81 @@
+"""Rasa's model graph run node by node in a fixed order, without dask's scheduler.
+
+Rasa 3.6 runs its graph of components (the NLU pipeline for every message, the policies for
+every prediction, two or three per turn) through `dask.get`, which on every run builds a task
+graph, orders it (`dask.order`), and hands each task through a queue and a future, for a graph
+that is a chain of a dozen components. Under `make bench` load that bookkeeping was about 12%
+of the Rasa server's main thread (py-spy `--threads`, 2026-12-01: `dask.get` 53.6% against
+41.9% inside the components themselves).
+
+`install()` replaces `DaskGraphRunner.run` for graphs without hooks (the ones the server and
+`Agent.load` run; training graphs carry caching and logging hooks and keep dask). The nodes
+needed for the targets are found once per set of targets and inputs, depth first in the order
+each node lists what it needs, and kept; each run then calls them in that order with the same
+arguments dask would give: an input as `(name, value)`, a node's output as `(name, output)`, and
+the bare name of anything nobody provides (the node logs and raises as it does under dask).
+The graph's results are the same (tests/test_graph_runner.py compares both runners on real
+conversations).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
+
+_dask_run = DaskGraphRunner.run
+_PLANS = "_helpline_plans"
+
+
+def _plan(runner: DaskGraphRunner, targets: Tuple[Text, ...], provided: frozenset
+          ) -> List[Text]:
+    """The nodes to run for `targets`, each after everything it needs."""
+    plans: Dict[Any, List[Text]] = runner.__dict__.setdefault(_PLANS, {})
+    key = (targets, provided)
+    if key not in plans:
+        nodes = runner._graph_schema.nodes
+        order: List[Text] = []
+        done: set = set()
+
+        def visit(name: Text) -> None:
+            if name in done or name in provided or name not in nodes:
+                return
+            done.add(name)
+            for need in nodes[name].needs.values():
+                visit(need)
+            order.append(name)
+
+        for target in targets:
+            visit(target)
+        plans[key] = order
+    return plans[key]
+
+
+def _run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
+         targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    if self.__dict__.get("_helpline_hooks", None) is None:
+        self._helpline_hooks = any(node._hooks for node in self._instantiated_nodes.values())
+    if self._helpline_hooks:
+        return _dask_run(self, inputs, targets)
+    run_targets = targets if targets else self._graph_schema.target_names
+    inputs = inputs or {}
+    order = _plan(self, tuple(run_targets), frozenset(inputs))
+    for name, value in inputs.items():  # the check Rasa makes before handing inputs to dask
+        if isinstance(value, str) and (value in order or value in inputs):
+            raise GraphRunError(
+                f"Input value '{value}' clashes with a node name. Make sure that none of the "
+                f"input names passed to the `run` method are the same as node names in the "
+                f"graph schema.")
+    results: Dict[Text, Any] = {name: (name, value) for name, value in inputs.items()}
+    nodes = self._graph_schema.nodes
+    try:
+        for name in order:
+            results[name] = self._instantiated_nodes[name](
+                *(results.get(need, need) for need in nodes[name].needs.values()))
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+    return dict(results[target] for target in run_targets)
+
+
+def install() -> None:
+    DaskGraphRunner.run = _run  # type: ignore[method-assign]
