@@ -45,13 +45,14 @@ def test_every_parse_equals_the_dask_runners(agent: Agent) -> None:
     runner = _runner(agent)
     target = agent.processor.model_metadata.nlu_target
     slots = agent.domain.slots
+    def parse(run, text: str) -> dict:
+        tracker = DialogueStateTracker("graph-runner", copy.deepcopy(slots))
+        inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text, message_id="m")],
+                  PLACEHOLDER_TRACKER: tracker}
+        return run(runner, inputs, [target])[target][0].as_dict()
+
     for text in TEXTS:
-        def parse(run) -> dict:
-            tracker = DialogueStateTracker("graph-runner", copy.deepcopy(slots))
-            inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text, message_id="m")],
-                      PLACEHOLDER_TRACKER: tracker}
-            return run(runner, inputs, [target])[target][0].as_dict()
-        ours, rasa = parse(graph_runner._run), parse(graph_runner._dask_run)
+        ours, rasa = parse(graph_runner._run, text), parse(graph_runner._dask_run, text)
         assert ours == rasa, text[:80]
         assert ours.get("intent"), text[:80]
 
