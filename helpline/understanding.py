@@ -545,7 +545,8 @@ _VICTIM = _any(
     r"\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
     r"(him|her)\b", r"\binto (his|her) (bank )?account\b", rf"\bmy {_PARTNER} (makes?|made) me\b",
     r"\bi flinch\b", r"\b(my|in) bruises\b",
-    r"\bi\b( \w+){0,4} with bruises\b",  # "i woke up with bruises", not "she comes in with bruises" r"\bi (have )?left with\b",
+    r"\bi\b( \w+){0,4} with bruises\b",  # "i woke up with bruises", not "she comes in with bruises"
+    r"\bi (have )?left with\b",
     r"\bcannot go home\b",
     rf"\b(he|she|my {_PARTNER})( \w+){{0,2}} (put|installed|hid|fitted) (a |an |some )?(cameras?|"
     r"tracker|airtag|app|spyware)\b",
@@ -556,8 +557,23 @@ _VICTIM = _any(
     r"grabbed|dragged|dragging|goaded|goads|provoked|spat|spits|snaps|snapped)( \w+){0,3} (me|my)\b",
     r"\b(he|she) (made it (all )?up|lied|lies|is lying|was lying|set me up|twisted it)\b",
     r"\b(has|have|had|he is|she is) been at me\b", r"\bwhat (he|she) (did|does|has done|had done) "
-    r"(to me|before)\b", r"\b(he|she) (gets|got|took|takes|has) my (card|bank card|pin|wages|money)\b", r"\b(he|she) (had|has|grabbed) (my|our) (daughter|son|kids?|"
-    r"children|baby)\b",
+    r"(to me|before)\b", r"\b(he|she) (gets|got|took|takes|has) my (card|bank card|pin|wages|"
+    r"money)\b", r"\b(he|she) (had|has|grabbed) (my|our) (daughter|son|kids?|children|baby)\b",
+    # money and things kept from the writer, said plainly
+    r"\b(not allowed|never allowed|cannot have|do not get) my (own )?(bank card|card|money|wages|"
+    r"phone|keys|pin|benefits)\b", r"\bi have to ask (him |her )?for my own\b",
+    r"\b(he|she) (checks|controls|counts|takes) (every penny|all (the|our|my) money|my wages)\b",
+    r"\b(blocking|blocked|blocks) me in\b",
+    r"\b(punching|hitting|kicking|slapping|strangling|choking|pinning) (me|my (face|head|chest|"
+    r"arms?|back|stomach|legs?|body|neck))\b",
+    r"\b(got|turned|turning|turns) the (kids|children) (against me|thinking (i am|im))\b",
+    # harm to the writer in words _HARM leaves out
+    r"\b(threw|throws|thrown|chucked|kicked|kicks|locked|locks) me out\b",
+    r"\b(come|came|comes|coming|went|goes|going) (at|for) me\b",
+    r"\b(he|she|they)( \w+){0,2} (cut|cuts|stabbed|stabs|burnt|burned|burns|bit|bites) me\b",
+    r"\b(threw|throws|thrown|chucked|chucks) (\w+ ){1,3}at my (head|face)\b",
+    r"\b(i am|im) (getting it|going to get it|gonna get it)\b",
+    r"\bi (have to|had to) (sleep with|have sex with) (him|her)\b", r"\bi (just )?let him\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 # Someone the writer knows, and that person's partner or carer: "my sisters new bf".
@@ -667,7 +683,7 @@ _AT_SCHOOL = _any(
     r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
     r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
     r"\bmy (pe |form )?(teachers?|form tutor|head of year|gcses?|mocks|tutor group)\b",
-    r"^\W*mocks\b", r"^\W*year (7|8|9|10|11) here\b",
+    r"^\W*mocks\b", r"\b(i|im|i am)\b.{0,30}\b(after|before) school\b", r"^\W*year (7|8|9|10|11) here\b",
     r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"^\W*year (7|8|9|10|11)\W*[.,!?:]", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")
 # Someone else's child: then school words are about them.

@@ -456,3 +456,38 @@ def test_the_school_run_is_a_parents_not_a_childs() -> None:
 def test_a_parent_reading_a_childs_messages_is_family_abuse() -> None:
     assert "family" in read("my dad reads all my messages and takes my phone", "victim"
                             ).circumstances
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("threw me out in my nightie, phone on 8%, no shoes, its raining. what do i do", "victim"),
+    ("shes come at me with the hoover pole and shes not stopping", "danger"),
+    ("wife is kicking off, shes cut me with a glass. im sat in the car", "danger"),
+    ("girlfriend just threw a glass at my head and shes still going", "danger"),
+    ("ive left with just my handbag, where do i go", "want_to_leave"),
+    ("bf said when we get home im getting it", "victim"),
+    ("he says if i want him to keep paying for nappies i have to sleep with him", "victim"),
+    ("she controls all the money and i have to ask for my own wages", "own_behaviour"),
+    ("he says im the abusive one. now im not allowed my bank card", "victim"),
+    ("she told the police i pushed her. she was blocking me in and punching my chest",
+     "danger"),
+    ("i want to leave but hes got the kids thinking im the bad one", "want_to_leave"),
+])
+def test_harm_to_the_writer_in_plain_words_is_never_the_perpetrator_route(
+        text: str, intent: str) -> None:
+    reading = read(text, intent, confidences={OWN: 0.45})
+    assert reading.role == VICTIM, reading
+    assert OWN not in routes(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "i got arrested for hitting my girlfriend. out on bail now",
+    "im 24 and ive been hitting my mum when she wont give me money",
+])
+def test_the_writers_own_hitting_is_not_harm_to_them(text: str) -> None:
+    assert read(text, "own_behaviour", confidences={OWN: 0.9}).role != VICTIM
+
+
+def test_a_child_before_or_after_school() -> None:
+    reading = read("my step dad drinks and hits my mum and im scared to go home after school",
+                   "young_person")
+    assert reading.role == YOUNG
