@@ -574,6 +574,18 @@ _VICTIM = _any(
     r"\b(threw|throws|thrown|chucked|chucks) (\w+ ){1,3}at my (head|face)\b",
     r"\b(i am|im) (getting it|going to get it|gonna get it)\b",
     r"\bi (have to|had to) (sleep with|have sex with) (him|her)\b", r"\bi (just )?let him\b",
+    rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (stopped|stops|stopping) me( from)? (going|"
+    r"seeing|working|leaving|talking|having)\b",
+    r"\b(forced|forces|forcing) (himself|herself) on me\b",
+    r"\b(he|she) (would not|will not|does not|did not) stop (till|until) i\b",
+    r"\bbeen rough with me\b", r"\b(bruises|marks) on my( \w+){0,2} from (him|her)\b",
+    r"\bi (just )?want (him|her|them) to stop\b", r"\block myself in\b",
+    r"\b(get|getting|apply for|take out|taking out) an? (non ?mol\w*|restraining|protective|"
+    r"occupation) order\b", r"\border against (him|her)\b",
+    r"\b(he|she) (keeps|is|has been|kept) (texting|messaging|telling|ringing) my (family|friends|"
+    r"mum|mam|work|boss)\b",
+    r"\b(he|she)( \w+){0,3} (send|share|post|put|show) (the |my )?(pics|pictures|photos|nudes|"
+    r"videos?)\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 # Someone the writer knows, and that person's partner or carer: "my sisters new bf".

@@ -471,6 +471,14 @@ def test_a_parent_reading_a_childs_messages_is_family_abuse() -> None:
     ("she told the police i pushed her. she was blocking me in and punching my chest",
      "danger"),
     ("i want to leave but hes got the kids thinking im the bad one", "want_to_leave"),
+    ("my husband stopped me going to my english class", "own_behaviour"),
+    ("hes been rough with me, not the kids", "own_behaviour"),
+    ("he said hes abusive to me?? ive got bruises on my arms from him right now", "own_behaviour"),
+    ("i lock myself in the bathroom when she kicks off", "own_behaviour"),
+    ("can i get a non molestation order without a solicitor", "own_behaviour"),
+    ("he keeps saying hell send the pics i sent him to my wife", "own_behaviour"),
+    ("he says hell tell the home office our marriage is fake. i just want him to stop",
+     "own_behaviour"),
 ])
 def test_harm_to_the_writer_in_plain_words_is_never_the_perpetrator_route(
         text: str, intent: str) -> None:
