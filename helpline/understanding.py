@@ -470,6 +470,22 @@ _OWN = _any(
     r"\bon probation\b.{0,40}\b(course|programme|program)\b",
     r"\bi (screenshotted|screenshot|shared|sent|posted|leaked) (her|his|their|my \w+s?) "
     r"(messages|pics|photos|nudes|texts)\b",
+    # dev, 2026-12-01: the writer as the one who frightens, in everyday words
+    r"\bi\b.{0,60}\bto (scare|frighten|intimidate|punish) (her|him)\b",
+    r"\b(raised|raise|raising) (my hand|the back of my hand|a fist|my fist) (at|to)\b",
+    r"\bi (have |ive )?(started|been) (shouting|screaming|swearing|snapping|lashing out) at (her|"
+    r"him|the missus|the wife|my \w+)\b",
+    r"\bi (barely|only|just) (touched|pushed|shoved|slapped|tapped|nudged) (her|him)\b",
+    r"\bi (make|made) it (uncomfortable|hard|hell|difficult|awkward) for (her|him)\b",
+    r"\bi (just )?(do not|will not) (talk|speak) to (her|him) for (days|weeks|hours)\b",
+    r"\bkicked the (\w+ )?door (in|down) when (she|he) (locked|hid|ran|went|shut)\b",
+    r"\bi (hit|slapped|punched|pushed|kicked|smacked|shoved) my \d+ (year|yr) old\b",
+    rf"(^|[.!?] *)(pushed|hit|slapped|shoved|punched|kicked|grabbed) my ({_PARTNER}|{_FAMILY})\b",
+    r"[,.] *(hit|slapped|punched|pushed|shoved|kicked) (her|him) (last|yesterday|this|again|twice|"
+    r"once)\b",
+    r"(^\W*|[.!?,] *|\bi (have |had )?)(got |accepted |took )?(a )?(caution|conviction|charge) for "
+    r"(assault\w*|abh|gbh|common assault|battery|hitting|harass\w*)( \w+){0,2} (on )?(my|her|him)\b",
+    r"\b(i am|im|i was|been) on bail for (abh|gbh|assault\w*|common assault|battery|harass\w*)\b",
 )
 # The writer owns what they are accused of: "she says i'm controlling and tbh she's right".
 _ADMITS = re.compile(r"\b(she is|he is|they are) (right|not wrong)\b|\bi know (i am|it is|its|"

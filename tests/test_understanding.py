@@ -499,3 +499,33 @@ def test_a_child_before_or_after_school() -> None:
     reading = read("my step dad drinks and hits my mum and im scared to go home after school",
                    "young_person")
     assert reading.role == YOUNG
+
+
+@pytest.mark.parametrize("text", [
+    "i drove like a maniac with her and the kids in the car to scare her",
+    "raised the back of my hand at my wife in front of the kids",
+    "ive started shouting at the missus the exact way my dad did",
+    "i barely touched her honestly, a little shove on the stairs",
+    "i sleep on the sofa and i make it uncomfortable for her",
+    "kicked the bathroom door in when she locked herself in",
+    "i hit my 17 year old when he stood up for his mum",
+    "pushed my mum earlier. im 19. i feel horrible",
+    "been taking it out on my wife since i got back, hit her last week",
+    "got a caution for assaulting my ex. i want to make sure i never do it again",
+    "im on bail for abh and my mrs wants me back home",
+])
+def test_the_writers_own_acts_in_everyday_words(text: str) -> None:
+    for intent in ("own_behaviour", "victim"):
+        reading = read(text, intent, confidences={OWN: 0.6})
+        assert reading.role in (OWN, CLARIFY), (intent, reading)
+    assert read(text, "own_behaviour", confidences={OWN: 0.6}).role == OWN
+
+
+@pytest.mark.parametrize("text", [
+    "he drove like a maniac with me in the car to scare me",
+    "he raised his hand at me in front of the kids",
+    "he kicked the door in when i locked myself in",
+    "he got a caution for assaulting me but he's still texting",
+])
+def test_the_same_acts_done_to_the_writer_are_not_theirs(text: str) -> None:
+    assert read(text, "victim", confidences={OWN: 0.05}).role == VICTIM
