@@ -181,7 +181,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bkeeps? (messaging|texting|calling|ringing|phoning|emailing|contacting)\b",
         r"\b(texts|messages|calls|rings) me (constantly|all the time|every day|non stop|nonstop|"
         r"24/7|from new)\b", r"\b(hundreds|loads|dozens) of (messages|texts|calls)\b",
-        r"\bnew (accounts|numbers|profiles)\b", r"\bfrom (a )?new number\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
+        r"\bnew (\w+ )?(accounts|numbers|profiles)\b", r"\bfrom (a )?new number\b", r"\bharass\w*\b", r"\b(driv\w*|walk\w*) past "
         r"(my|mine)\b", r"\bsnap ?maps?\b", r"\b(got|gets|getting) on the same (train|bus|tram)\b",
         r"\b(he|she|they|my ex) (is |are )?(\w+ ){0,8}waiting for me\b", r"\bblocked (him|her|them) (on|and|but)\b", r"\bturns up everywhere\b",
         r"\b(still|always) (finds|found) me\b", r"\balways knows where\b",
@@ -193,7 +193,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(he|she|they) (has |have )?found (me|us)\b", r"\bfound out where (i|im|we)\b",
         r"\bknows? where (i|we) (live|am|are|stay)", r"\bnot (supposed|meant) to know where\b",
         r"\bmy new address\b", r"\b(driving|going) (round|around) looking for me\b",
-        r"\blocation on (his|her|their) phone\b"),
+        r"\blocation on (his|her|their) phone\b", r"\bsee where (the car|my car|i) (is|am)\b",
+        r"\bposting my address\b", r"\bgps (thing|tracker|device)\b"),
     "children": _any(
         r"\b(kids|children|childrens|child|baby|babies|toddler|little ones|newborn|kiddies|"
         r"nappy|nappies|pram|buggy|formula milk)\b",
@@ -247,7 +248,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bstopped me working\b", r"\bnot (let|allow) me (work|get a job|have a job)\b",
         r"\breceipts?\b", r"\bbank (login|app|details)\b", r"\bspend\w* (all )?my\b",
         r"\bpurse\b", r"\bwallet\b", r"\b(i|we) spend\b", r"\bspending\b",
-        r"\b(her|his|my|their) bank\b"),
+        r"\b(her|his|my|their) bank\b",
+        r"\b(mortgage|rent|arrears|debts?|the bills)( arrears)? (on|onto) me\b",
+        r"\btaken over my (pension|bank|money|benefits|finances|accounts?)\b",
+        r"\bsign (her|his|the|their|my) (house|home|flat|property) over\b"),
     "tech": _any(
         r"\b(checks?|checking|goes through|went through|going through|reads?|reading|looks? "
         r"through|monitors?|monitoring) (all )?my (phone|messages|texts|emails|whatsapp|facebook|"
@@ -272,7 +276,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(checks?|checking|goes through|reads?|reading|monitors?) (her|his|their) (phone|"
         r"messages|texts|emails|whatsapp|socials|location)\b", r"\bfake (accounts?|profiles?)\b",
         r"\bhas my location\b", r"\bfacetime\b", r"\bring doorbell\b", r"\bipad\b",
-        r"\b(share|send|post|leak)\w* (the|my|her|his) (pics|photos|pictures|videos|nudes)\b"),
+        r"\b(share|send|post|leak)\w* (the|my|her|his) (pics|photos|pictures|videos|nudes)\b",
+        r"\b(tiktok|instagram|insta|facebook|snapchat|twitter|whatsapp)( \w+)? (accounts?|groups?|"
+        r"pages?|posts?|comments?)\b", r"\bposting my (address|number|details|pics|photos)\b",
+        r"\b(car|tracking|find my|location) app\b", r"\bthe login\b"),
     "family": _any(
         rf"\bmy {_FAMILY}('?s)? (has |is |keeps |always |often |just )?{_HARM}",
         rf"\bmy {_FAMILY}('?s)? (takes|took|steals|stole|will not let|does not let|won't let|"
@@ -288,7 +295,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"husband|wife)\b", r"\bcarer\b",
         rf"\bmy {_FAMILY} (reads|read|checks|goes through|took|takes) (all )?my (messages|"
         r"phone|texts)\b",
-        rf"\bmy {_FAMILY} (keeps|takes|took|steals|stole|has) (all )?my (wages|money|card|bank|"
+        rf"\bmy {_FAMILY} (keeps|takes|took|steals|stole|has|has taken( over)?|took over) (all )?my "
+        r"(wages|money|card|bank|"
         r"passport|phone|benefits|pension)\b",
         rf"\bmy {_FAMILY} (is|are|has been|gets) (violent|abusive|aggressive|horrible|nasty)\b",
         r"\b(his|her) (mum|mam|mother|dad|father|family|brothers?|sisters?|parents)\b.{0,30}"

@@ -201,6 +201,14 @@ def test_the_models_young_guess_alone_keeps_childline_but_not_the_role() -> None
     ("my ex drives past mine every night", "victim", {"stalking"}),
     ("my ex just got on the same train as me", "danger", {"stalking"}),
     ("my ex keeps checking my snap map", "victim", {"stalking", "tech"}),
+    ("my ex keeps making new tiktok accounts to comment on my videos", "victim",
+     {"stalking", "tech"}),
+    ("he still has the login for the car app so he can see where the car is", "victim",
+     {"stalking", "tech"}),
+    ("ex has been posting my address on facebook groups", "victim", {"stalking", "tech"}),
+    ("found a gps thing stuck in my pram", "victim", {"stalking", "tech", "children"}),
+    ("my husband put the mortgage arrears on me", "victim", {"money"}),
+    ("my son has taken over my pension and bank", "victim", {"money", "family"}),
 ])
 def test_every_circumstance_in_one_message(text: str, intent: str, expected: set[str]) -> None:
     reading = read(text, intent)
