@@ -64,7 +64,8 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # 80% so that the int8 encoder's rounding on another CPU (a message or two) cannot fail CI.
 # 2026-12-01: dev 83.8%, test 87.7% after pattern fixes; floors raised to 82.5% and 87%,
 # about 1.3% and 0.7% (29 and 6 messages) below, for the same reason.
-FLOORS = {"test": (0.87, 6), "dev": (0.825, 5)}
+# 2026-12-01 (later): dev 87.2%, test 89.0%, harmful 5 and 5; floors 85.5% and 88%.
+FLOORS = {"test": (0.88, 5), "dev": (0.855, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",
