@@ -15,12 +15,11 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.engine.runner.dask import DaskGraphRunner
-from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from helpline import graph_runner, privacy
 from tests.conftest import RestClient, ensure_model
-from tests.test_recent_rule_policy import SCRIPT
+from tests.test_recent_rule_policy import SCRIPT, prediction_points
 
 TEXTS = SCRIPT + [
     "", "   ", "<b>he hit me</b><script>x</script>", "hes outside with a knife right now",
@@ -57,15 +56,6 @@ def test_every_parse_equals_the_dask_runners(agent: Agent) -> None:
         assert ours.get("intent"), text[:80]
 
 
-def _prediction_points(tracker: DialogueStateTracker) -> Iterator[DialogueStateTracker]:
-    events: list[Event] = []
-    for event in tracker.events:
-        if isinstance(event, ActionExecuted) and event.action_name != "action_session_start":
-            yield DialogueStateTracker.from_events(tracker.sender_id, events,
-                                                   tracker.slots.values())
-        events.append(event)
-
-
 def test_every_prediction_equals_the_dask_runners(rest: RestClient, rasa_stack,
                                                   agent: Agent) -> None:
     for text in SCRIPT:
@@ -78,7 +68,7 @@ def test_every_prediction_equals_the_dask_runners(rest: RestClient, rasa_stack,
     runner = _runner(agent)
     target = agent.processor.model_metadata.core_target
     points = 0
-    for point in _prediction_points(tracker):
+    for point in prediction_points(tracker):
         ours = graph_runner._run(runner, {PLACEHOLDER_TRACKER: copy.deepcopy(point)}, [target])
         rasa = graph_runner._dask_run(runner, {PLACEHOLDER_TRACKER: copy.deepcopy(point)},
                                       [target])

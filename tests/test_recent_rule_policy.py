@@ -41,7 +41,7 @@ def _policy(agent: Agent) -> RecentRulePolicy:
     return policies[0]
 
 
-def _prediction_points(tracker: DialogueStateTracker) -> Iterator[DialogueStateTracker]:
+def prediction_points(tracker: DialogueStateTracker) -> Iterator[DialogueStateTracker]:
     """The tracker as it was before each bot action was predicted."""
     events: list[Event] = []
     for event in tracker.events:
@@ -70,7 +70,7 @@ def test_trimmed_predictions_equal_rasa_rule_policy(rest: RestClient, rasa_stack
     keep = policy.keep_states
     growing = DialogueStateTracker.from_events(tracker.sender_id, [], agent.domain.slots)
     points = 0
-    for point in _prediction_points(tracker):
+    for point in prediction_points(tracker):
         for event in list(point.events)[len(growing.events):]:
             growing.update(event)
         points += 1
