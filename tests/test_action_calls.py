@@ -141,3 +141,46 @@ def test_requests_carry_the_same_json_headers_and_auth() -> None:
     assert json.loads(body) == json.loads(json.dumps(payload))
     assert headers["X-Test"] == "yes" and headers["Authorization"].startswith("Basic ")
     assert headers["Content-Type"] == "application/json"
+
+
+def test_calls_share_a_kept_connection_that_survives_a_restart(monkeypatch) -> None:
+    """One TCP connection for a run of calls (Rasa opened one per call); a restarted action
+    server's closed connections are dropped, not reused; an idle one is closed by this side."""
+    import asyncio
+
+    from aiohttp import web
+
+    peers: list = []
+
+    async def record(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": []})
+
+    async def serve(port: int = 0) -> tuple:
+        app = web.Application()
+        app.router.add_post("/webhook", record)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
+        return runner, site._server.sockets[0].getsockname()[1]
+
+    async def scenario() -> None:
+        runner, port = await serve()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        for _ in range(5):
+            await endpoint.request(json={"n": 1}, method="post")
+        assert len(peers) == 5 and len(set(peers)) == 1, peers
+        await runner.cleanup()  # the action server restarts
+        runner, _ = await serve(port)
+        assert await endpoint.request(json={"n": 2}, method="post") == {"events": [],
+                                                                         "responses": []}
+        assert peers[-1] != peers[0]
+        await asyncio.sleep(action_calls.KEEPALIVE + 0.3)  # idle: this side closes first
+        await endpoint.request(json={"n": 3}, method="post")
+        assert peers[-1] != peers[-2]
+        await runner.cleanup()
+
+    monkeypatch.setattr(action_calls, "KEEPALIVE", 0.2)
+    action_calls.install()
+    asyncio.run(scenario())
