@@ -10,16 +10,15 @@ import copy
 from typing import Iterator
 
 import pytest
-import requests
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from helpline import graph_runner, privacy
+from helpline import graph_runner
 from tests.conftest import RestClient, ensure_model
-from tests.test_recent_rule_policy import SCRIPT, prediction_points
+from tests.test_recent_rule_policy import SCRIPT, prediction_points, recorded_conversation
 
 TEXTS = SCRIPT + [
     "", "   ", "<b>he hit me</b><script>x</script>", "hes outside with a knife right now",
@@ -58,13 +57,7 @@ def test_every_parse_equals_the_dask_runners(agent: Agent) -> None:
 
 def test_every_prediction_equals_the_dask_runners(rest: RestClient, rasa_stack,
                                                   agent: Agent) -> None:
-    for text in SCRIPT:
-        rest.send("graph-runner-conversation", text)
-    conversation_id = privacy.pseudonymise("rest", "graph-runner-conversation")
-    reply = requests.get(f"{rasa_stack.rasa_url}/conversations/{conversation_id}/tracker",
-                         params={"include_events": "ALL"}, timeout=30)
-    tracker = DialogueStateTracker.from_dict(conversation_id, reply.json()["events"],
-                                             agent.domain.slots)
+    tracker = recorded_conversation(rest, rasa_stack, agent, "graph-runner-conversation")
     runner = _runner(agent)
     target = agent.processor.model_metadata.core_target
     points = 0

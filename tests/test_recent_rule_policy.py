@@ -50,15 +50,21 @@ def prediction_points(tracker: DialogueStateTracker) -> Iterator[DialogueStateTr
         events.append(event)
 
 
-def test_trimmed_predictions_equal_rasa_rule_policy(rest: RestClient, rasa_stack,
-                                                    agent: Agent) -> None:
+def recorded_conversation(rest: RestClient, rasa_stack, agent: Agent, sender: str
+                          ) -> DialogueStateTracker:
+    """SCRIPT sent over REST through the real servers, and the tracker Rasa kept of it."""
     for text in SCRIPT:
-        rest.send("long-conversation", text)
-    conversation_id = privacy.pseudonymise("rest", "long-conversation")
+        rest.send(sender, text)
+    conversation_id = privacy.pseudonymise("rest", sender)
     reply = requests.get(f"{rasa_stack.rasa_url}/conversations/{conversation_id}/tracker",
                          params={"include_events": "ALL"}, timeout=30)
-    tracker = DialogueStateTracker.from_dict(
-        conversation_id, reply.json()["events"], agent.domain.slots)
+    return DialogueStateTracker.from_dict(conversation_id, reply.json()["events"],
+                                          agent.domain.slots)
+
+
+def test_trimmed_predictions_equal_rasa_rule_policy(rest: RestClient, rasa_stack,
+                                                    agent: Agent) -> None:
+    tracker = recorded_conversation(rest, rasa_stack, agent, "long-conversation")
 
     policy = _policy(agent)
     assert policy.keep_states is not None and policy.keep_states < 10
