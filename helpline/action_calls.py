@@ -91,8 +91,8 @@ def _session(self: EndpointConfig) -> _Kept:
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE),
             headers=self.headers, auth=auth, json_serialize=ujson.dumps,
             timeout=aiohttp.ClientTimeout(total=rasa.utils.endpoints.DEFAULT_REQUEST_TIMEOUT))
-        kept = self._helpline_session = (loop, session)
-    return _Kept(kept[1])
+        kept = self._helpline_session = (loop, session, _Kept(session))
+    return kept[2]
 
 
 def install() -> None:

@@ -28,54 +28,57 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
 _dask_run = DaskGraphRunner.run
-_PLANS = "_helpline_plans"
+Plan = List[Tuple[Text, Any, Tuple[Text, ...]]]  # (node name, node, names of what it needs)
 
 
-def _plan(runner: DaskGraphRunner, targets: Tuple[Text, ...], provided: frozenset
-          ) -> List[Text]:
-    """The nodes to run for `targets`, each after everything it needs."""
-    plans: Dict[Any, List[Text]] = runner.__dict__.setdefault(_PLANS, {})
+def _plan(runner: DaskGraphRunner, targets: Tuple[Text, ...], provided: frozenset) -> Plan:
+    """The nodes to run for `targets`, each after everything it needs (kept per runner)."""
+    plans: Dict[Any, Plan] = runner.__dict__.setdefault("_helpline_plans", {})
     key = (targets, provided)
     if key not in plans:
         nodes = runner._graph_schema.nodes
-        order: List[Text] = []
+        plan: Plan = []
         done: set = set()
 
         def visit(name: Text) -> None:
             if name in done or name in provided or name not in nodes:
                 return
             done.add(name)
-            for need in nodes[name].needs.values():
+            needs = tuple(nodes[name].needs.values())
+            for need in needs:
                 visit(need)
-            order.append(name)
+            plan.append((name, runner._instantiated_nodes[name], needs))
 
         for target in targets:
             visit(target)
-        plans[key] = order
+        plans[key] = plan
     return plans[key]
+
+
+def _hooked(runner: DaskGraphRunner) -> bool:
+    """Whether any node carries hooks (training graphs), computed once per runner."""
+    if "_helpline_hooked" not in runner.__dict__:
+        runner._helpline_hooked = any(node._hooks for node in runner._instantiated_nodes.values())
+    return runner._helpline_hooked
 
 
 def _run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
          targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
-    if self.__dict__.get("_helpline_hooks", None) is None:
-        self._helpline_hooks = any(node._hooks for node in self._instantiated_nodes.values())
-    if self._helpline_hooks:
+    if _hooked(self):
         return _dask_run(self, inputs, targets)
     run_targets = targets if targets else self._graph_schema.target_names
     inputs = inputs or {}
-    order = _plan(self, tuple(run_targets), frozenset(inputs))
+    plan = _plan(self, tuple(run_targets), frozenset(inputs))
     for value in inputs.values():  # the check Rasa makes before handing inputs to dask
-        if isinstance(value, str) and (value in order or value in inputs):
+        if isinstance(value, str) and (value in inputs or value in self._graph_schema.nodes):
             raise GraphRunError(
                 f"Input value '{value}' clashes with a node name. Make sure that none of the "
                 f"input names passed to the `run` method are the same as node names in the "
                 f"graph schema.")
     results: Dict[Text, Any] = {name: (name, value) for name, value in inputs.items()}
-    nodes = self._graph_schema.nodes
     try:
-        for name in order:
-            results[name] = self._instantiated_nodes[name](
-                *(results.get(need, need) for need in nodes[name].needs.values()))
+        for name, node, needs in plan:
+            results[name] = node(*(results.get(need, need) for need in needs))
     except RuntimeError as error:
         raise GraphRunError("Error running runner.") from error
     return dict(results[target] for target in run_targets)

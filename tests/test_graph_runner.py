@@ -74,4 +74,4 @@ def test_every_prediction_equals_the_dask_runners(rest: RestClient, rasa_stack,
 def test_graphs_with_hooks_keep_dask(agent: Agent) -> None:
     """Training graphs carry caching and logging hooks; only hook-free graphs run in order."""
     runner = _runner(agent)
-    assert runner._helpline_hooks is False
+    assert graph_runner._hooked(runner) is False
