@@ -1006,10 +1006,13 @@ def routes(reading: Reading, danger: bool = False) -> list[str]:
     if reading.role is None:
         return out
     out.append(reading.role)
+    childline = reading.role == YOUNG or reading.maybe_young or (
+        reading.age is not None and reading.age < 18)
     if reading.role != CLARIFY:
+        # Childline is the children's route too, so "children" is not said twice.
         out.extend([c for c in reading.circumstances
-                    if not (reading.role == OWN and c in _VICTIM_ONLY)][:MAX_ROUTES])
-    if reading.role == YOUNG or reading.maybe_young or (reading.age is not None
-                                                        and reading.age < 18):
+                    if not (reading.role == OWN and c in _VICTIM_ONLY)
+                    and not (childline and c == "children")][:MAX_ROUTES])
+    if childline:
         out.append("childline")
     return out

@@ -157,6 +157,13 @@ def test_a_child_asked_who_is_who_still_gets_childline() -> None:
         assert routes(reading) == [CLARIFY, "childline"], text
 
 
+def test_childline_takes_the_place_of_the_children_route_and_frees_its_room() -> None:
+    young = Reading(YOUNG, ("children", "family", "tech", "money", "stalking"), age=15)
+    assert routes(young) == [YOUNG, "family", "tech", "money", "stalking", "childline"]
+    adult = Reading(VICTIM, ("children", "family"))
+    assert routes(adult) == [VICTIM, "children", "family"]
+
+
 def test_a_girl_or_woman_with_a_girlfriend_is_lgbt_not_male() -> None:
     for text in ("im a 16 year old girl and my girlfriend hits me when shes angry",
                  "im 14 and my mums girlfriend hits her when shes drunk"):

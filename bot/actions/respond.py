@@ -135,8 +135,6 @@ class ActionRespond(DirectoryAction):
         if _first_contact(tracker) and not led:
             lines.append(part("first_contact", phones))
         for label in labels:
-            if label == "children" and "childline" in labels:
-                continue
             if led and label in ("victim", "young_person"):
                 continue  # the danger or "is this abuse?" reply said it already
             lines.append(part(label, phones))
