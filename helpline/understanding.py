@@ -49,7 +49,7 @@ SITUATION_INTENTS = {
 }
 ROLE_OF_INTENT = {"concerned_other": CONCERNED, "own_behaviour": OWN, "young_person": YOUNG}
 
-_OWN_VERBS = (r"hit|hits|slap\w*|push|pushed|shove\w*|grab\w*|punch\w*|kick\w*|chok\w*|"
+_OWN_VERBS = (r"hit|hits|beat|beating|beat up|beating up|slap\w*|push|pushed|shove\w*|grab\w*|punch\w*|kick\w*|chok\w*|"
               r"strangl\w*|scare|scared|frighten\w*|threaten\w*|control\w*|"
               r"track\w*|monitor\w*|isolat\w*|forbid|forbade|insult\w*|belittl\w*|"
               r"intimidat\w*|pressur\w*|force|forced|humiliat\w*|bull(y|ied)|manipulat\w*|"
@@ -67,6 +67,9 @@ _FAMILY = (r"(mum|mam|mom|mother|dad|father|step ?dad|step ?mum|step ?father|ste
            r"sister in law|son in law|daughter in law|family|carer|parents|nan|nani|dadi|grandad|"
            r"grandma|grandparents|"
            r"(husband|wife|partner)s? (mum|dad|mother|father|brother|sister|family))")
+# A relative as the writer names one: "my little brother", "my 15 yr old son".
+_KIN = (r"((little|big|younger|older|eldest|youngest|baby|teenage|grown up|\d{1,2} ?(yr|year|y) ?"
+        rf"old) )?{_FAMILY}")
 _HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*|chok\w*|"
          r"grab\w*|hurt\w*|beat\w*|batter\w*|threat\w*|control\w*|abus\w*|rap(e|es|ed|ing)|"
          r"scare\w*|frighten\w*|bull(y|ies|ied|ying)|shout\w* at|scream\w* at|yell\w* at|"
@@ -77,6 +80,9 @@ _HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*
          r"gaslight\w*|humiliat\w*|terroris\w*|harass\w*|attack\w*|assault\w*)")
 
 
+# After a subject: the act that follows is denied ("he doesnt hit back", "she never pushes me").
+_NOT = (r"(?!( \w+)? (doesnt|does not|didnt|did not|never|wont|will not|would not|wouldnt|do not|"
+        r"dont)\b)")
 _AGED = r"(\d{1,2} ?(year old|yr old|yo) )?"  # "i am a 16 year old girl"
 
 
@@ -312,30 +318,35 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
 
 # Words that show the writer is describing their own harmful behaviour.
 _OWN = _any(
-    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|punched|slapped|rape|raped|"
+    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|beat|beat up|punched|slapped|rape|raped|"
     r"pushed|shoved|kicked|strangled|choked|grabbed|hurt|scare|scared|frighten|frightened|"
     r"threaten|threatened|control|controlled|abuse|abused|bully|bullied|smacked|headbutted|"
     r"spat at|shout at|shouted at|scream at|screamed at|yell at|yelled at|lash out at|"
     r"lashed out at|go for|went for|put my hands on|raised my hand to|"
     r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
-    rf"(her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|children))\b",
+    rf"(her|him|them|my {_PARTNER}|my {_KIN}|my (kids|children))\b",
     rf"\bi ((?!(he|she|they|it|we|you|my|his|her|their|him|them|us|me|someone|somebody)\b)\w+ "
     rf"){{0,2}}"
-    rf"({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_FAMILY}|my (kids|"
+    rf"({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_KIN}|my (kids|"
     r"children))\b",
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
     r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
+    r"\bi (\w+ )?(go|goes|went|going) off on one\b",
+    r"\bi (have |had )?forced myself on\b", r"\bi (threw|chucked|put) (all )?(her|his) (stuff|"
+    r"things|clothes|bags?) out\b", r"\bi (still )?(have|check|watch) (my exs|her|his) location\b",
+    r"\bi (went|go|turned up|keep going) (round|to|over to) (my exs|hers|his|her (house|flat|place)|"
+    r"his (house|flat|place))\b.{0,40}\b(bang\w*|knock\w*|shout\w*|scream\w*|kick\w*)\b",
     r"\b(anger|temper|rage) (issues|problems?)\b", r"\bshort fuse\b",
     r"\bam i (being )?(\w+ly )?(abusive|the abuser|an abuser|controlling|toxic|violent|too "
     r"jealous|possessive)\b",
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
-    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|"
+    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|cut|"
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
     r"\bi (threatened|threaten|threatens|have threatened) to\b",
     rf"\bi (am |will |could |might )?(going to|about to|want to|will|could|might) (kill|hurt|hit|"
-    rf"strangle|stab|batter|punch|kick|smash) (her|him|them|my {_PARTNER}|my {_FAMILY})\b",
+    rf"strangle|stab|batter|punch|kick|smash) (her|him|them|my {_PARTNER}|my {_KIN})\b",
     rf"\bi (keep |kept )?(tell|telling|told) (her|him|my {_PARTNER}) (she is|he is|they are) "
     r"(going mad|mad|crazy|imagining|mental|stupid|useless|fat|ugly|nothing|worthless)\b",
     rf"\bi (have )?(left|locked|kept|shut) (her|him|my {_PARTNER}) (upstairs|downstairs|outside|"
@@ -348,7 +359,7 @@ _OWN = _any(
     r" (asleep|drunk|passed out|unconscious|crying|out of it)\b",
     # control and fear in the writer's own words ("i take her pension off her", "i go through
     # her things", "i ring her constantly", "i turn up wherever she is")
-    rf"\bi (take|took|have taken|keep|kept) (her|his|my {_PARTNER}s?|my {_FAMILY}s?) (pension|"
+    rf"\bi (take|took|have taken|keep|kept) (her|his|my {_PARTNER}s?|my {_KIN}s?) (pension|"
     r"wages|money|benefits|phone|keys|card|bank card)\b",
     r"\bi (give|gave) (her|him) (pocket money|an allowance)\b",
     r"\bi (go|went|have been going) through (her|his) (phone|things|messages|bag|stuff)\b",
@@ -361,7 +372,7 @@ _OWN = _any(
     r"^\W*(put|placed|hid|fitted|set up|installed) (a |an |some )?(airtag|tracker|camera|app|"
     r"spyware|gps)\b", r"\bso i can (watch|see|track|check|know|hear) (what|where|who)\b",
     rf"(^\W*|[.!?] *)(smashed|hit|pushed|slapped|punched|kicked|grabbed|choked|strangled|locked|"
-    rf"threw|shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?|my {_FAMILY})\b",
+    rf"threw|shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?|my {_KIN})\b",
     r"(^|[.!?,] *|\bi (am|was|have been|got) )(got |been |accepted |took )?(a )?(on bail|arrested|"
     r"charged|cautioned|convicted|nicked|caution|conviction)( \w+){0,3} for (assault\w*|abh|gbh|"
     r"common assault|battery|hitting|battering|harass\w*|criminal damage|stalking|domestic\w*|"
@@ -388,7 +399,7 @@ _OWN = _any(
     r"i may be|i could be|i have been|i am being) (too |so |really |very |quite |a bit |a "
     r"little |the |an |a )?(\w+ly )?(abuser|abusive|violent|"
     r"controlling|the problem|a monster|toxic|the bad one|a bully|like my dad)\b",
-    rf"\b(she|he|they|my {_PARTNER}|my {_FAMILY}|my (kids|children)) (is|are|was|were|seems|"
+    rf"\b(she|he|they|my {_PARTNER}|my {_KIN}|my (kids|children)) (is|are|was|were|seems|"
     r"seem|looks|gets|get|has been|have been) (scared|afraid|frightened|terrified|wary) of me\b",
     r"\b(scared|afraid|frightened|terrified) (of|by) me\b",
     r"\bmy (anger|temper|behaviour|behavior|rage|jealousy|aggression|violence)\b",
@@ -451,13 +462,15 @@ _OWN = _any(
     r"to) (kill|hurt|smash|batter|out|tell|report|ruin|send|share|post|leak)\b",
     rf"\bi (have |had )?been (hitting|hurting|pushing|shoving|slapping|punching|kicking|"
     rf"threatening|controlling|shouting at|screaming at|grabbing|choking|following|tracking|"
-    rf"checking on|spying on) (her|him|them|my {_PARTNER}|my {_FAMILY})\b",
+    rf"checking on|spying on) (her|him|them|my {_PARTNER}|my {_KIN})\b",
     r"\b(saw|seen|watched|heard) me (hit|hitting|shove|shoving|push|pushing|slap|slapping|punch|"
+    r"throw|throwing|drag|dragging|"
     r"grab|grabbing|kick|kicking|strangle|choke|threaten|scream at|screaming at|shout at|"
     r"shouting at) (his|her|their|my) \w+",
     r"\bi (wake|woke|keep waking) (her|him) up\b", r"\bi (tell|told) (her|him) what to "
     r"(wear|do|eat|say|think)\b", r"\bi (stand|stood) in (front of )?the (door|doorway)\b",
-    r"\bi (listen|listened) in\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
+    r"\bi (listen|listened) (in|back)\b", r"\bi ((?!(he|she|they|his|her|my|him|them|we)\b)\w+ ){1,6}to (check|hear|find out) (what|who) "
+    r"(she|he) (says|said|is saying|talks to|texts|tells)\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
     r"(\w+ )?(account|facebook|instagram|email|phone|icloud|snapchat|messages)\b",
     r"\bi (check|watch|look at) the (ring|doorbell|cameras?|app)\b.{0,60}\b(she|he) "
     r"(goes|comes|is|gets)\b",
@@ -473,7 +486,7 @@ _OWN = _any(
     # dev5
     r"\bi (gave|give) (him|her|them|my \w+) a (backhander|back hander|slap|smack|clip|dig|kicking|"
     r"hiding)\b", rf"\bi (pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|them|my "
-    rf"{_PARTNER}|my {_FAMILY})\b", r"\bi held the door (shut|closed)\b",
+    rf"{_PARTNER}|my {_KIN})\b", r"\bi held the door (shut|closed)\b",
     r"\b(cannot|can not|not allowed to) go (back )?home for (28|twenty eight) days\b",
     r"\bon probation\b.{0,40}\b(course|programme|program)\b",
     r"\bi (screenshotted|screenshot|shared|sent|posted|leaked) (her|his|their|my \w+s?) "
@@ -504,11 +517,12 @@ _OTHERS_PROGRAMME = re.compile(
     r"domestic abuse) (programme|program|course|group|classes|relationships)\b")
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
 _DEFENCE = _any(
-    r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!once )(?<!\bnot )\b(hit|hits|pushed|push|shoved|slapped|punched|"
+    r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!once )(?<!\bnot )(?<!doesnt )(?<!didnt )(?<!wont )"
+    r"\b(hit|hits|pushed|push|shoved|slapped|punched|"
     r"kicked|scratched|lashed out|shouted|screamed|fought|fight|swore) (him |her |them )?back\b",
     r"\bbit (him|her|them) back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
-    r"\bget (him|her|them) off me\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
+    r"\bget (him|her|them) off me\b", r"\bto get (free|away)\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
 _UNPROVOKED = re.compile(
@@ -532,7 +546,7 @@ _ACCUSED = re.compile(
     r"abusive|violent|the problem|aggressive|the violent one|"
     r"the bad one|the bad guy|a monster|toxic|controlling|a bully)")
 _VICTIM = _any(
-    rf"\b{_HARM} me\b",
+    rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )\b{_HARM} me\b",
     # things of the writer's taken or hidden by the other person ("my partner has hidden the key")
     rf"\b(he|she|they|my {_PARTNER}) (has |have |had |keeps |keep |always )?(hidden|hid|hides|"
     r"took|takes|taken|smashed|smashes|broke|breaks|snapped|cut up|confiscated|withholds|"
@@ -544,7 +558,8 @@ _VICTIM = _any(
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
     r"\b(will not|does not|never|did not) let me\b",
     r"\bin an? (abusive|toxic|controlling|violent|unhealthy) (relationship|marriage)\b",
-    r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b.{0,30}\b(crazy|"
+    r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b(?! (her|him)\b)"
+    r".{0,30}\b(crazy|"
     r"mad|psycho|imagining|my fault|overreacting|too sensitive|nuts|mental|paranoid|stupid|"
     r"useless|worthless)\b", r"\b(violent|abusive|horrible|nasty) "
     r"(to|towards) me\b",
@@ -554,7 +569,7 @@ _VICTIM = _any(
     rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (hides|hid|took|takes|has taken|changed|"
     r"smashed|broke|cut up|cuts up|ripped|rips|sold|spent|spends|stole|steals|controls|put|puts) "
     r"(all |every )?(of )?my\b",
-    rf"\b(he|she|they|my {_PARTNER})( \w+){{0,2}} (grabbed|grabs|pulled|pulls|twisted|twists|"
+    rf"\b(he|she|they|my {_PARTNER}){_NOT}( \w+){{0,2}} (grabbed|grabs|pulled|pulls|twisted|twists|"
     r"bit|bites|scratched|scratches|punched|punches|kicked|kicks|slapped|slaps|pushed|pushes|"
     r"shoved|shoves|pinned|pins) (me|my)\b",
     r"\b(he|she|they) (\w+ ){0,2}(punched|hit|kicked|smashed) the (wall|door)\b.{0,30}\b(my|me)\b",
@@ -573,7 +588,9 @@ _VICTIM = _any(
     r"\b(tell|ring|call|report\w*)( \w+){0,3} i (hit|hurt|abused?|attacked|beat)( \w+){0,4} if i "
     r"(ever )?(leave|go|tell|report|say)\b",
     # dev5: a victim who blames themselves still says what was done to them
-    r"\b(he|she|they|him|her)( \w+){0,2} (had|has|put|putting|held|holding|holds|pinned|pinning|"
+    r"\b(he|she|they)( \w+){0,2} (had|has)(?! (to|no|nothing|nobody|noone|only)\b)( \w+){0,3} "
+    r"(me|my)\b",
+    r"\b(he|she|they|him|her)( \w+){0,2} (put|putting|held|holding|holds|pinned|pinning|"
     r"grabbed|dragged|dragging|goaded|goads|provoked|spat|spits|snaps|snapped)( \w+){0,3} (me|my)\b",
     r"\b(he|she) (made it (all )?up|lied|lies|is lying|was lying|set me up|twisted it)\b",
     r"\b(has|have|had|he is|she is) been at me\b", r"\bwhat (he|she) (did|does|has done|had done) "
@@ -828,7 +845,8 @@ def stated_age(normalised: str) -> Optional[int]:
 
 
 # Someone else (he, she, a partner) does the harm; the object may be the writer or another.
-_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY})( \w+){{0,2}} {_HARM}\b(?! of\b)")
+_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY}){_NOT}( \w+){{0,2}} "
+                        rf"{_HARM}\b(?! of\b)")
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
          "mutual": _MUTUAL, "third": _THIRD, "harmed_by": _HARMED_BY}
 _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"

@@ -48,7 +48,8 @@ EVALUATION = ROOT / "tests" / "evaluation"
 # Each set, with its files. dev2.yml to dev6.yml and holdout2.yml were written later by more
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
-                EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml"],
+                EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
+                EVALUATION / "dev7.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -65,6 +66,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # 2026-12-01: dev 83.8%, test 87.7% after pattern fixes; floors raised to 82.5% and 87%,
 # about 1.3% and 0.7% (29 and 6 messages) below, for the same reason.
 # 2026-12-01 (later): dev 87.2%, test 89.0%, harmful 5 and 5; floors 85.5% and 88%.
+# dev7.yml (437), written by a helper who never saw the code, the training data or the other
+# sets: 87.2% with 5 harmful on its first run (all five people describing their own behaviour
+# read as victims); 90.2% with none after the fixes it showed.
 FLOORS = {"test": (0.88, 5), "dev": (0.855, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}

@@ -544,3 +544,54 @@ def test_the_writers_own_acts_in_everyday_words(text: str) -> None:
 ])
 def test_the_same_acts_done_to_the_writer_are_not_theirs(text: str) -> None:
     assert read(text, "victim", confidences={OWN: 0.05}).role == VICTIM
+
+
+@pytest.mark.parametrize("text, intent", [
+    # found by a dev set written by someone who never saw the code (dev7.yml): each was read
+    # as a victim with the model sure of it
+    ("my wife says she feels sick when she hears my van. yeah i do go off on one when i get in",
+     "victim"),
+    ("im 19 and i keep beating up my little brother when mums at work", "young_person"),
+    ("i made my girlfriend cut off her mates. now she has no one but me", "own_behaviour"),
+    ("i listen back on the baby monitor to check what she says about me", "victim"),
+    ("ive been hitting my 15 yr old son, hes bigger than me but he doesnt hit back", "danger"),
+])
+def test_the_writers_own_acts_in_words_the_model_missed(text: str, intent: str) -> None:
+    assert read(text, intent).role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "my husband goes off on one when he gets in and i feel sick when i hear his van",
+    "my little brother keeps beating me up when mums at work",
+    "he made me cut off my mates. now i have no one but him",
+    "he listens back on the baby monitor to check what i say about him",
+    "my 15 yr old son hits me, hes bigger than me now and i dont hit back",
+    "she has me pinned against the wall when she is drunk",
+])
+def test_the_same_acts_done_to_the_writer_stay_a_victims(text: str) -> None:
+    assert read(text, "victim").role == VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "i push her, she never pushes me back, she just goes quiet and cries",
+    "i keep telling her shes mental and imagining things even when i know shes right",
+    "i changed the wifi password and only i know it so she has to ask me to get online",
+    "ive forced myself on my wife when she said she was too tired",
+    "i threw all her stuff out on the lawn in the rain and changed the locks",
+    "i still have my exs location on find my and i check it 20 times a day",
+    "i went round my exs at 2am and banged on the windows. i was drunk",
+    "my kids saw me throw their mum across the living room",
+])
+def test_a_denied_act_or_a_broad_victim_pattern_no_longer_hides_the_writers_own(text: str
+                                                                                ) -> None:
+    assert read(text, "own_behaviour").role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "he had his hands round my throat and i scratched his face to get free",
+    "she has me pinned against the wall when she is drunk",
+    "he never hits me but he keeps telling me im mental and imagining things",
+])
+def test_harm_to_the_writer_still_reads_as_a_victim(text: str) -> None:
+    assert read(text, "own_behaviour").role in (VICTIM, CLARIFY), text
+    assert read(text, "victim").role == VICTIM, text
