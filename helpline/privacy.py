@@ -122,13 +122,18 @@ def engine_for(url: Optional[str], default: Callable[[], str]) -> Engine:
     return db.engine_for(url or default())
 
 
-def tracker_url_from_store(store: Any) -> Optional[str]:
-    """The database URL of Rasa's SQL tracker store, unwrapping Rasa's wrapper stores."""
+def _unwrapped(store: Any) -> Any:
+    """The tracker store inside Rasa's wrapper stores."""
     seen = 0
     while hasattr(store, "_tracker_store") and seen < 5:
         store = store._tracker_store
         seen += 1
-    engine = getattr(store, "engine", None)
+    return store
+
+
+def tracker_url_from_store(store: Any) -> Optional[str]:
+    """The database URL of Rasa's SQL tracker store, unwrapping Rasa's wrapper stores."""
+    engine = getattr(_unwrapped(store), "engine", None)
     if engine is None:
         return None
     return engine.url.render_as_string(hide_password=False)
@@ -136,11 +141,7 @@ def tracker_url_from_store(store: Any) -> Optional[str]:
 
 def in_memory_trackers(store: Any) -> Optional[dict]:
     """The dict of an InMemoryTrackerStore (wrappers unwrapped), if it is one."""
-    seen = 0
-    while hasattr(store, "_tracker_store") and seen < 5:
-        store = store._tracker_store
-        seen += 1
-    trackers = getattr(store, "store", None)
+    trackers = getattr(_unwrapped(store), "store", None)
     return trackers if isinstance(trackers, dict) else None
 
 
@@ -225,9 +226,13 @@ async def erase_async(conversation_id: str, tracker_store: Any = None,
     url = tracker_url_from_store(tracker_store) if tracker_store is not None else None
     memory = in_memory_trackers(tracker_store) if tracker_store is not None else None
 
+    kept = _unwrapped(tracker_store) if tracker_store is not None else None
+
     def work() -> dict[str, int]:
         if memory is not None:
             memory.pop(conversation_id, None)
+        if hasattr(kept, "forget"):  # helpline.tracker_store keeps the latest tracker
+            kept.forget(conversation_id)
         return erase(conversation_id, tracker_url=url)
 
     if lock_store is None:

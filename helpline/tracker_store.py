@@ -18,6 +18,16 @@ conversation's rows are never returned from the cache (a reused row id must also
 stored text), and leave memory within
 `EventCache.SECONDS` of their last use.
 
+The tracker itself is kept after `save` too (`KeptTrackers`), so the next message of the
+conversation is not rebuilt from all its events: rebuilding (the rows, then replaying every
+event into a new tracker) was 12% of the Rasa server's main thread under `make bench`
+(py-spy, 2026-12-01). The database still decides: a kept tracker is handed out only when
+the conversation's stored rows are still the ones it was saved with (their number, the
+last row's id and the hash of its text), and only once: whoever takes it saves it back, or
+the next message rebuilds it. Two readers never share one tracker, and a tracker a reader
+changed without saving is never handed out. Erased rows fail the check, and
+`forget` drops a conversation at once (helpline.privacy calls it when it erases).
+
 Configure it in endpoints.yml with `type: helpline.tracker_store.TrackerStore` and the same
 keys as Rasa's `SQL` type.
 """
@@ -92,6 +102,40 @@ class EventCache:
         return found
 
 
+# The rows a kept tracker was saved with: their number, the last one's id and text hash.
+Mark = Tuple[int, int, int]
+
+
+class KeptTrackers:
+    """Trackers by conversation as last saved, each with the Mark of its rows, kept SECONDS
+    after they were saved and at most LIMIT. `take` removes the tracker it returns."""
+
+    SECONDS = EventCache.SECONDS
+    LIMIT = 2_000
+
+    def __init__(self) -> None:
+        self._kept: "OrderedDict[str, Tuple[float, Mark, DialogueStateTracker]]" = OrderedDict()
+
+    def put(self, sender_id: str, mark: Mark, tracker: DialogueStateTracker) -> None:
+        self._kept.pop(sender_id, None)
+        self._kept[sender_id] = (time.monotonic(), mark, tracker)
+        now = time.monotonic()
+        while self._kept:  # the oldest first
+            sender, (saved, _, _) = next(iter(self._kept.items()))
+            if saved > now - self.SECONDS and len(self._kept) <= self.LIMIT:
+                break
+            del self._kept[sender]
+
+    def take(self, sender_id: str, mark: Optional[Mark]) -> Optional[DialogueStateTracker]:
+        kept = self._kept.pop(sender_id, None)
+        if kept is None or kept[1] != mark or kept[0] <= time.monotonic() - self.SECONDS:
+            return None
+        return kept[2]
+
+    def forget(self, sender_id: str) -> None:
+        self._kept.pop(sender_id, None)
+
+
 class TrackerStore(SQLTrackerStore):
     """SQLTrackerStore with cheaper reads, and SQLite tuned for many small writes."""
 
@@ -116,12 +160,17 @@ class TrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
         self._queries = _event_queries(self.SQLEvent.__table__)
         self._cache = EventCache()
+        self._kept = KeptTrackers()
 
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
         query = self._queries[fetch_events_from_all_sessions]
         with self.session_scope() as session:
+            if not fetch_events_from_all_sessions:
+                kept = self._kept.take(sender_id, self._mark(session, sender_id))
+                if kept is not None:
+                    return kept
             rows = session.execute(query, {"sender_id": sender_id}).all()
         if not self.domain or not rows:
             return None
@@ -147,12 +196,28 @@ class TrackerStore(SQLTrackerStore):
                     self.SQLEvent.__table__.insert(),
                     [_row(tracker.sender_id, event) for event in new_events],
                 )
+            mark = self._mark(session, tracker.sender_id)
             session.commit()
         setattr(tracker, _STORED, stored + len(new_events))
+        if mark is not None and mark[0] == len(tracker.events):  # all of it, this session only
+            self._kept.put(tracker.sender_id, mark, tracker)
+
+    def forget(self, sender_id: Text) -> None:
+        """Drop a kept tracker (its conversation is being erased)."""
+        self._kept.forget(sender_id)
+
+    def _mark(self, session: Any, sender_id: Text) -> Optional[Mark]:
+        """The Mark of the conversation's latest session's rows; None when it has none."""
+        count, last = session.execute(self._queries["mark"], {"sender_id": sender_id}).one()
+        if not count:
+            return None
+        data = session.execute(self._queries["data"], {"id": last}).scalar_one()
+        return count, last, hash(data)
 
 
-def _event_queries(events: Table) -> Dict[bool, Select]:
-    """The row id and `data` of a conversation's events, in order: {all sessions?: query}.
+def _event_queries(events: Table) -> Dict[Any, Select]:
+    """The row id and `data` of a conversation's events, in order: {all sessions?: query};
+    "mark": the number and the last id of the latest session's rows; "data": one row's text.
 
     The same selection as Rasa's `SQLTrackerStore._event_query` (the latest session: events
     from its `session_started` on), built once instead of per message.
@@ -167,7 +232,10 @@ def _event_queries(events: Table) -> Dict[bool, Select]:
     every = select(events.c.id, events.c.data).where(events.c.sender_id == sender) \
         .order_by(events.c.id)
     latest = every.where(or_(events.c.timestamp >= session_start, session_start.is_(None)))
-    return {True: every, False: latest}
+    rows = latest.order_by(None).subquery()
+    return {True: every, False: latest,
+            "mark": select(func.count(), func.max(rows.c.id)),
+            "data": select(events.c.data).where(events.c.id == bindparam("id"))}
 
 
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:

@@ -111,3 +111,75 @@ def test_cached_events_give_the_same_trackers_and_erased_rows_are_gone(tmp_path:
     asyncio.run(store.save(tracker))  # the same person writes again: a new conversation
     again = asyncio.run(store.retrieve_full_tracker("p1"))
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["again"]
+
+
+def test_a_kept_tracker_is_the_saved_one_and_matches_a_rebuild_at_every_turn(tmp_path: Path
+                                                                            ) -> None:
+    from rasa.shared.core.trackers import EventVerbosity
+
+    path = tmp_path / "ours.db"
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    tracker = DialogueStateTracker.from_events("p1", [ActionExecuted("action_listen")],
+                                               DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    for text in ("one", "two", "three"):
+        retrieved = asyncio.run(store.retrieve("p1"))
+        assert retrieved is tracker, text  # kept: not rebuilt from the rows
+        fresh = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+        assert retrieved.current_state(EventVerbosity.ALL) == asyncio.run(
+            fresh.retrieve("p1")).current_state(EventVerbosity.ALL)
+        for event in _turn(text):
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("p1")) is tracker
+    again = asyncio.run(store.retrieve("p1"))  # handed out once: this one is rebuilt
+    assert again is not tracker and again.get_slot("place") == "three"
+
+
+def test_a_tracker_changed_without_saving_is_never_handed_out(tmp_path: Path) -> None:
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "ours.db"))
+    tracker = DialogueStateTracker.from_events("p1", _turn("one"), DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    taken = asyncio.run(store.retrieve("p1"))
+    taken.update(SlotSet("place", "not saved"))
+    assert asyncio.run(store.retrieve("p1")).get_slot("place") == "one"
+
+
+def test_rows_written_elsewhere_or_erased_are_what_the_next_read_sees(tmp_path: Path) -> None:
+    path = tmp_path / "ours.db"
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    other = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))  # a second Rasa server
+    tracker = DialogueStateTracker.from_events("p1", _turn("one"), DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    elsewhere = asyncio.run(other.retrieve("p1"))
+    for event in _turn("two"):
+        elsewhere.update(event)
+    asyncio.run(other.save(elsewhere))
+    assert asyncio.run(store.retrieve("p1")).get_slot("place") == "two"
+
+    # Erased, then the same number of rows again under the same ids (SQLite reuses the
+    # highest ids): the kept tracker's words must not come back.
+    tracker = asyncio.run(store.retrieve("p1"))
+    asyncio.run(store.save(tracker))
+    with sqlite3.connect(path) as connection:  # new words, written at a new time
+        connection.execute("UPDATE events SET data = replace(replace(data, '\"two\"', "
+                           "'\"new\"'), '\"timestamp\": ', '\"timestamp\": 1') "
+                           "WHERE sender_id = 'p1'")
+    assert asyncio.run(store.retrieve("p1")).get_slot("place") == "new"
+    asyncio.run(store.save(asyncio.run(store.retrieve("p1"))))
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM events WHERE sender_id = 'p1'")
+    assert asyncio.run(store.retrieve("p1")) is None
+
+
+def test_erasing_inside_the_server_drops_the_kept_tracker_at_once(tmp_path: Path) -> None:
+    from helpline import privacy
+
+    path = tmp_path / "ours.db"
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    asyncio.run(store.save(DialogueStateTracker.from_events("p1", _turn("one"), DOMAIN.slots)))
+    assert store._kept.take("p1", store._mark(store.sessionmaker(), "p1")) is not None
+    asyncio.run(store.save(asyncio.run(store.retrieve("p1"))))
+    asyncio.run(privacy.erase_async("p1", store))
+    assert "p1" not in store._kept._kept
+    assert asyncio.run(store.retrieve("p1")) is None
