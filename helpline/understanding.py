@@ -115,11 +115,13 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(out me|outing me|threat\w* to out|tell everyone i am gay|come out|came out)\b",
         rf"\bi am an? {_AGED}(man|lad|guy|bloke|boy)\b.*\bmy (boyfriend|husband|fella)\b",
         rf"\bmy (boyfriend|husband|fella)\b.*\bi am an? {_AGED}(man|lad|guy|bloke|boy)\b",
-        rf"\bi am an? {_AGED}(woman|girl|lass)\b.*\bmy (girlfriend|wife|missus)\b",
-        rf"\bmy (girlfriend|wife)\b.*\bi am an? {_AGED}(woman|girl|lass)\b",
+        rf"\bi am an? {_AGED}(woman|girl|lass)\b.*\bmy (ex )?(girlfriend|wife|missus)\b",
+        rf"\bmy (ex )?(girlfriend|wife)\b.*\bi am an? {_AGED}(woman|girl|lass)\b",
         # a parent's same-sex partner: "my mums girlfriend hits her"
         r"\bmy (mums|mams|moms|mothers) (girlfriend|wife|missus)\b",
         r"\bmy (dads|fathers) (boyfriend|husband|fella)\b",
+        r"\b(my |her |his )?(sons|brothers|grandsons|nephews) (boyfriend|husband|fella)\b",
+        r"\b(my |her |his )?(daughters|sisters|granddaughters|nieces) (girlfriend|wife|missus)\b",
         r"\b(are|were|we are|they are) both (women|men|girls|lads|guys|blokes)\b",
         r"\bi am an? (man|lad|guy|bloke) and my (partner|ex) is an? (man|lad|guy|bloke)\b",
         r"\bi am an? (woman|girl|lass) and my (partner|ex) is an? (woman|girl|lass)\b",
@@ -263,6 +265,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"through|monitors?|monitoring) (all )?my (phone|messages|texts|emails|whatsapp|facebook|"
         r"instagram|snapchat|socials|social media|laptop|search history|location)\b",
         r"\bpasswords?\b", r"\bpass ?codes?\b", r"\bmy pin\b", r"\blocation\b",
+        r"\b(deleted|deletes|blocked|blocks|hacked|hacks|changed|linked) (all )?my (social media|"
+        r"socials|facebook|instagram|snapchat|tiktok|accounts?|google|icloud|apple id|email)\b",
         r"\bfind my (phone|iphone|friends)\b", r"\blife ?360\b", r"\bsnap ?map\b",
         r"\b(track|tracks|tracking|tracked) (me|my|where)\b", r"\btracker\b", r"\bairtags?\b",
         r"\bgps\b", r"\bspy\w*\b", r"\bcameras?\b", r"\bcctv\b", r"\bdoorbell\b", r"\bhack\w*",
@@ -308,6 +312,9 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(his|her) (mum|mam|mother|dad|father|family|brothers?|sisters?|parents)\b.{0,30}"
         r"\b(control\w*|hit\w*|beat\w*|threat\w*|watch\w*|abus\w*|shout\w*|make|made|will not|"
         r"won't|do not|does not)\b",
+        # an older person harmed by their grown child: "his son shouts at him"
+        r"\b(his|her) (son|daughter|grandson|granddaughter) (\w+ )?(and \w+ )?(shouts|screams|"
+        r"hits|takes|took|steals|stole|threatens|controls|pushes|locks)\b",
         r"\bmy family (are|is|keep|want|wants|will|have)\b", r"\bin laws\b",
         r"\bmother in law\b", r"\bfather in law\b",
         # "its my mum", "son is 30": harm from a parent, or from a grown child at home

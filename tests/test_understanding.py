@@ -595,3 +595,20 @@ def test_a_denied_act_or_a_broad_victim_pattern_no_longer_hides_the_writers_own(
 def test_harm_to_the_writer_still_reads_as_a_victim(text: str) -> None:
     assert read(text, "own_behaviour").role in (VICTIM, CLARIFY), text
     assert read(text, "victim").role == VICTIM, text
+
+
+@pytest.mark.parametrize("text, circumstance", [
+    ("my sons boyfriend is really controlling, takes his bank card", "lgbt"),
+    ("my sisters girlfriend screams at her every night", "lgbt"),
+    ("im a woman and my ex wife is stalking me", "lgbt"),
+    ("my husband wont let me see my friends and hes deleted all my social media", "tech"),
+    ("he hacked my icloud and reads everything", "tech"),
+    ("my neighbours a lovely old man and his son shouts at him and takes his money", "family"),
+])
+def test_circumstances_said_in_passing(text: str, circumstance: str) -> None:
+    assert circumstance in read(text, "victim").circumstances, text
+
+
+def test_a_mother_and_her_daughter_in_a_sentence_are_not_family_abuse() -> None:
+    text = "he hits her in front of her daughter and she wont leave"
+    assert "family" not in read(text, "concerned_other").circumstances
