@@ -339,7 +339,12 @@ _OWN = _any(
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
     r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
     r"\bi (\w+ )?(go|goes|went|going) off on one\b",
-    r"\bi (have |had )?forced myself on\b", r"\bi (threw|chucked|put) (all )?(her|his) (stuff|"
+    r"\bi (have |had )?forced myself on\b",
+    r"\b(bruises?|marks|scratches|a black eye) (from|off|because of) me\b",
+    r"\b(bruises?|marks) i (left|gave|put)\b",
+    r"\bi ((?!(he|she|they|my|him|them|we|me|husband|boyfriend|bf|partner|fella|ex|dad|mum|"
+    r"brother|sister|son|daughter|friend|mate)\b)\w+ ){1,8}so (she|he) (cannot|can not|"
+    r"could not|couldnt) (message|text|call|ring|see|go|leave|talk|get|use|contact)\b", r"\bi (threw|chucked|put) (all )?(her|his) (stuff|"
     r"things|clothes|bags?) out\b", r"\bi (still )?(have|check|watch) (my exs|her|his) location\b",
     r"\bi (went|go|turned up|keep going) (round|to|over to) (my exs|hers|his|her (house|flat|place)|"
     r"his (house|flat|place))\b.{0,40}\b(bang\w*|knock\w*|shout\w*|scream\w*|kick\w*)\b",
@@ -492,7 +497,7 @@ _OWN = _any(
     r"\bin front of (her|him) to\b",
     # dev5
     r"\bi (gave|give) (him|her|them|my \w+) a (backhander|back hander|slap|smack|clip|dig|kicking|"
-    r"hiding)\b", rf"\bi (pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|them|my "
+    r"hiding)\b", rf"\bi (then |just |also )?(pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|them|my "
     rf"{_PARTNER}|my {_KIN})\b", r"\bi held the door (shut|closed)\b",
     r"\b(cannot|can not|not allowed to) go (back )?home for (28|twenty eight) days\b",
     r"\bon probation\b.{0,40}\b(course|programme|program)\b",
@@ -546,12 +551,12 @@ _ACCUSED = re.compile(
     r"abusing\b|\bapparently (i am|im) (the abuser|abusive|aggressive|the problem)\b|"
     r"\b(says?|said|tells?|told|claims?|claimed|report\w*|accus\w*)( \w+){0,3} (that )?i "
     r"(hit|hurt|abused?|attacked|beat|raped|assaulted|pushed|push)\b|"
-    r"\b(says|said|saying|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
+    r"\b(says|said|saying|call|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
     r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying|thinking|"
     r"believe|believes|convinced) "
     r"(that )?(me|i|i am|to me|me that|everyone|people|the police|them)?\b.{0,40}\b(abuser|"
     r"abusive|violent|the problem|aggressive|the violent one|"
-    r"the bad one|the bad guy|a monster|toxic|controlling|a bully)")
+    r"the bad one|the bad guy|a monster|toxic|controlling|a bully|jealous|possessive)")
 _VICTIM = _any(
     rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )\b{_HARM} me\b",
     # things of the writer's taken or hidden by the other person ("my partner has hidden the key")
@@ -913,6 +918,16 @@ OWN_SURE = 0.98  # the model's own_behaviour probability that, with no sign of t
 YOUNG_DOUBT = 0.2  # the model's young_person probability above which Childline is added
 
 
+# A victim's self-blame reads like a confession to the model ("i cant do anything right",
+# "i hate myself for going back to him"): then the model alone never gives the Respect line.
+_SELF_BLAME = re.compile(
+    r"\bi (hate|blame) myself\b|\b(cannot|can not) do anything right\b|\b(rubbish|useless|"
+    r"hopeless|a failure|no good) (at being|as) an? (wife|girlfriend|partner|mum|mother|husband|"
+    r"boyfriend|dad|father)\b|\bi (keep )?(tell|telling) myself\b|\bi deserved? (it|this)\b|"
+    r"\bi bruise easy\b|\b(going|went|gone|go) back to (him|her)\b|\b(took|take|taking) (him|her) "
+    r"back\b")
+
+
 def role(normalised: str, intent: Optional[str], age: Optional[int],
          own_confidence: float = 0.0) -> Optional[str]:
     """Who is writing, from the intent and the words; None for conversational intents.
@@ -927,7 +942,7 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
     found_role = _role(normalised, intent, age, found)
     if found_role == CLARIFY and intent == OWN and float(own_confidence) >= OWN_SURE \
             and not found & {"victim", "defence", "accused", "harmed_by", "mutual"} \
-            and not _ABOUT_SOMEONE_ELSE.search(normalised):
+            and not _ABOUT_SOMEONE_ELSE.search(normalised) and not _SELF_BLAME.search(normalised):
         return OWN
     if found_role == VICTIM and float(own_confidence) >= OWN_DOUBT \
             and not found & {"victim", "defence", "accused", "third", "harmed_by"}:

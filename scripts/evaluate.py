@@ -49,7 +49,7 @@ EVALUATION = ROOT / "tests" / "evaluation"
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
-                EVALUATION / "dev7.yml"],
+                EVALUATION / "dev7.yml", EVALUATION / "dev8.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -68,7 +68,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # 2026-12-01 (later): dev 87.2%, test 89.0%, harmful 5 and 5; floors 85.5% and 88%.
 # dev7.yml (437), written by a helper who never saw the code, the training data or the other
 # sets: 87.2% with 5 harmful on its first run (all five people describing their own behaviour
-# read as victims); 90.2% with none after the fixes it showed.
+# read as victims); 90.2% with none after the fixes it showed. dev8.yml (437, the same way,
+# written to stress who is harming whom) after them: 82.4% with 8 harmful, 5 of them victims
+# given the Respect line (3 self-blaming victims the model was 99% sure of); 82.8% and 0 after.
 FLOORS = {"test": (0.88, 5), "dev": (0.855, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}

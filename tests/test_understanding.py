@@ -612,3 +612,31 @@ def test_circumstances_said_in_passing(text: str, circumstance: str) -> None:
 def test_a_mother_and_her_daughter_in_a_sentence_are_not_family_abuse() -> None:
     text = "he hits her in front of her daughter and she wont leave"
     assert "family" not in read(text, "concerned_other").circumstances
+
+
+@pytest.mark.parametrize("text", [
+    # dev8.yml, first run: victims the model was 99.4-99.6% sure wrote about their own behaviour
+    "i hate myself for going back to him again. third time. everyones sick of me",
+    "ive got a bruise on my arm shaped like his hand and i keep telling myself i bruise easy",
+    "i cant do anything right. the way i load the dishwasher, what i wear. maybe im just "
+    "rubbish at being a wife",
+    # blamed, not confessing
+    "my husbands family call me the abuser because i screamed at him at his mums birthday",
+    "my daughters boyfriend tells her what to wear. she says im jealous of her happiness",
+])
+def test_self_blame_or_blame_never_gets_the_respect_line(text: str) -> None:
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.996}).role != OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "my boyfriend has bruises from me. were both guys",
+    "i lock the wifi router at night so she cant message anyone after 10",
+    "I lock the front door and keep the key so she can't go out at night",
+])
+def test_more_of_the_writers_own_acts(text: str) -> None:
+    assert read(text, "victim").role == OWN, text
+
+
+def test_pinning_someone_down_after_being_slapped_is_asked_about() -> None:
+    text = "she did slap me first. but i then pinned her down and wouldnt let her up"
+    assert read(text, "victim").role == CLARIFY
