@@ -25,7 +25,8 @@ event into a new tracker) was 12% of the Rasa server's main thread under `make b
 the conversation's stored rows are still the ones it was saved with (their number, the
 last row's id and the hash of its text), and only once: whoever takes it saves it back, or
 the next message rebuilds it. Two readers never share one tracker, and a tracker a reader
-changed without saving is never handed out. Erased rows fail the check, and
+changed without saving is never handed out. The check is one query (the number of rows and
+the last one's text, by a window function); `save` knows both without asking. Erased rows fail the check, and
 `forget` drops a conversation at once (helpline.privacy calls it when it erases).
 
 Configure it in endpoints.yml with `type: helpline.tracker_store.TrackerStore` and the same
@@ -102,8 +103,9 @@ class EventCache:
         return found
 
 
-# The rows a kept tracker was saved with: their number, the last one's id and text hash.
-Mark = Tuple[int, int, int]
+# The rows a kept tracker was saved with: their number and the hash of the last one's text
+# (which holds the event's time, so rows written again after an erasure never match).
+Mark = Tuple[int, int]
 
 
 class KeptTrackers:
@@ -191,16 +193,14 @@ class TrackerStore(SQLTrackerStore):
                     session, tracker.sender_id, fetch_events_from_all_sessions=False
                 ).count()
             new_events = list(itertools.islice(tracker.events, stored, None))
-            if new_events:
-                session.execute(
-                    self.SQLEvent.__table__.insert(),
-                    [_row(tracker.sender_id, event) for event in new_events],
-                )
-            mark = self._mark(session, tracker.sender_id)
+            rows = [_row(tracker.sender_id, event) for event in new_events]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
         setattr(tracker, _STORED, stored + len(new_events))
-        if mark is not None and mark[0] == len(tracker.events):  # all of it, this session only
-            self._kept.put(tracker.sender_id, mark, tracker)
+        if rows and stored + len(rows) == len(tracker.events):  # all of it, this session only
+            self._kept.put(tracker.sender_id, (len(rows) + stored, hash(rows[-1]["data"])),
+                           tracker)
 
     def forget(self, sender_id: Text) -> None:
         """Drop a kept tracker (its conversation is being erased)."""
@@ -208,16 +208,13 @@ class TrackerStore(SQLTrackerStore):
 
     def _mark(self, session: Any, sender_id: Text) -> Optional[Mark]:
         """The Mark of the conversation's latest session's rows; None when it has none."""
-        count, last = session.execute(self._queries["mark"], {"sender_id": sender_id}).one()
-        if not count:
-            return None
-        data = session.execute(self._queries["data"], {"id": last}).scalar_one()
-        return count, last, hash(data)
+        last = session.execute(self._queries["mark"], {"sender_id": sender_id}).first()
+        return (last[1], hash(last[0])) if last else None
 
 
 def _event_queries(events: Table) -> Dict[Any, Select]:
     """The row id and `data` of a conversation's events, in order: {all sessions?: query};
-    "mark": the number and the last id of the latest session's rows; "data": one row's text.
+    "mark": the last of the latest session's rows' text, and how many they are.
 
     The same selection as Rasa's `SQLTrackerStore._event_query` (the latest session: events
     from its `session_started` on), built once instead of per message.
@@ -234,8 +231,7 @@ def _event_queries(events: Table) -> Dict[Any, Select]:
     latest = every.where(or_(events.c.timestamp >= session_start, session_start.is_(None)))
     rows = latest.order_by(None).subquery()
     return {True: every, False: latest,
-            "mark": select(func.count(), func.max(rows.c.id)),
-            "data": select(events.c.data).where(events.c.id == bindparam("id"))}
+            "mark": select(rows.c.data, func.count().over()).order_by(rows.c.id.desc()).limit(1)}
 
 
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
