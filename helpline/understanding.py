@@ -340,6 +340,11 @@ _OWN = _any(
     r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
     r"\bi (\w+ )?(go|goes|went|going) off on one\b",
     r"\bi (have |had )?forced myself on\b",
+    r"\bi (put|putting) (her|him) in (her|his) place\b",
+    r"\bi (smashed|broke|snapped|threw|binned) (her|his) (phone|laptop|glasses|things|stuff|"
+    r"clothes|tablet|ipad)\b", r"\bwalk\w* on egg ?shells (round|around|with) me\b",
+    r"\b(when|cos|because) i (came|come|get|got|walk|walked) in (shouting|screaming|drunk|"
+    r"angry|raging)\b",
     r"\b(bruises?|marks|scratches|a black eye) (from|off|because of) me\b",
     r"\b(bruises?|marks) i (left|gave|put)\b",
     r"\bi ((?!(he|she|they|my|him|them|we|me|husband|boyfriend|bf|partner|fella|ex|dad|mum|"
@@ -353,7 +358,7 @@ _OWN = _any(
     r"jealous|possessive)\b",
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
-    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|cut|"
+    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|cut|keep|share|"
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
     r"\bi (threatened|threaten|threatens|have threatened) to\b",
@@ -519,7 +524,8 @@ _OWN = _any(
 # The writer owns what they are accused of: "she says i'm controlling and tbh she's right".
 _ADMITS = re.compile(r"\b(she is|he is|they are) (right|not wrong)\b|\bi know (i am|it is|its|"
                      r"she is right|he is right)\b|\bfair enough\b|\bi do (it|that)\b|"
-                     r"\bi did (\w+ )?(scream|shout|hit|push|smash|say|do|grab|threaten)|"
+                     r"\bi (did|do) (\w+ )?(scream|shout|hit|push|smash|say|do|grab|threaten|"
+                     r"slap|shove)|"
                      r"\b(do not|dont) want to be (that|like that|like him|like my dad)\b")
 # Someone else is the one on a programme: "my ex has to do a perpetrator programme".
 _OTHERS_PROGRAMME = re.compile(
@@ -709,7 +715,7 @@ def _fear(normalised: str) -> set[str]:
 
 _MUTUAL = _any(
     r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
-    r"\b(each others?|one another)\b", r"\bbetween us\b", r"\bboth (end|ended) up\b",
+    r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b", r"\bboth (end|ended) up\b",
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
     r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
     r"first\b",
@@ -857,7 +863,8 @@ def stated_age(normalised: str) -> Optional[int]:
 
 
 # Someone else (he, she, a partner) does the harm; the object may be the writer or another.
-_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY}){_NOT}( \w+){{0,2}} "
+_HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY}){_NOT}"
+                        rf"(?! (says|said|thinks|thought|reckons|calls it|called it)\b)( \w+){{0,2}} "
                         rf"{_HARM}\b(?! of\b)")
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
          "mutual": _MUTUAL, "third": _THIRD, "harmed_by": _HARMED_BY}

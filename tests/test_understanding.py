@@ -640,3 +640,26 @@ def test_more_of_the_writers_own_acts(text: str) -> None:
 def test_pinning_someone_down_after_being_slapped_is_asked_about() -> None:
     text = "she did slap me first. but i then pinned her down and wouldnt let her up"
     assert read(text, "victim").role == CLARIFY
+
+
+@pytest.mark.parametrize("text", [
+    # dev8.yml: the writer's own acts in words no pattern had
+    "i make her keep her location on all the time and i ring her over and over. she says its "
+    "control. i say its cos i care",
+    "she mouths off and i put her in her place. not hitting, just making sure she knows",
+    "i smashed her phone last month. shes gone to her mums",
+    "my wife says she walks on eggshells round me",
+    "the kids ran to their room when i came in shouting",
+    "i kept her phone all weekend so she couldnt ring her sister. stop her stirring things "
+    "between us",
+    "my husband says im abusive. i do hit him sometimes when he doesnt listen",
+])
+def test_own_acts_found_by_the_eighth_dev_set(text: str) -> None:
+    assert read(text, "own_behaviour").role == OWN, text
+
+
+def test_reported_words_are_not_harm_done_to_the_writer() -> None:
+    from helpline.understanding import cues
+
+    assert "harmed_by" not in cues(normalise("she says its control"))
+    assert "harmed_by" in cues(normalise("she controls everything i do"))
