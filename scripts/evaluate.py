@@ -71,7 +71,8 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # read as victims); 90.2% with none after the fixes it showed. dev8.yml (437, the same way,
 # written to stress who is harming whom) after them: 82.4% with 8 harmful, 5 of them victims
 # given the Respect line (3 self-blaming victims the model was 99% sure of); 82.8% and 0 after.
-FLOORS = {"test": (0.88, 5), "dev": (0.855, 5)}
+# 2026-12-01 (stop 25): with dev7 and dev8, dev 87.5% of 3,095 and test 88.9%; dev floor 86%.
+FLOORS = {"test": (0.88, 5), "dev": (0.86, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",
