@@ -18,7 +18,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from helpline import settings
-from helpline.nlu.classifier import TunedLogisticRegressionClassifier
+from helpline.nlu.classifier import (
+    SentenceCountVectorsFeaturizer,
+    TunedLogisticRegressionClassifier,
+)
 
 
 def add_dense(message: Message) -> None:
@@ -87,3 +90,28 @@ def test_matrix_equals_rasas_and_predictions_match(tmp_path: Path) -> None:
         for entry in ranking:
             assert abs(entry["confidence"] - by_name[entry["name"]]) < 1e-9
         assert message.get("intent")["name"] == classifier.clf.classes_[row.argmax()]
+
+
+def test_the_sentence_only_featurizer_gives_rasas_sentence_features(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    data = load_data(str(settings.ROOT / "bot" / "data" / "nlu"))
+    data = TrainingData(data.training_examples[::20])
+    tokenizer = _component(WhitespaceTokenizer, storage, "tokens")
+    tokenizer.process_training_data(data)
+    texts = ["he takes all my money", "my mate is scared of her bf", "hiya", "£20 a WEEK!!"]
+    for config in ({}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}):
+        ours = _component(SentenceCountVectorsFeaturizer, storage, "ours", **config)
+        rasas = _component(CountVectorsFeaturizer, storage, "rasas", **config)
+        ours.train(data)
+        rasas.train(data)
+        for_ours, for_rasas = ([Message(data={"text": t}) for t in texts] for _ in range(2))
+        tokenizer.process(for_ours)
+        tokenizer.process(for_rasas)
+        ours.process(for_ours)
+        rasas.process(for_rasas)
+        for mine, theirs in zip(for_ours, for_rasas):
+            sequence, sentence = mine.get_sparse_features("text")
+            their_sequence, their_sentence = theirs.get_sparse_features("text")
+            assert sequence is None and their_sequence is not None
+            assert (sentence.features != their_sentence.features).nnz == 0
+            assert sentence.features.shape[1] > 100

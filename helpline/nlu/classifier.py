@@ -19,6 +19,12 @@ contiguous), the way helpline.nlu.circumstances does. scikit-learn's `predict_pr
 one-row sparse matrix multiplied it against all ~50,000 feature rows: with the matrix build,
 14% of the Rasa server's time under `make bench` (py-spy, 2026-11-30). The probabilities are
 the same (tests/test_classifier.py).
+
+Since only sentence features are read, `SentenceCountVectorsFeaturizer` gives the message
+text only its sentence feature. Rasa's CountVectorsFeaturizer also transformed each token as
+a document of its own for a sequence feature nobody reads: about half of its 6% of the Rasa
+server's main thread under `make bench` (py-spy, 2026-12-01). The sentence features are
+Rasa's own (tests/test_classifier.py).
 """
 from __future__ import annotations
 
@@ -29,11 +35,34 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 from sklearn.utils.extmath import softmax
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
+)
+class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
+    """CountVectorsFeaturizer that gives the message text its sentence feature only."""
+
+    def _create_features(self, attribute: Text, all_tokens: List[List[Text]]) -> Any:
+        if attribute != TEXT or not self.vectorizers.get(attribute):
+            return super()._create_features(attribute, all_tokens)
+        sentences = []
+        for tokens in all_tokens:
+            if not tokens:
+                sentences.append(None)
+                continue
+            vector = self.vectorizers[attribute].transform([" ".join(tokens)])
+            vector.sort_indices()
+            sentences.append(vector.tocoo())
+        return [None] * len(all_tokens), sentences
 
 
 @DefaultV1Recipe.register(
