@@ -340,6 +340,10 @@ _OWN = _any(
     r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
     r"\bi (\w+ )?(go|goes|went|going) off on one\b",
     r"\bi (have |had )?forced myself on\b",
+    rf"\bi (broke|bust|busted|split|fractured) (her|his|my {_PARTNER}s?|my {_KIN}s?) (nose|lip|arm|"
+    r"ribs?|jaw|fingers?|wrist|tooth|teeth|cheekbone)\b",
+    r"\bi (just )?(like|need|want) (knowing|to know) where (she|he) is\b",
+    r"\b(that is|thats|its|it is) (all )?down to me\b(?! to)", r"\b(she|he) (was|is) right to\b",
     r"\bi (put|putting) (her|him) in (her|his) place\b",
     r"\bi (smashed|broke|snapped|threw|binned) (her|his) (phone|laptop|glasses|things|stuff|"
     r"clothes|tablet|ipad)\b", r"\bwalk\w* on egg ?shells (round|around|with) me\b",
@@ -441,7 +445,8 @@ _OWN = _any(
     r"need to|i must) (do|go on|attend|complete|go to|contact)\b",
     r"\bbuilding better relationships\b|\bnot a victim,? (the )?other way\b",
     r"\b(say|says|said) i (have to|need to|must|should) (do|go on|attend|complete) (a |an |the )?"
-    r"(course|programme|program|group)\b", r"\bto (punish|teach) (him|her|them)\b",
+    r"(course|programme|program|group)\b", r"\bi ((?!(he|she|they|my|his|him|them|we)\b)\w+ ){0,10}(to (punish|teach) (him|her|them)|"
+    r"as a punishment)\b",
     r"\b(restraining order|non molestation order|injunction|bail conditions|protective order|"
     r"dvpo|dvpn|non mol\w*( order)?)( (served|put|taken out))? (against|on) me\b",
     rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b"
@@ -595,7 +600,7 @@ _VICTIM = _any(
     r"(\w+ )?in my name\b", r"\b(have|had) to ask (him|her) (for|before|if)\b",
     r"\b(she|he) (has|have) (got )?(all )?(our|my) money\b",
     r"\b(texts|messages|calls|rings) me \d+", r"\bblocked (him|her|them) on everything\b",
-    r"\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
+    r"(?<!\bi )\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
     r"(him|her)\b", r"\binto (his|her) (bank )?account\b", rf"\bmy {_PARTNER} (makes?|made) me\b",
     r"\bi flinch\b", r"\b(my|in) bruises\b",
     r"\bi\b( \w+){0,4} with bruises\b",  # "i woke up with bruises", not "she comes in with bruises"
@@ -931,7 +936,8 @@ _SELF_BLAME = re.compile(
     r"\bi (hate|blame) myself\b|\b(cannot|can not) do anything right\b|\b(rubbish|useless|"
     r"hopeless|a failure|no good) (at being|as) an? (wife|girlfriend|partner|mum|mother|husband|"
     r"boyfriend|dad|father)\b|\bi (keep )?(tell|telling) myself\b|\bi deserved? (it|this)\b|"
-    r"\bi bruise easy\b|\b(going|went|gone|go) back to (him|her)\b|\b(took|take|taking) (him|her) "
+    r"\bi bruise easy\b|\b(never|do not|dont|didnt|did not) know what i (have |had )?(done|did)\b|"
+    r"\bwhat (have|did) i do wrong\b|\b(going|went|gone|go) back to (him|her)\b|\b(took|take|taking) (him|her) "
     r"back\b")
 
 

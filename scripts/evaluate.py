@@ -49,7 +49,7 @@ EVALUATION = ROOT / "tests" / "evaluation"
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
-                EVALUATION / "dev7.yml", EVALUATION / "dev8.yml"],
+                EVALUATION / "dev7.yml", EVALUATION / "dev8.yml", EVALUATION / "dev9.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -71,6 +71,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # read as victims); 90.2% with none after the fixes it showed. dev8.yml (437, the same way,
 # written to stress who is harming whom) after them: 82.4% with 8 harmful, 5 of them victims
 # given the Respect line (3 self-blaming victims the model was 99% sure of); 82.8% and 0 after.
+# dev9.yml (412, the same way) after both: 83.7% with 10 harmful (83.5% and 11 with the code at
+# the start of the session: the patterns written for dev7 and dev8 barely carried to it);
+# 85.0% with 2 harmful after its fixes (both places: "burton." and "outside stone").
 # 2026-12-01 (stop 25): with dev7 and dev8, dev 87.5% of 3,095 and test 88.9%; dev floor 86%.
 FLOORS = {"test": (0.88, 5), "dev": (0.86, 5)}
 

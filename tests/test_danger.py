@@ -133,3 +133,9 @@ def test_no_pattern_scans_the_rest_of_the_message() -> None:
                                   "right now he is smashing the place up"])
 def test_happening_now_and_an_act_are_found_in_either_order(text: str) -> None:
     assert in_danger(text)
+
+
+def test_a_child_saying_it_is_happening_now_is_danger() -> None:
+    assert in_danger("is this like childline? its happening again downstairs. im 11")
+    assert not in_danger("it happened again last week")
+    assert not in_danger("its happening again, the shouting, every weekend")

@@ -663,3 +663,31 @@ def test_reported_words_are_not_harm_done_to_the_writer() -> None:
 
     assert "harmed_by" not in cues(normalise("she says its control"))
     assert "harmed_by" in cues(normalise("she controls everything i do"))
+
+
+@pytest.mark.parametrize("text", [
+    # dev9.yml, first run
+    "my partner is disabled and i get frustrated and leave her in bed longer than i should as "
+    "a punishment",
+    "i broke my boyfriends nose. im a gay man and i dont know who to talk to about this",
+    "my partner freezes when she hears my key in the door and i know thats down to me",
+    "my partner reported me to the police and tbh she was right to",
+])
+def test_own_acts_found_by_the_ninth_dev_set(text: str) -> None:
+    assert read(text, "victim").role == OWN, text
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("its more the silent treatment. days of it. and i never know what ive done",
+     "own_behaviour"),
+    ("im 40, my mum is in a wheelchair and my stepdad leaves her in bed all day to punish her",
+     "concerned_other"),
+])
+def test_victims_and_others_found_by_the_ninth_dev_set_never_get_the_respect_line(
+        text: str, intent: str) -> None:
+    assert read(text, intent, confidences={"own_behaviour": 0.99}).role != OWN, text
+
+
+def test_wanting_to_know_where_she_is_when_accused_is_asked_about() -> None:
+    text = "she keeps saying im coercive. i just like knowing where she is 24/7"
+    assert read(text, "victim").role in (OWN, CLARIFY)

@@ -27,7 +27,7 @@ PLACE_CUE = re.compile(r"\b(?:live in|living in|i'?m in|im in|based in|staying i
                        r"in|around|moved to)\s+([A-Z][a-z]+(?:[ -](?:upon|on|under|le)?[ -]?"
                        r"[A-Z][a-z]+)*)")
 AGE_SIGN = re.compile(r"\d{1,2}[fm]")
-CUES = {"in", "near", "from", "around", "at", "to", "live", "nr"}
+CUES = {"in", "near", "from", "around", "at", "to", "live", "nr", "outside"}
 # Capitalised words after "in"/"near" that are not places.
 NOT_PLACES = {"I", "The", "A", "An", "My", "Danger", "Trouble", "Pain", "Love", "Hospital",
               "Court", "Bed", "Fear", "Touch", "England", "Britain", "UK", "Help", "Need",
@@ -144,7 +144,10 @@ class PlaceFinder:
             # "... where do i go. moreton": a name standing alone at the end, after a stop
             signed_off = bool(before) and doc[span.start - 1].is_punct \
                 and all(t.is_punct for t in doc[span.end:])
+            # "burton. hes been letting my tyres down": a name standing alone at the start
+            signed_on = not before and span.end < len(doc) and doc[span.end].is_punct
             named = span.text[0].isupper() or before in CUES or short_reply or signed_off \
+                or signed_on \
                 or bool(AGE_SIGN.fullmatch(before))  # "17f stoke"
             if key in self.names:
                 if key not in self.common or named:

@@ -32,6 +32,9 @@ from helpline.directory.search import search
     ("im only allowed to see my friends if he says. 17f stoke", "stoke-on-trent"),
     ("Leek, Staffordshire", "staffordshire-moorlands"),
     ("im in crewe cheshire", "cheshire-east"),
+    # dev9.yml: a name standing alone at the start, and "outside" as a cue
+    ("burton. hes been letting the tyres down on my car", "east-staffordshire"),
+    ("were in the sticks outside stone, nearest bus stop is 3 mile", "stafford"),
 ])
 def test_place_examples_resolve(loaded, text, area):
     place = loaded.places.resolve(text)
@@ -96,7 +99,8 @@ def test_our_name_wins_over_the_same_or_another_name_elsewhere(loaded, text, are
 @pytest.mark.parametrize("text", ["I need help", "he hit me again", "I'm in danger", "help",
                                   "a stone in my shoe", "the sale at the shop", "",
                                   "in the bath", "i was reading in bed", "i cant deal with it",
-                                  "reading his messages", "hyde and seek"])
+                                  "reading his messages", "hyde and seek",
+                                  "stone cold. he wont talk", "hes stood outside my house"])
 def test_no_place_in_everyday_words(loaded, text):
     assert loaded.places.resolve(text).status == "none"
 
