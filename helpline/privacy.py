@@ -226,19 +226,24 @@ async def erase_async(conversation_id: str, tracker_store: Any = None,
     url = tracker_url_from_store(tracker_store) if tracker_store is not None else None
     memory = in_memory_trackers(tracker_store) if tracker_store is not None else None
 
-    kept = _unwrapped(tracker_store) if tracker_store is not None else None
+    store = _unwrapped(tracker_store)
 
     def work() -> dict[str, int]:
         if memory is not None:
             memory.pop(conversation_id, None)
-        if hasattr(kept, "forget"):  # helpline.tracker_store keeps the latest tracker
-            kept.forget(conversation_id)
         return erase(conversation_id, tracker_url=url)
 
+    async def forget_then_erase() -> dict[str, int]:
+        # helpline.tracker_store keeps the latest tracker: dropped here, on the event loop's
+        # thread, which is the only one that touches it
+        if hasattr(store, "forget"):
+            store.forget(conversation_id)
+        return await asyncio.to_thread(work)
+
     if lock_store is None:
-        return await asyncio.to_thread(work)
+        return await forget_then_erase()
     async with lock_store.lock(conversation_id):
-        return await asyncio.to_thread(work)
+        return await forget_then_erase()
 
 
 def erase(conversation_id: str, *, tracker_url: Optional[str] = None,
