@@ -220,13 +220,20 @@ def erase_many(conversation_ids: Iterable[str], *, tracker_url: Optional[str] = 
     return counts
 
 
+def forget_kept(conversation_id: str, tracker_store: Any) -> None:
+    """Drop the tracker helpline.tracker_store keeps for the conversation. Call it on the
+    event loop's thread, the only one that touches the kept trackers."""
+    store = _unwrapped(tracker_store)
+    if hasattr(store, "forget"):
+        store.forget(conversation_id)
+
+
 async def erase_async(conversation_id: str, tracker_store: Any = None,
                       lock_store: Any = None) -> dict[str, int]:
     """Erase from inside the Rasa server: the store Rasa uses, under its conversation lock."""
     url = tracker_url_from_store(tracker_store) if tracker_store is not None else None
     memory = in_memory_trackers(tracker_store) if tracker_store is not None else None
 
-    store = _unwrapped(tracker_store)
 
     def work() -> dict[str, int]:
         if memory is not None:
@@ -234,10 +241,7 @@ async def erase_async(conversation_id: str, tracker_store: Any = None,
         return erase(conversation_id, tracker_url=url)
 
     async def forget_then_erase() -> dict[str, int]:
-        # helpline.tracker_store keeps the latest tracker: dropped here, on the event loop's
-        # thread, which is the only one that touches it
-        if hasattr(store, "forget"):
-            store.forget(conversation_id)
+        forget_kept(conversation_id, tracker_store)
         return await asyncio.to_thread(work)
 
     if lock_store is None:

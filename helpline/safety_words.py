@@ -435,6 +435,10 @@ async def screen(conversation_id: str, text: Any, *,
     in_memory = privacy.in_memory_trackers(tracker_store) if tracker_store else None
     kwargs = {"tracker_url": tracker_url, "db_url": db_url, "in_memory": in_memory}
     if lock_store is None:
-        return await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
-    async with lock_store.lock(conversation_id):
-        return await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
+        screened = await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
+    else:
+        async with lock_store.lock(conversation_id):
+            screened = await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
+    if screened is not None and screened.erased:
+        privacy.forget_kept(conversation_id, tracker_store)
+    return screened

@@ -183,3 +183,16 @@ def test_erasing_inside_the_server_drops_the_kept_tracker_at_once(tmp_path: Path
     asyncio.run(privacy.erase_async("p1", store))
     assert "p1" not in store._kept._kept
     assert asyncio.run(store.retrieve("p1")) is None
+
+
+def test_an_exit_word_drops_the_kept_tracker_at_once(tmp_path: Path) -> None:
+    from helpline import safety_words
+
+    store = TrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "ours.db"))
+    asyncio.run(store.save(DialogueStateTracker.from_events("p1", _turn("one"), DOMAIN.slots)))
+    assert "p1" in store._kept._kept
+    screened = asyncio.run(safety_words.screen(
+        "p1", "exit", tracker_store=store, db_url=f"sqlite:///{tmp_path / 'helpline.db'}"))
+    assert screened is not None and screened.erased
+    assert "p1" not in store._kept._kept
+    assert asyncio.run(store.retrieve("p1")) is None
