@@ -29,7 +29,7 @@ from deploy.topology import (  # noqa: E402
 from helpline import settings  # noqa: E402
 from helpline.run import Stack  # noqa: E402
 from scripts.benchmark import load_run  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 from tests.production.load import message  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432"

@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from helpline import advisor_queue, privacy  # noqa: E402
 from helpline.console import auth  # noqa: E402
 from helpline.run import Stack  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 WAITING = 200
 ADVISORS = 20
@@ -66,14 +67,6 @@ BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-de
 IDLE_TARGET = 2.0  # % of one core, for the page
 SETTLE = 5.0  # seconds after a page is live before its idle window starts
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def p95(values: list[float]) -> float:

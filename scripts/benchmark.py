@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpline import settings  # noqa: E402
 from helpline.run import BIN, Stack  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 CONVERSATIONS = 20
 ROUNDS = 3  # each conversation sends its script this many times

@@ -70,7 +70,8 @@ def test_a_slow_action_server_still_gets_the_emergency_route(tmp_path) -> None:
 
     from bot.channels.common import NO_REPLY
     from helpline.run import Stack
-    from tests.conftest import ensure_model, free_port
+    from tests.conftest import ensure_model
+    from tests.helpers import free_port
 
     ensure_model()
     slow = _SlowActionServer()

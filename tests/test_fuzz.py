@@ -47,10 +47,9 @@ from helpline.untrusted import (
 )
 from tests import figures, fuzz_inputs
 from tests.channels.conftest import ChannelStack, start_channel_stack
-from tests.conftest import free_port
 from tests.fuzz_inputs import COOKIE, CSRF, MARKER, MARKUP, Case
 from tests.handoff.conftest import Console
-from tests.helpers import wait_http
+from tests.helpers import free_port, wait_http
 
 SEED = 12
 # Webhooks without the secret, or signed with the wrong key or URL: forgeries.

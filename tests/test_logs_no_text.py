@@ -24,8 +24,7 @@ from helpline import privacy
 from helpline.run import Stack
 from tests import figures
 from tests.channels.conftest import BOT_TOKEN, ID_SECRET, ChannelStack, start_channel_stack
-from tests.conftest import free_port
-from tests.helpers import wait_http
+from tests.helpers import free_port, wait_http
 
 _ids = itertools.count(random.randint(10**6, 10**7))
 

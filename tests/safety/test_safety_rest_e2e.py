@@ -241,7 +241,7 @@ def test_webchat_is_ready_only_while_rasa_is(safety_stack: SafetyStack) -> None:
     from aiohttp.test_utils import TestClient, TestServer
 
     from helpline import webchat
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     async def with_rasa_gone() -> tuple[int, dict]:
         app = webchat.make_app(f"http://127.0.0.1:{free_port()}")  # nothing listens there
