@@ -139,12 +139,6 @@ def tracker_url_from_store(store: Any) -> Optional[str]:
     return engine.url.render_as_string(hide_password=False)
 
 
-def in_memory_trackers(store: Any) -> Optional[dict]:
-    """The dict of an InMemoryTrackerStore (wrappers unwrapped), if it is one."""
-    trackers = getattr(_unwrapped(store), "store", None)
-    return trackers if isinstance(trackers, dict) else None
-
-
 # ------------------------------------------------------------------------------------ erasure
 
 def _existing_tables(engine: Engine) -> set[str]:
@@ -220,29 +214,25 @@ def erase_many(conversation_ids: Iterable[str], *, tracker_url: Optional[str] = 
     return counts
 
 
-def forget_kept(conversation_id: str, tracker_store: Any) -> None:
-    """Drop the tracker helpline.tracker_store keeps for the conversation. Call it on the
-    event loop's thread, the only one that touches the kept trackers."""
+def forget_in_memory(conversation_id: str, tracker_store: Any) -> None:
+    """Drop what the Rasa server's tracker store holds in memory for the conversation: the
+    tracker helpline.tracker_store keeps, or an InMemoryTrackerStore's entry. Call it on the
+    event loop's thread, the only one that touches them."""
     store = _unwrapped(tracker_store)
     if hasattr(store, "forget"):
         store.forget(conversation_id)
+    elif isinstance(getattr(store, "store", None), dict):
+        store.store.pop(conversation_id, None)
 
 
 async def erase_async(conversation_id: str, tracker_store: Any = None,
                       lock_store: Any = None) -> dict[str, int]:
     """Erase from inside the Rasa server: the store Rasa uses, under its conversation lock."""
     url = tracker_url_from_store(tracker_store) if tracker_store is not None else None
-    memory = in_memory_trackers(tracker_store) if tracker_store is not None else None
-
-
-    def work() -> dict[str, int]:
-        if memory is not None:
-            memory.pop(conversation_id, None)
-        return erase(conversation_id, tracker_url=url)
 
     async def forget_then_erase() -> dict[str, int]:
-        forget_kept(conversation_id, tracker_store)
-        return await asyncio.to_thread(work)
+        forget_in_memory(conversation_id, tracker_store)
+        return await asyncio.to_thread(erase, conversation_id, tracker_url=url)
 
     if lock_store is None:
         return await forget_then_erase()

@@ -373,13 +373,11 @@ def _reply(text: str, erased: bool = False) -> Screened:
 
 
 def screen_sync(conversation_id: str, text: Any, *,
-                tracker_url: Optional[str] = None, db_url: Optional[str] = None,
-                in_memory: Optional[dict] = None) -> Optional[Screened]:
+                tracker_url: Optional[str] = None, db_url: Optional[str] = None
+                ) -> Optional[Screened]:
     """The blocking part of ``screen()``; see there."""
     current = state(conversation_id, db_url) if normalise(text) else WordState()
     if is_safety_word(conversation_id, text, db_url, current):
-        if in_memory is not None:
-            in_memory.pop(conversation_id, None)
         privacy.erase(conversation_id, tracker_url=tracker_url, db_url=db_url)
         stats.count([("safety", "safety_word")], db_url=db_url)
         return _reply(neutral_reply(), erased=True)
@@ -432,13 +430,15 @@ async def screen(conversation_id: str, text: Any, *,
     """
     if tracker_url is None and tracker_store is not None:
         tracker_url = privacy.tracker_url_from_store(tracker_store)
-    in_memory = privacy.in_memory_trackers(tracker_store) if tracker_store else None
-    kwargs = {"tracker_url": tracker_url, "db_url": db_url, "in_memory": in_memory}
-    if lock_store is None:
+    kwargs = {"tracker_url": tracker_url, "db_url": db_url}
+
+    async def checked() -> Optional[Screened]:
         screened = await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
-    else:
-        async with lock_store.lock(conversation_id):
-            screened = await asyncio.to_thread(screen_sync, conversation_id, text, **kwargs)
-    if screened is not None and screened.erased:
-        privacy.forget_kept(conversation_id, tracker_store)
-    return screened
+        if screened is not None and screened.erased:
+            privacy.forget_in_memory(conversation_id, tracker_store)
+        return screened
+
+    if lock_store is None:
+        return await checked()
+    async with lock_store.lock(conversation_id):
+        return await checked()
