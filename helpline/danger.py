@@ -159,7 +159,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(screaming|shouting|yelling|crying|begging) (for )?help\b",
         r"\b(stood|standing|standing right) over me\b",
         r"\b(it is|its) happening (again )?(now|right now|downstairs|upstairs|next door|in the "
-        r"(kitchen|next room|other room|living room|lounge))\b", r"\b(blocking|blocks|blocked) me( in| from)?\b",
+        r"(kitchen|next room|other room|living room|lounge))\b",
+        r"\b(blocking|blocks|blocked) me( in| from)?\b",
         r"\bnot allowed to leave (the|this) (chair|room|house|flat|bedroom|kitchen)\b",
         r"\b(he|she|they) (is|are) (sat |sitting |stood |standing )?(right )?(next to|beside) me\b",
         r"^\W*(he|she|they) (knows|found out|has found out) where i (am|live|am staying)\W*$",

@@ -49,7 +49,8 @@ SITUATION_INTENTS = {
 }
 ROLE_OF_INTENT = {"concerned_other": CONCERNED, "own_behaviour": OWN, "young_person": YOUNG}
 
-_OWN_VERBS = (r"hit|hits|beat|beating|beat up|beating up|slap\w*|push|pushed|shove\w*|grab\w*|punch\w*|kick\w*|chok\w*|"
+_OWN_VERBS = (r"hit|hits|beat|beating|beat up|beating up|slap\w*|push|pushed|shove\w*|grab\w*|"
+              r"punch\w*|kick\w*|chok\w*|"
               r"strangl\w*|scare|scared|frighten\w*|threaten\w*|control\w*|"
               r"track\w*|monitor\w*|isolat\w*|forbid|forbade|insult\w*|belittl\w*|"
               r"intimidat\w*|pressur\w*|force|forced|humiliat\w*|bull(y|ied)|manipulat\w*|"
@@ -84,6 +85,14 @@ _HARM = (r"(hit|hits|hitting|punch\w*|slap\w*|push\w*|shov\w*|kick\w*|strangl\w*
 _NOT = (r"(?!( \w+)? (doesnt|does not|didnt|did not|never|wont|will not|would not|wouldnt|do not|"
         r"dont)\b)")
 _AGED = r"(\d{1,2} ?(year old|yr old|yo) )?"  # "i am a 16 year old girl"
+
+
+def _writer_then(least: int, most: int) -> str:
+    """The writer as the subject, then least..most words that name no one else: "i hide her
+    car keys so she cant go out", not "i think her husband hides her keys so she cant"."""
+    return (r"\bi ((?!(he|she|they|we|you|him|them|us|me|my|husband|boyfriend|bf|partner|fella|"
+            r"ex|dad|mum|brother|sister|son|daughter|friend|mate)\b)\w+ )"
+            rf"{{{least},{most}}}")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -325,7 +334,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
 
 # Words that show the writer is describing their own harmful behaviour.
 _OWN = _any(
-    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|beat|beat up|punched|slapped|rape|raped|"
+    rf"\bi (have |had |just |sometimes |keep |always |once |then )?(hit|hits|beat|beat up|punched|"
+    r"slapped|rape|raped|"
     r"pushed|shoved|kicked|strangled|choked|grabbed|hurt|scare|scared|frighten|frightened|"
     r"threaten|threatened|control|controlled|abuse|abused|bully|bullied|smacked|headbutted|"
     r"spat at|shout at|shouted at|scream at|screamed at|yell at|yelled at|lash out at|"
@@ -351,9 +361,9 @@ _OWN = _any(
     r"angry|raging)\b",
     r"\b(bruises?|marks|scratches|a black eye) (from|off|because of) me\b",
     r"\b(bruises?|marks) i (left|gave|put)\b",
-    r"\bi ((?!(he|she|they|my|him|them|we|me|husband|boyfriend|bf|partner|fella|ex|dad|mum|"
-    r"brother|sister|son|daughter|friend|mate)\b)\w+ ){1,8}so (she|he) (cannot|can not|"
-    r"could not|couldnt) (message|text|call|ring|see|go|leave|talk|get|use|contact)\b", r"\bi (threw|chucked|put) (all )?(her|his) (stuff|"
+    _writer_then(1, 8) + r"so (she|he) (cannot|can not|"
+    r"could not|couldnt) (message|text|call|ring|see|go|leave|talk|get|use|contact)\b",
+    r"\bi (threw|chucked|put) (all )?(her|his) (stuff|"
     r"things|clothes|bags?) out\b", r"\bi (still )?(have|check|watch) (my exs|her|his) location\b",
     r"\bi (went|go|turned up|keep going) (round|to|over to) (my exs|hers|his|her (house|flat|place)|"
     r"his (house|flat|place))\b.{0,40}\b(bang\w*|knock\w*|shout\w*|scream\w*|kick\w*)\b",
@@ -362,7 +372,8 @@ _OWN = _any(
     r"jealous|possessive)\b",
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
-    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|sleep|cut|keep|share|"
+    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|"
+    r"sleep|cut|keep|share|"
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
     r"\bi (threatened|threaten|threatens|have threatened) to\b",
@@ -445,8 +456,8 @@ _OWN = _any(
     r"need to|i must) (do|go on|attend|complete|go to|contact)\b",
     r"\bbuilding better relationships\b|\bnot a victim,? (the )?other way\b",
     r"\b(say|says|said) i (have to|need to|must|should) (do|go on|attend|complete) (a |an |the )?"
-    r"(course|programme|program|group)\b", r"\bi ((?!(he|she|they|my|his|him|them|we)\b)\w+ ){0,10}(to (punish|teach) (him|her|them)|"
-    r"as a punishment)\b",
+    r"(course|programme|program|group)\b",
+    _writer_then(0, 10) + r"(to (punish|teach) (him|her|them)|as a punishment)\b",
     r"\b(restraining order|non molestation order|injunction|bail conditions|protective order|"
     r"dvpo|dvpn|non mol\w*( order)?)( (served|put|taken out))? (against|on) me\b",
     rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b"
@@ -491,8 +502,9 @@ _OWN = _any(
     r"shouting at) (his|her|their|my) \w+",
     r"\bi (wake|woke|keep waking) (her|him) up\b", r"\bi (tell|told) (her|him) what to "
     r"(wear|do|eat|say|think)\b", r"\bi (stand|stood) in (front of )?the (door|doorway)\b",
-    r"\bi (listen|listened) (in|back)\b", r"\bi ((?!(he|she|they|his|her|my|him|them|we)\b)\w+ ){1,6}to (check|hear|find out) (what|who) "
-    r"(she|he) (says|said|is saying|talks to|texts|tells)\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
+    r"\bi (listen|listened) (in|back)\b",
+    _writer_then(1, 6) + r"to (check|hear|find out) (what|who) (she|he) (says|said|is saying|"
+    r"talks to|texts|tells)\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
     r"(\w+ )?(account|facebook|instagram|email|phone|icloud|snapchat|messages)\b",
     r"\bi (check|watch|look at) the (ring|doorbell|cameras?|app)\b.{0,60}\b(she|he) "
     r"(goes|comes|is|gets)\b",
@@ -507,7 +519,9 @@ _OWN = _any(
     r"\bin front of (her|him) to\b",
     # dev5
     r"\bi (gave|give) (him|her|them|my \w+) a (backhander|back hander|slap|smack|clip|dig|kicking|"
-    r"hiding)\b", rf"\bi (then |just |also )?(pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|them|my "
+    r"hiding)\b",
+    rf"\bi (then |just |also )?(pinned|held|trapped|cornered|scratched|bit|choked) (her|him|his|"
+    r"them|my "
     rf"{_PARTNER}|my {_KIN})\b", r"\bi held the door (shut|closed)\b",
     r"\b(cannot|can not|not allowed to) go (back )?home for (28|twenty eight) days\b",
     r"\bon probation\b.{0,40}\b(course|programme|program)\b",
@@ -545,7 +559,8 @@ _DEFENCE = _any(
     r"kicked|scratched|lashed out|shouted|screamed|fought|fight|swore) (him |her |them )?back\b",
     r"\bbit (him|her|them) back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
-    r"\bget (him|her|them) off me\b", r"\bto get (free|away)\b", r"\b(retaliat|react)\w*\b", r"\bfought back\b",
+    r"\bget (him|her|them) off me\b", r"\bto get (free|away)\b", r"\b(retaliat|react)\w*\b",
+    r"\bfought back\b",
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
 _UNPROVOKED = re.compile(
@@ -600,7 +615,8 @@ _VICTIM = _any(
     r"(\w+ )?in my name\b", r"\b(have|had) to ask (him|her) (for|before|if)\b",
     r"\b(she|he) (has|have) (got )?(all )?(our|my) money\b",
     r"\b(texts|messages|calls|rings) me \d+", r"\bblocked (him|her|them) on everything\b",
-    r"(?<!\bi )\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b", r"\bi have to (show|ask|tell|give) "
+    r"(?<!\bi )\b(broke|broken|fractured) (\w+ ){0,3}(of )?my\b",
+    r"\bi have to (show|ask|tell|give) "
     r"(him|her)\b", r"\binto (his|her) (bank )?account\b", rf"\bmy {_PARTNER} (makes?|made) me\b",
     r"\bi flinch\b", r"\b(my|in) bruises\b",
     r"\bi\b( \w+){0,4} with bruises\b",  # "i woke up with bruises", not "she comes in with bruises"
@@ -720,7 +736,8 @@ def _fear(normalised: str) -> set[str]:
 
 _MUTUAL = _any(
     r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
-    r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b", r"\bboth (end|ended) up\b",
+    r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b",
+    r"\bboth (end|ended) up\b",
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
     r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
     r"first\b",
@@ -869,8 +886,8 @@ def stated_age(normalised: str) -> Optional[int]:
 
 # Someone else (he, she, a partner) does the harm; the object may be the writer or another.
 _HARMED_BY = re.compile(rf"\b(he|she|they|my {_PARTNER}|my {_FAMILY}){_NOT}"
-                        rf"(?! (says|said|thinks|thought|reckons|calls it|called it)\b)( \w+){{0,2}} "
-                        rf"{_HARM}\b(?! of\b)")
+                        r"(?! (says|said|thinks|thought|reckons|calls it|called it)\b)"
+                        rf"( \w+){{0,2}} {_HARM}\b(?! of\b)")
 _CUES = {"own": _OWN, "defence": _DEFENCE, "accused": _ACCUSED, "victim": _VICTIM,
          "mutual": _MUTUAL, "third": _THIRD, "harmed_by": _HARMED_BY}
 _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|private browsing|"
@@ -937,8 +954,8 @@ _SELF_BLAME = re.compile(
     r"hopeless|a failure|no good) (at being|as) an? (wife|girlfriend|partner|mum|mother|husband|"
     r"boyfriend|dad|father)\b|\bi (keep )?(tell|telling) myself\b|\bi deserved? (it|this)\b|"
     r"\bi bruise easy\b|\b(never|do not|dont|didnt|did not) know what i (have |had )?(done|did)\b|"
-    r"\bwhat (have|did) i do wrong\b|\b(going|went|gone|go) back to (him|her)\b|\b(took|take|taking) (him|her) "
-    r"back\b")
+    r"\bwhat (have|did) i do wrong\b|\b(going|went|gone|go) back to (him|her)\b|"
+    r"\b(took|take|taking) (him|her) back\b")
 
 
 def role(normalised: str, intent: Optional[str], age: Optional[int],

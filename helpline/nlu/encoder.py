@@ -44,7 +44,8 @@ Loading takes 0.5 s (hash 90 MB, quantise, build, start the session) and adds ab
 90 MB to the process. The peak while loading is 206 MB above the start: the graph is built
 straight into one ONNX model, each fp32 weight freed once it is built in. Building lists
 for `make_graph` and `make_model` had copied every weight twice more (peak 329 MB above;
-2026-12-01, same run). That peak set the Rasa server's peak RSS: 1,058 MB -> 932 MB under `make bench`'s load. scripts/bench_encoder.py prints these and the times:
+2026-12-01, same run). That peak set the Rasa server's peak RSS: 1,058 MB -> 932 MB
+under `make bench`'s load. scripts/bench_encoder.py prints these and the times:
 short messages (12 tokens) p50 1.5 ms, 15 words (19 tokens) 2.1 ms, 60 words 7.3 ms.
 """
 from __future__ import annotations
