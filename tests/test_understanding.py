@@ -546,55 +546,95 @@ def test_the_same_acts_done_to_the_writer_are_not_theirs(text: str) -> None:
     assert read(text, "victim", confidences={OWN: 0.05}).role == VICTIM
 
 
-@pytest.mark.parametrize("text, intent", [
-    # found by a dev set written by someone who never saw the code (dev7.yml): each was read
-    # as a victim with the model sure of it
+# The writer's own acts in words the model or the patterns missed, each found by a dev set
+# written by someone who never saw the code, with the intent the model gave or might give.
+OWN_ACTS = [
+    # dev7.yml, first run: each read as a victim with the model sure of it
     ("my wife says she feels sick when she hears my van. yeah i do go off on one when i get in",
      "victim"),
     ("im 19 and i keep beating up my little brother when mums at work", "young_person"),
     ("i made my girlfriend cut off her mates. now she has no one but me", "own_behaviour"),
     ("i listen back on the baby monitor to check what she says about me", "victim"),
     ("ive been hitting my 15 yr old son, hes bigger than me but he doesnt hit back", "danger"),
-])
-def test_the_writers_own_acts_in_words_the_model_missed(text: str, intent: str) -> None:
+    # dev7.yml: a denied act, or a victim pattern too broad, hid the writer's own
+    ("i push her, she never pushes me back, she just goes quiet and cries", "own_behaviour"),
+    ("i keep telling her shes mental and imagining things even when i know shes right",
+     "own_behaviour"),
+    ("i changed the wifi password and only i know it so she has to ask me to get online",
+     "own_behaviour"),
+    ("ive forced myself on my wife when she said she was too tired", "own_behaviour"),
+    ("i threw all her stuff out on the lawn in the rain and changed the locks", "own_behaviour"),
+    ("i still have my exs location on find my and i check it 20 times a day", "own_behaviour"),
+    ("i went round my exs at 2am and banged on the windows. i was drunk", "own_behaviour"),
+    ("my kids saw me throw their mum across the living room", "own_behaviour"),
+    # dev8.yml
+    ("my boyfriend has bruises from me. were both guys", "victim"),
+    ("i lock the wifi router at night so she cant message anyone after 10", "victim"),
+    ("I lock the front door and keep the key so she can't go out at night", "victim"),
+    ("i make her keep her location on all the time and i ring her over and over. she says its "
+     "control. i say its cos i care", "own_behaviour"),
+    ("she mouths off and i put her in her place. not hitting, just making sure she knows",
+     "own_behaviour"),
+    ("i smashed her phone last month. shes gone to her mums", "own_behaviour"),
+    ("my wife says she walks on eggshells round me", "own_behaviour"),
+    ("the kids ran to their room when i came in shouting", "own_behaviour"),
+    ("i kept her phone all weekend so she couldnt ring her sister. stop her stirring things "
+     "between us", "own_behaviour"),
+    ("my husband says im abusive. i do hit him sometimes when he doesnt listen", "own_behaviour"),
+    # dev9.yml
+    ("my partner is disabled and i get frustrated and leave her in bed longer than i should as "
+     "a punishment", "victim"),
+    ("i broke my boyfriends nose. im a gay man and i dont know who to talk to about this",
+     "victim"),
+    ("my partner freezes when she hears my key in the door and i know thats down to me",
+     "victim"),
+    ("my partner reported me to the police and tbh she was right to", "victim"),
+]
+
+
+@pytest.mark.parametrize("text, intent", OWN_ACTS)
+def test_the_writers_own_acts_in_words_found_by_fresh_sets(text: str, intent: str) -> None:
     assert read(text, intent).role == OWN, text
 
 
 @pytest.mark.parametrize("text", [
+    # the same acts done to the writer
     "my husband goes off on one when he gets in and i feel sick when i hear his van",
     "my little brother keeps beating me up when mums at work",
     "he made me cut off my mates. now i have no one but him",
     "he listens back on the baby monitor to check what i say about him",
     "my 15 yr old son hits me, hes bigger than me now and i dont hit back",
     "she has me pinned against the wall when she is drunk",
-])
-def test_the_same_acts_done_to_the_writer_stay_a_victims(text: str) -> None:
-    assert read(text, "victim").role == VICTIM, text
-
-
-@pytest.mark.parametrize("text", [
-    "i push her, she never pushes me back, she just goes quiet and cries",
-    "i keep telling her shes mental and imagining things even when i know shes right",
-    "i changed the wifi password and only i know it so she has to ask me to get online",
-    "ive forced myself on my wife when she said she was too tired",
-    "i threw all her stuff out on the lawn in the rain and changed the locks",
-    "i still have my exs location on find my and i check it 20 times a day",
-    "i went round my exs at 2am and banged on the windows. i was drunk",
-    "my kids saw me throw their mum across the living room",
-])
-def test_a_denied_act_or_a_broad_victim_pattern_no_longer_hides_the_writers_own(text: str
-                                                                                ) -> None:
-    assert read(text, "own_behaviour").role == OWN, text
-
-
-@pytest.mark.parametrize("text", [
     "he had his hands round my throat and i scratched his face to get free",
-    "she has me pinned against the wall when she is drunk",
     "he never hits me but he keeps telling me im mental and imagining things",
 ])
 def test_harm_to_the_writer_still_reads_as_a_victim(text: str) -> None:
     assert read(text, "own_behaviour").role in (VICTIM, CLARIFY), text
     assert read(text, "victim").role == VICTIM, text
+
+
+@pytest.mark.parametrize("text, intent", [
+    # dev8.yml, first run: victims the model was 99.4-99.6% sure wrote about their own behaviour
+    ("i hate myself for going back to him again. third time. everyones sick of me",
+     "own_behaviour"),
+    ("ive got a bruise on my arm shaped like his hand and i keep telling myself i bruise easy",
+     "own_behaviour"),
+    ("i cant do anything right. the way i load the dishwasher, what i wear. maybe im just "
+     "rubbish at being a wife", "own_behaviour"),
+    # dev9.yml
+    ("its more the silent treatment. days of it. and i never know what ive done",
+     "own_behaviour"),
+    # blamed, not confessing; someone else's act
+    ("my husbands family call me the abuser because i screamed at him at his mums birthday",
+     "own_behaviour"),
+    ("my daughters boyfriend tells her what to wear. she says im jealous of her happiness",
+     "own_behaviour"),
+    ("im 40, my mum is in a wheelchair and my stepdad leaves her in bed all day to punish her",
+     "concerned_other"),
+])
+def test_self_blame_blame_or_another_persons_act_never_gets_the_respect_line(
+        text: str, intent: str) -> None:
+    assert read(text, intent, confidences={"own_behaviour": 0.996}).role != OWN, text
 
 
 @pytest.mark.parametrize("text, circumstance", [
@@ -614,48 +654,9 @@ def test_a_mother_and_her_daughter_in_a_sentence_are_not_family_abuse() -> None:
     assert "family" not in read(text, "concerned_other").circumstances
 
 
-@pytest.mark.parametrize("text", [
-    # dev8.yml, first run: victims the model was 99.4-99.6% sure wrote about their own behaviour
-    "i hate myself for going back to him again. third time. everyones sick of me",
-    "ive got a bruise on my arm shaped like his hand and i keep telling myself i bruise easy",
-    "i cant do anything right. the way i load the dishwasher, what i wear. maybe im just "
-    "rubbish at being a wife",
-    # blamed, not confessing
-    "my husbands family call me the abuser because i screamed at him at his mums birthday",
-    "my daughters boyfriend tells her what to wear. she says im jealous of her happiness",
-])
-def test_self_blame_or_blame_never_gets_the_respect_line(text: str) -> None:
-    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.996}).role != OWN, text
-
-
-@pytest.mark.parametrize("text", [
-    "my boyfriend has bruises from me. were both guys",
-    "i lock the wifi router at night so she cant message anyone after 10",
-    "I lock the front door and keep the key so she can't go out at night",
-])
-def test_more_of_the_writers_own_acts(text: str) -> None:
-    assert read(text, "victim").role == OWN, text
-
-
 def test_pinning_someone_down_after_being_slapped_is_asked_about() -> None:
     text = "she did slap me first. but i then pinned her down and wouldnt let her up"
     assert read(text, "victim").role == CLARIFY
-
-
-@pytest.mark.parametrize("text", [
-    # dev8.yml: the writer's own acts in words no pattern had
-    "i make her keep her location on all the time and i ring her over and over. she says its "
-    "control. i say its cos i care",
-    "she mouths off and i put her in her place. not hitting, just making sure she knows",
-    "i smashed her phone last month. shes gone to her mums",
-    "my wife says she walks on eggshells round me",
-    "the kids ran to their room when i came in shouting",
-    "i kept her phone all weekend so she couldnt ring her sister. stop her stirring things "
-    "between us",
-    "my husband says im abusive. i do hit him sometimes when he doesnt listen",
-])
-def test_own_acts_found_by_the_eighth_dev_set(text: str) -> None:
-    assert read(text, "own_behaviour").role == OWN, text
 
 
 def test_reported_words_are_not_harm_done_to_the_writer() -> None:
@@ -663,29 +664,6 @@ def test_reported_words_are_not_harm_done_to_the_writer() -> None:
 
     assert "harmed_by" not in cues(normalise("she says its control"))
     assert "harmed_by" in cues(normalise("she controls everything i do"))
-
-
-@pytest.mark.parametrize("text", [
-    # dev9.yml, first run
-    "my partner is disabled and i get frustrated and leave her in bed longer than i should as "
-    "a punishment",
-    "i broke my boyfriends nose. im a gay man and i dont know who to talk to about this",
-    "my partner freezes when she hears my key in the door and i know thats down to me",
-    "my partner reported me to the police and tbh she was right to",
-])
-def test_own_acts_found_by_the_ninth_dev_set(text: str) -> None:
-    assert read(text, "victim").role == OWN, text
-
-
-@pytest.mark.parametrize("text, intent", [
-    ("its more the silent treatment. days of it. and i never know what ive done",
-     "own_behaviour"),
-    ("im 40, my mum is in a wheelchair and my stepdad leaves her in bed all day to punish her",
-     "concerned_other"),
-])
-def test_victims_and_others_found_by_the_ninth_dev_set_never_get_the_respect_line(
-        text: str, intent: str) -> None:
-    assert read(text, intent, confidences={"own_behaviour": 0.99}).role != OWN, text
 
 
 def test_wanting_to_know_where_she_is_when_accused_is_asked_about() -> None:
