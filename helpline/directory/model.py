@@ -104,6 +104,7 @@ class Directory:
     needs: dict[str, Need]
     common_words: frozenset[str] = frozenset()
     fingerprint: str = ""
+    places_elsewhere: frozenset[str] = frozenset()  # real places outside our areas
     by_coverage: dict[str, list[Service]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

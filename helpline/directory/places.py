@@ -103,7 +103,8 @@ class PlaceFinder:
         self.common = {w.lower() for w in directory.common_words}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in self.display.values()])
-        self.elsewhere = places_elsewhere() - set(self.names)
+        self.elsewhere = (places_elsewhere() | {n.lower() for n in directory.places_elsewhere}) \
+            - set(self.names)
         self.matcher.add("ELSEWHERE", [self.nlp.make_doc(n) for n in sorted(self.elsewhere)])
         self.by_initial: dict[str, list[str]] = {}
         for key in self.names:

@@ -552,6 +552,7 @@ class Gazetteer:
     areas: dict[str, Area] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
     common: set[str] = field(default_factory=set)
+    elsewhere: set[str] = field(default_factory=set)  # real places outside our areas
     retired: set[str] = field(default_factory=set)  # areas retired on purpose: no services
     lines: dict[str, int] = field(default_factory=dict)  # area id -> line of its entry
 
@@ -595,6 +596,12 @@ def _load_areas(check: Checker, data: LineDict) -> Gazetteer:
             if isinstance(retired, date):
                 found.retired.add(aid)
     found.common = set(_text_list(check, data, "common_words", False, "the gazetteer"))
+    found.elsewhere = set(_text_list(check, data, "places_elsewhere", False, "the gazetteer"))
+    for name in sorted(found.elsewhere):
+        within = [a.name for a in areas.values() if name.lower() in {p.lower() for p in a.places}]
+        if within:
+            check.error(data.line_of("places_elsewhere"), f"'{name}' is under places_elsewhere "
+                        f"and is also a place in {' and '.join(within)}: keep it in one list")
     if not areas:
         check.error(data.line, "no areas are listed under 'areas:'")
     return found
@@ -706,7 +713,8 @@ def _load_directory(folder: Path, today: date | None) -> Result:
     if any(p.level == "error" for p in problems):
         return Result(None, problems)
     directory = Directory(services, organizations, areas, regions, needs,
-                          frozenset(gazetteer.common), fingerprint(files))
+                          frozenset(gazetteer.common), fingerprint(files),
+                          places_elsewhere=frozenset(gazetteer.elsewhere))
     return Result(directory, problems)
 
 

@@ -57,6 +57,16 @@ def test_other_wrong_service_areas(folder, capsys, written, words):
     assert code == 1 and words in out, out
 
 
+def test_a_place_listed_both_as_ours_and_as_elsewhere_is_refused(folder, capsys):
+    areas = folder / "areas.yml"
+    areas.write_text(areas.read_text().replace("places_elsewhere: [Wythenshawe,",
+                                               "places_elsewhere: [Wythenshawe, Sale,"))
+    code, out = check(folder, capsys)
+    assert code == 1
+    assert "'Sale' is under places_elsewhere and is also a place in Trafford: keep it in one " \
+           "list" in out
+
+
 def test_a_malformed_phone_is_one_error_not_two(folder, capsys):
     path = write(folder, GOOD_SERVICE.replace('"01782 205500"', '"01782 2055"'))
     code, out = check(folder, capsys)

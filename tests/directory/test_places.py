@@ -83,6 +83,9 @@ def test_a_place_outside_is_recognised(loaded, text):
     ("we're in Cheadle Hulme", "Cheadle Hulme"),  # was Cheadle, Staffordshire Moorlands
     ("im 14 and i live in ellesmere port, my mums partner pushes her about", "Ellesmere Port"),
     ("warrington", "Warrington"),
+    # not in the town list: named in areas.yml under places_elsewhere
+    ("he stopped paying the rent on purpose. wythenshawe", "Wythenshawe"),
+    ("my mates hiding in the wardrobe. shes in wythenshawe", "Wythenshawe"),
 ])
 def test_a_real_place_elsewhere_is_never_matched_to_one_of_ours(loaded, text, name):
     place = loaded.places.resolve(text)
