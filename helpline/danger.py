@@ -172,6 +172,14 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"drive)\b",
         r"\b(he|she|they) (is|are) (waiting|parked|stood|standing|sat|sitting) (by|at|near|next to|"
         r"outside) (my|the|our) (car|door|gate|house|flat|work|school)\b",
+        r"\b(following|chasing) (her|him|them) (now|right now)\b",
+        r"\block(ed|s)? (herself|himself|themselves|her|him)( and (the|my|our) (kids|children|baby))? "
+        r"in (the |my |our )?(bathroom|bedroom|room|toilet|loo)\b",
+        r"\b(coming|come|gone to get|going to get|getting)\b.{0,40}\b(sort|sorting) (me|us|her|him) "
+        r"out\b",
+        # the writer at the other person's door: the danger is to them
+        r"(\bi am |^\W*)(outside|at|on|parked outside|sat outside|sitting outside|stood outside) (her|his|"
+        r"their|my exs) (house|door|doorstep|flat|place|work|mums)\b.{0,10}\b(now|right now)\b",
     ],
     "injury": [
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",

@@ -50,7 +50,7 @@ SITUATION_INTENTS = {
 ROLE_OF_INTENT = {"concerned_other": CONCERNED, "own_behaviour": OWN, "young_person": YOUNG}
 
 _OWN_VERBS = (r"hit|hits|beat|beating|beat up|beating up|slap\w*|push|pushed|shove\w*|grab\w*|"
-              r"punch\w*|kick\w*|chok\w*|"
+              r"punch\w*|kick\w*|chok\w*|drag|dragged|"
               r"strangl\w*|scare|scared|frighten\w*|threaten\w*|control\w*|"
               r"track\w*|monitor\w*|isolat\w*|forbid|forbade|insult\w*|belittl\w*|"
               r"intimidat\w*|pressur\w*|force|forced|humiliat\w*|bull(y|ied)|manipulat\w*|"
@@ -340,14 +340,14 @@ _OWN = _any(
     r"threaten|threatened|control|controlled|abuse|abused|bully|bullied|smacked|headbutted|"
     r"spat at|shout at|shouted at|scream at|screamed at|yell at|yelled at|lash out at|"
     r"lashed out at|go for|went for|put my hands on|raised my hand to|"
-    r"threw (things|stuff|a \w+) at|throw (things|stuff) at) "
+    r"threw (things|stuff|(a|my|the) \w+) at|throw (things|stuff) at) "
     rf"(her|him|them|my {_PARTNER}|my {_KIN}|my (kids|children))\b",
     rf"\bi ((?!(he|she|they|it|we|you|my|his|her|their|him|them|us|me|someone|somebody)\b)\w+ "
     rf"){{0,2}}"
     rf"({_OWN_VERBS}) (her|him|them|my {_PARTNER}|my {_KIN}|my (kids|"
     r"children))\b",
     r"\bi (lose|lost|cannot control|can not control|have|have got) (my|a) (temper|anger)\b",
-    r"\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
+    r"(?<!\bsure )\bi (snapped|flipped|lose it|lost it|saw red|blew up|blow up|kick off|kicked off)\b",
     r"\bi (\w+ )?(go|goes|went|going) off on one\b",
     r"\bi (have |had )?forced myself on\b",
     rf"\bi (broke|bust|busted|split|fractured) (her|his|my {_PARTNER}s?|my {_KIN}s?) (nose|lip|arm|"
@@ -373,12 +373,12 @@ _OWN = _any(
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
     r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|"
-    r"sleep|cut|keep|share|"
+    r"sleep|cut|keep|share|walk|"
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
     r"\bi (threatened|threaten|threatens|have threatened) to\b",
     rf"\bi (am |will |could |might )?(going to|about to|want to|will|could|might) (kill|hurt|hit|"
-    rf"strangle|stab|batter|punch|kick|smash) (her|him|them|my {_PARTNER}|my {_KIN})\b",
+    rf"strangle|stab|batter|punch|kick|smash) (her|him|them|my {_PARTNER}|my {_KIN}|(his|her) face)\b",
     rf"\bi (keep |kept )?(tell|telling|told) (her|him|my {_PARTNER}) (she is|he is|they are) "
     r"(going mad|mad|crazy|imagining|mental|stupid|useless|fat|ugly|nothing|worthless)\b",
     rf"\bi (have )?(left|locked|kept|shut) (her|him|my {_PARTNER}) (upstairs|downstairs|outside|"
@@ -392,7 +392,7 @@ _OWN = _any(
     # control and fear in the writer's own words ("i take her pension off her", "i go through
     # her things", "i ring her constantly", "i turn up wherever she is")
     rf"\bi (take|took|have taken|keep|kept) (her|his|my {_PARTNER}s?|my {_KIN}s?) (pension|"
-    r"wages|money|benefits|phone|keys|card|bank card)\b",
+    r"wages|money|benefits|phone|keys|card|bank card|passport)\b",
     r"\bi (give|gave) (her|him) (pocket money|an allowance)\b",
     r"\bi (go|went|have been going) through (her|his) (phone|things|messages|bag|stuff)\b",
     r"\bi (ring|call|text|message) (her|him) (constantly|all the time|non stop|nonstop|\d+ times)",
@@ -411,10 +411,10 @@ _OWN = _any(
     r"beating|threatening|strangling|attacking|abusing|controlling)\b(?! me\b| us\b)",
     r"\b(i have been|i have|i keep|i was|i am|been|keep) (waiting|sitting|sat|parked|hanging "
     r"around|driving past)\b.{0,40}\b(my exs|her (work|house|flat|job|mums)|his (work|house|flat|"
-    r"job|mums)|outside the school)\b",
+    r"job|mums)|outside the (\w+ )?school|to see my ex)\b",
     # 7: the writer holds the weapon or the neck
-    r"\bi (have|have got|had|am holding|picked up|grabbed) (a|the|my) (knife|bat|hammer|weapon|"
-    r"gun|blade)\b", r"\b(drove|driven|driving|went|going) (to|round to|over to) (my exs|her|"
+    r"(\bi |^\W*)(have|have got|had|am holding|picked up|grabbed|got) (a|the|my) (knife|bat|hammer|"
+    r"weapon|gun|blade)\b", r"\b(drove|driven|driving|went|going) (to|round to|over to) (my exs|her|"
     r"his|their)\b.{0,40}\b(knife|bat|hammer|weapon|blade)\b",
     r"\bi (stop|stopped) (her|him|them|my \w+) (from|going|seeing|having|working|leaving)\b",
     r"\bi (lock|locked) (her|him|them|my \w+) in\b",
@@ -443,7 +443,7 @@ _OWN = _any(
     r"door|window|tv|phone)\b.{0,40}\b(her|his|my)\b",
     # someone else's charge is not the writer's ("her bf has been done for hitting his ex")
     r"(?<!\bhas been )(?<!\bhe is been )(?<!\bhe was )(?<!\bshe was )(?<!\bhe got )"
-    r"(?<!\bshe got )(?<!\bhe is )(?<!\bshe is )"
+    r"(?<!\bshe got )(?<!\bhe is )(?<!\bshe is )(?<!\bfriend got )(?<!\bsister got )(?<!\bmate got )"
     r"\b(on bail|arrested|charged|cautioned|convicted|done|nicked|in court) for (assault\w*|hitting|"
     r"battering|harass\w*|criminal damage|stalking|domestic|beating|threatening|strangling|"
     r"attacking|abusing|controlling) (my|her|him|his|the|a)\b",
@@ -485,8 +485,11 @@ _OWN = _any(
     r"app|camera|cameras|spyware|gps)\b",
     r"\bi (keep|kept) (messaging|texting|calling|ringing|following|watching|contacting)\b",
     rf"\bi (pressure|pressured|force|forced|make|made) (her|him|my {_PARTNER}) (into|to|have)\b",
+    rf"\bi (keep |kept |have been |am |was )?(pushing|pressuring|pressurising|pestering|nagging|"
+    rf"badgering|guilting) (her|him|my {_PARTNER}) (to|into) (send|have sex|sleep with|sex|bed)\b",
     r"\bi (picked up|grabbed|got|pulled|held|waved) (a|the|my) (knife|weapon|hammer|bat|gun)\b",
-    r"\bi (just )?(put|had) my hands? (round|around|on) (her|his|their|my \w+) (neck|throat)\b",
+    r"(\bi |^\W*|[.!?] *)(just )?(put|had|got) my hands? (round|around|on) (her|his|their|my \w+) "
+    r"(neck|throat)\b",
     rf"\bi (grab|grabbed|slap|push|shove|kick|punch|pinch) (her|him|my {_PARTNER})('?s)?\b",
     r"\b(she|he) (says|said|told me|reckons) i (rape|raped|assault\w*|hit|hurt|abuse|scare)\b", r"\bi (told|threatened) (her|him|my \w+) "
     r"(i would|id|i will|i would) (out|hurt|kill|leave|take)\b",
@@ -495,13 +498,44 @@ _OWN = _any(
     r"to) (kill|hurt|smash|batter|out|tell|report|ruin|send|share|post|leak)\b",
     rf"\bi (have |had )?been (hitting|hurting|pushing|shoving|slapping|punching|kicking|"
     rf"threatening|controlling|shouting at|screaming at|grabbing|choking|following|tracking|"
-    rf"checking on|spying on) (her|him|them|my {_PARTNER}|my {_KIN})\b",
+    rf"checking on|spying on|bullying|belittling|intimidating|manipulating|gaslighting|"
+    rf"isolating) (her|him|them|my {_PARTNER}|my {_KIN})\b",
     r"\b(saw|seen|watched|heard) me (hit|hitting|shove|shoving|push|pushing|slap|slapping|punch|"
     r"throw|throwing|drag|dragging|"
     r"grab|grabbing|kick|kicking|strangle|choke|threaten|scream at|screaming at|shout at|"
     r"shouting at) (his|her|their|my) \w+",
-    r"\bi (wake|woke|keep waking) (her|him) up\b", r"\bi (tell|told) (her|him) what to "
-    r"(wear|do|eat|say|think)\b", r"\bi (stand|stood) in (front of )?the (door|doorway)\b",
+    r"\bi (wake|woke|keep waking) (her|him) up\b",
+    rf"\bi (tell|told|decide|choose|pick) (her|him|my {_PARTNER}) what (to|(she|he|they) "
+    r"(can|cannot|can not|is allowed to|are allowed to|should)) (wear|do|eat|say|think|spend|buy)\b",
+    rf"(\bi (have )?|^\W*)(told|tell) (her|him|my {_PARTNER}) (that )?(she|he|they) (is not|are not|cannot|"
+    r"can not) (allowed to )?(see|go out with|talk to|speak to|meet) (her|his|their) (friends|mates|"
+    r"family|mum|mam|sister|brother)\b",
+    _writer_then(0, 3) + r"(send|sending|sent|text|texting|message|messaging|ring|ringing|call|"
+    r"calling) (my ex|her|him)( \w+){0,4} from (different|new|other|fake) (numbers|accounts)\b",
+    rf"\bi (have )?(behaved|acted) (\w+ )?(badly|terribly|awfully|horribly|appallingly) "
+    rf"(towards|to) (her|him|my {_PARTNER}|my {_KIN})\b",
+    r"\b(people|men|women|someone|those) (who are|who is|that are) (the )?(abuser|abusers|abusive|"
+    r"violent)\b.{0,20}\basking for (me|myself)\b",
+    rf"\bi (go|went|get|got) (mad|mental|crazy|nuts|ballistic|psycho) (if|when) (she|he|my "
+    rf"{_PARTNER}) (even )?(talks|speaks|texts|goes out|looks|likes|messages|sees)\b",
+    r"\b(locked|locks|hid|hides|hiding|hidden) (herself|himself|themselves) (\w+ ){0,6}from me\b",
+    # dev11.yml: the writer standing over someone, at their door, or keeping at it, often with
+    # the "i" dropped at the start of the message
+    r"\bi am (stood|standing) over (her|him|them|my \w+)\b",
+    r"^\W*(sat|sitting|parked|waiting|been sat|been waiting|stood|standing) outside (my exs|her|"
+    r"his) (house|flat|place|work|mums)\b", r"^\W*(on|at) (her|his|my exs) (doorstep|door|"
+    r"house|flat)\b",
+    r"^\W*(keep|kept|been) (turning up|showing up|going round|driving past|following)\b",
+    r"^\W*(drove|driving|shouted|screamed|followed|smashed|punched|locked|slammed)\b.{0,60}\bto "
+    r"(scare|frighten|intimidate|punish) (her|him)\b",
+    r"\b(keep|kept|always) (saying|promising|telling (her|him)) (i will|ill|i would|id) change\b",
+    rf"^\W*(i have )?(told|tell) (her|him|my {_PARTNER}) (that )?(she|he|they) (is not|are not) "
+    r"allowed (any |male |female )?(mates|friends)\b",
+    r"\b(arranged|arranging|planned|planning) a marriage for (our|my) (daughter|son)\b",
+    r"\b(until|till|unless) (she|he) (drops|withdraws) (the |her |his )?(charges|statement|"
+    r"complaint)\b",
+    r"^\W*(been )?(posting|posted|sharing|shared|sending|sent)\b.{0,60}\bto (embarrass|humiliate|"
+    r"shame|get back at) (her|him)\b", r"\bi (stand|stood) in (front of )?the (door|doorway)\b",
     r"\bi (listen|listened) (in|back)\b",
     _writer_then(1, 6) + r"to (check|hear|find out) (what|who) (she|he) (says|said|is saying|"
     r"talks to|texts|tells)\b", r"\bi (still )?(log|logged|get|got|go) (in)?to (her|his) "
@@ -559,8 +593,8 @@ _DEFENCE = _any(
     r"kicked|scratched|lashed out|shouted|screamed|fought|fight|swore) (him |her |them )?back\b",
     r"\bbit (him|her|them) back\b",
     r"\bdefen[cd]\w* myself\b", r"\bself[ -]defen[cs]e\b", r"\bprotect\w* myself\b",
-    r"\bget (him|her|them) off me\b", r"\bto get (free|away)\b", r"\b(retaliat|react)\w*\b",
-    r"\bfought back\b",
+    r"\bget (him|her|them) off me\b", r"\bto get (free|away)\b(?! from me)", r"\b(retaliat|react)\w*\b",
+    r"\bfought back\b", r"\b(he|she) started (it|all of it|all this|everything)\b",
     r"\b(push|pushed|shoved|shove) (him|her|them) (away|off)\b", r"\boff me\b",
 )
 _UNPROVOKED = re.compile(
@@ -577,6 +611,7 @@ _ACCUSED = re.compile(
     r"abusing\b|\bapparently (i am|im) (the abuser|abusive|aggressive|the problem)\b|"
     r"\b(says?|said|tells?|told|claims?|claimed|report\w*|accus\w*)( \w+){0,3} (that )?i "
     r"(hit|hurt|abused?|attacked|beat|raped|assaulted|pushed|push)\b|"
+    r"\b(they|all|everyone|people) say (that )?(i am|im) the (abuser|problem|bad one)\b|"
     r"\b(says|said|saying|call|calls|called|calling|tells|told|telling|thinks|accuses|accused|"
     r"making out|reckons|claims|claimed|blames|blamed|reported|keeps saying|keep saying|thinking|"
     r"believe|believes|convinced) "
@@ -654,7 +689,7 @@ _VICTIM = _any(
     r"seeing|working|leaving|talking|having)\b",
     r"\b(forced|forces|forcing) (himself|herself) on me\b",
     r"\b(he|she) (would not|will not|does not|did not) stop (till|until) i\b",
-    r"\bbeen rough with me\b", r"\b(bruises|marks) on my( \w+){0,2} from (him|her)\b",
+    r"\bbeen rough with me\b", r"\b(raised|raises|raising) (his|her) (hand|fist) (to|at) me\b", r"\b(bruises|marks) on my( \w+){0,2} from (him|her)\b",
     r"\bi (just )?want (him|her|them) to stop\b", r"\block myself in\b",
     r"\b(get|getting|apply for|take out|taking out) an? (non ?mol\w*|restraining|protective|"
     r"occupation) order\b", r"\border against (him|her)\b",
@@ -792,10 +827,12 @@ _YOUNG = _any(
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
     r"\bsixth form\b", r"\bmy (mum|mam|mom|dad)('?s)? (new )?(boyfriend|partner|fella|girlfriend|"
     r"bf|gf)\b", r"\bmy step ?(dad|mum|father|mother)\b",
-    r"\bgrounded\b", r"\bmy (dad|mum|mam|step ?dad|parents)\b.{0,100}\bnot allowed (to go )?(out|to "
+    r"\bgrounded\b", r"\bmy (dad|mum|mam|step ?dad|parents)\b.{0,200}\bnot allowed (to go )?(out|to "
     r"my mates|round my mates)\b", r"\b(my parents|(my )?(mum|mam|mom) and dad|(my )?dad and (mum|mam|mom))"
     r"( are| were| keep)? (fighting|shouting|screaming|arguing|hitting)\b.{0,80}\b(i am|im) "
     r"(upstairs|in my room|in the wardrobe|hiding|under)\b",
+    r"\b(at|staying at|going to|stopping at) my (dads|mums)( house| place| flat)? (this|for the|"
+    r"every other|on the) weekend\b",
     r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|beats|"
     r"screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|dad|step ?dad)\b",
 )
@@ -958,6 +995,12 @@ _SELF_BLAME = re.compile(
     r"\b(took|take|taking) (him|her) back\b")
 
 
+# The model alone gives the Respect line only for a message about harm or about someone: it was
+# 98% sure of "I've left. I'm at the train station with one bag" (dev10).
+_HARM_OR_SOMEONE = re.compile(rf"\b(her|him|them|she|he|they|his|hers|my {_PARTNER}s?|my {_KIN}|"
+                              rf"my (kids|children)|{_HARM}|abus\w*|violen\w*|domestic)\b")
+
+
 def role(normalised: str, intent: Optional[str], age: Optional[int],
          own_confidence: float = 0.0) -> Optional[str]:
     """Who is writing, from the intent and the words; None for conversational intents.
@@ -972,7 +1015,8 @@ def role(normalised: str, intent: Optional[str], age: Optional[int],
     found_role = _role(normalised, intent, age, found)
     if found_role == CLARIFY and intent == OWN and float(own_confidence) >= OWN_SURE \
             and not found & {"victim", "defence", "accused", "harmed_by", "mutual"} \
-            and not _ABOUT_SOMEONE_ELSE.search(normalised) and not _SELF_BLAME.search(normalised):
+            and not _ABOUT_SOMEONE_ELSE.search(normalised) and not _SELF_BLAME.search(normalised) \
+            and _HARM_OR_SOMEONE.search(normalised):
         return OWN
     if found_role == VICTIM and float(own_confidence) >= OWN_DOUBT \
             and not found & {"victim", "defence", "accused", "third", "harmed_by"}:

@@ -45,11 +45,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 EVALUATION = ROOT / "tests" / "evaluation"
-# Each set, with its files. dev2.yml to dev6.yml and holdout2.yml were written later by more
+# Each set, with its files. dev2.yml to dev11.yml and holdout2.yml were written later by more
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
-                EVALUATION / "dev7.yml", EVALUATION / "dev8.yml", EVALUATION / "dev9.yml"],
+                EVALUATION / "dev7.yml", EVALUATION / "dev8.yml", EVALUATION / "dev9.yml",
+                EVALUATION / "dev10.yml", EVALUATION / "dev11.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -75,6 +76,10 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # the start of the session: the patterns written for dev7 and dev8 barely carried to it);
 # 85.0% with 2 harmful after its fixes (both places: "burton." and "outside stone").
 # 2026-12-01 (stop 25): with dev7 and dev8, dev 87.5% of 3,095 and test 88.9%; dev floor 86%.
+# 2026-12-01 (stop 26): dev10.yml (420, every label) first run 81.2% with 6 harmful; dev11.yml
+# (300, written to stress who harms whom) 70.7% with 23 harmful, 17 of them people describing
+# their own behaviour reassured as victims. After the fixes they showed, dev 86.2% of 4,227
+# with 5 harmful and test 88.7% with 5; the floors stay.
 FLOORS = {"test": (0.88, 5), "dev": (0.86, 5)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
@@ -223,7 +228,7 @@ def main() -> int:
         f"- **test** set, tests/evaluation/holdout.yml and holdout2.yml ({test['total']} "
         "messages): never "
         "looked at while building; the honest figure.",
-        f"- **dev** set, tests/evaluation/messages.yml and dev2.yml to dev6.yml "
+        f"- **dev** set, tests/evaluation/messages.yml and dev2.yml to dev11.yml "
         f"({dev['total']} "
         "messages): its wrong "
         "answers were read while writing the reader's patterns, so it flatters.", "",

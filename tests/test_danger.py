@@ -139,3 +139,31 @@ def test_a_child_saying_it_is_happening_now_is_danger() -> None:
     assert in_danger("is this like childline? its happening again downstairs. im 11")
     assert not in_danger("it happened again last week")
     assert not in_danger("its happening again, the shouting, every weekend")
+
+
+@pytest.mark.parametrize("text", [
+    "im outside her house now and she wont answer. i just want to talk to her",
+    "im at her door now and ive had a drink. shes got a new bloke in there",
+])
+def test_the_writer_at_the_other_persons_door_now_is_danger_to_them(text: str) -> None:
+    assert in_danger(text)
+
+
+def test_being_at_a_relatives_home_now_is_not_danger() -> None:
+    assert not in_danger("im at my mums now, staying here for a bit")
+
+
+@pytest.mark.parametrize("text", [
+    "on her doorstep right now and shes rung the police",
+    "in the car following her now, she drove off with my son after a row",
+    "shes locked her and the kids in the bedroom because of me",
+    "hes gone to get his mates to come round and sort me out",
+])
+def test_danger_to_someone_else_now_in_plain_words(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", ["i need to sort myself out",
+                                  "the council are sorting me out with a flat"])
+def test_sorting_oneself_out_is_not_danger(text: str) -> None:
+    assert not in_danger(text)
