@@ -40,7 +40,7 @@ import itertools
 import json
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
@@ -169,7 +169,7 @@ class TrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        query = self._queries[fetch_events_from_all_sessions]
+        query = self._queries.every if fetch_events_from_all_sessions else self._queries.latest
         with self.session_scope() as session:
             if not fetch_events_from_all_sessions:
                 kept = self._kept.take(sender_id, self._mark(session, sender_id))
@@ -210,13 +210,18 @@ class TrackerStore(SQLTrackerStore):
 
     def _mark(self, session: Any, sender_id: Text) -> Optional[Mark]:
         """The Mark of the conversation's latest session's rows; None when it has none."""
-        last = session.execute(self._queries["mark"], {"sender_id": sender_id}).first()
+        last = session.execute(self._queries.mark, {"sender_id": sender_id}).first()
         return (last[1], hash(last[0])) if last else None
 
 
-def _event_queries(events: Table) -> Dict[Any, Select]:
-    """The row id and `data` of a conversation's events, in order: {all sessions?: query};
-    "mark": the last of the latest session's rows' text, and how many they are.
+class EventQueries(NamedTuple):
+    every: Select  # the row id and `data` of all a conversation's events, in order
+    latest: Select  # the same for its latest session only
+    mark: Select  # the last of the latest session's rows' `data`, and how many they are
+
+
+def _event_queries(events: Table) -> EventQueries:
+    """The queries for one conversation's events (the `sender_id` parameter).
 
     The same selection as Rasa's `SQLTrackerStore._event_query` (the latest session: events
     from its `session_started` on), built once instead of per message.
@@ -232,8 +237,8 @@ def _event_queries(events: Table) -> Dict[Any, Select]:
         .order_by(events.c.id)
     latest = every.where(or_(events.c.timestamp >= session_start, session_start.is_(None)))
     rows = latest.order_by(None).subquery()
-    return {True: every, False: latest,
-            "mark": select(rows.c.data, func.count().over()).order_by(rows.c.id.desc()).limit(1)}
+    return EventQueries(every, latest, select(rows.c.data, func.count().over())
+                        .order_by(rows.c.id.desc()).limit(1))
 
 
 def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
