@@ -108,8 +108,9 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(in danger|not safe|unsafe)( right)? (now|here|tonight)\b",
         r"\bi am in danger\b",
         r"\b(help me|help us|help) (now|quick|quickly|asap|immediately)\b",
-        r"\blocked (me|us|her|him|them|my \w+) in\b", r"\block(s|ed)? (me|her|him|us|them) in "
-        r"(my|her|his|the|a|their) (room|house|flat|bedroom|bathroom|shed|car)\b",
+        r"\blocked (me|us|her|him|them|my \w+) in\b", r"\block(s|ed)? (me|her|him|us|them|"
+        r"herself|himself|themselves)( and (the|my|our) (kids|children|baby))? in (my |her |his |"
+        r"the |a |their |our )?(room|house|flat|bedroom|bathroom|shed|car|toilet|loo)\b",
         r"\blocks? the doors? (when|so|and) (he|she|they) (go|goes|leave|leaves|went|left)\b",
         r"^\s*(sos|999|emergency)\W*$", r"^\W*(please )?help( me| us)?( please| now)?\W*$",
         # Asking for the emergency services: a false alarm costs a 999 reminder.
@@ -173,8 +174,6 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(he|she|they) (is|are) (waiting|parked|stood|standing|sat|sitting) (by|at|near|next to|"
         r"outside) (my|the|our) (car|door|gate|house|flat|work|school)\b",
         r"\b(following|chasing) (her|him|them) (now|right now)\b",
-        r"\block(ed|s)? (herself|himself|themselves|her|him)( and (the|my|our) (kids|children|baby))? "
-        r"in (the |my |our )?(bathroom|bedroom|room|toilet|loo)\b",
         r"\b(coming|come|gone to get|going to get|getting)\b.{0,40}\b(sort|sorting) (me|us|her|him) "
         r"out\b",
         # the writer at the other person's door: the danger is to them

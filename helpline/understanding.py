@@ -507,9 +507,9 @@ _OWN = _any(
     r"\bi (wake|woke|keep waking) (her|him) up\b",
     rf"\bi (tell|told|decide|choose|pick) (her|him|my {_PARTNER}) what (to|(she|he|they) "
     r"(can|cannot|can not|is allowed to|are allowed to|should)) (wear|do|eat|say|think|spend|buy)\b",
-    rf"(\bi (have )?|^\W*)(told|tell) (her|him|my {_PARTNER}) (that )?(she|he|they) (is not|are not|cannot|"
-    r"can not) (allowed to )?(see|go out with|talk to|speak to|meet) (her|his|their) (friends|mates|"
-    r"family|mum|mam|sister|brother)\b",
+    rf"(\bi (have )?|^\W*)(told|tell) (her|him|my {_PARTNER}) (that )?(she|he|they) (is not|are not|"
+    r"cannot|can not) (allowed (to )?)?((see|go out with|talk to|speak to|meet) (her|his|their) "
+    r"(friends|mates|family|mum|mam|sister|brother)|(any |male |female )?(mates|friends))\b",
     _writer_then(0, 3) + r"(send|sending|sent|text|texting|message|messaging|ring|ringing|call|"
     r"calling) (my ex|her|him)( \w+){0,4} from (different|new|other|fake) (numbers|accounts)\b",
     rf"\bi (have )?(behaved|acted) (\w+ )?(badly|terribly|awfully|horribly|appallingly) "
@@ -529,8 +529,6 @@ _OWN = _any(
     r"^\W*(drove|driving|shouted|screamed|followed|smashed|punched|locked|slammed)\b.{0,60}\bto "
     r"(scare|frighten|intimidate|punish) (her|him)\b",
     r"\b(keep|kept|always) (saying|promising|telling (her|him)) (i will|ill|i would|id) change\b",
-    rf"^\W*(i have )?(told|tell) (her|him|my {_PARTNER}) (that )?(she|he|they) (is not|are not) "
-    r"allowed (any |male |female )?(mates|friends)\b",
     r"\b(arranged|arranging|planned|planning) a marriage for (our|my) (daughter|son)\b",
     r"\b(until|till|unless) (she|he) (drops|withdraws) (the |her |his )?(charges|statement|"
     r"complaint)\b",
