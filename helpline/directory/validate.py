@@ -598,13 +598,21 @@ def _load_areas(check: Checker, data: LineDict) -> Gazetteer:
     found.common = set(_text_list(check, data, "common_words", False, "the gazetteer"))
     found.elsewhere = set(_text_list(check, data, "places_elsewhere", False, "the gazetteer"))
     for name in sorted(found.elsewhere):
-        within = [a.name for a in areas.values() if name.lower() in {p.lower() for p in a.places}]
+        within = _areas_holding(name, areas)
         if within:
             check.error(data.line_of("places_elsewhere"), f"'{name}' is under places_elsewhere "
-                        f"and is also a place in {' and '.join(within)}: keep it in one list")
+                        f"and is also a place in {' and '.join(a.name for a in within)}: keep it "
+                        "in one list")
     if not areas:
         check.error(data.line, "no areas are listed under 'areas:'")
     return found
+
+
+def _areas_holding(name: str, areas: dict[str, Area]) -> list[Area]:
+    """The areas that list `name` as one of their places or postcode districts."""
+    key = name.strip().lower()
+    return [a for a in areas.values()
+            if key in {p.lower() for p in a.places} or key.upper().replace(" ", "") in a.postcodes]
 
 
 def _area_problem(area: str, gazetteer: Gazetteer) -> str:
@@ -613,9 +621,7 @@ def _area_problem(area: str, gazetteer: Gazetteer) -> str:
     names = {a.name.lower(): a.id for a in gazetteer.areas.values()}
     names.update({name.lower(): rid for rid, name in gazetteer.regions.items()})
     names.update({"national": NATIONAL})
-    within = [a for a in gazetteer.areas.values()
-              if key in {p.lower() for p in a.places} or key.upper().replace(" ", "")
-              in a.postcodes]
+    within = _areas_holding(area, gazetteer.areas)
     if key in names:
         message = f"'{area}' is the name of an area: service_areas uses its id, write " \
                   f"{names[key]}"
