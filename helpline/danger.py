@@ -159,6 +159,9 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(i am|im) (getting it|going to get it|in for it)\b",
         r"\b(screaming|shouting|yelling|crying|begging) (for )?help\b",
         r"\b(stood|standing|standing right) over me\b",
+        r"\b(she|he|they) (is|are) (locked )?in the (bathroom|bedroom|toilet|loo|room|kitchen|car)"
+        r"( \w+)? (screaming|crying|sobbing)\b",
+        r"\bi can (see|hear) (him|her|them) (right |standing )?(behind|over|next to) (her|him|them)\b",
         r"\b(it is|its) happening (again )?(now|right now|downstairs|upstairs|next door|in the "
         r"(kitchen|next room|other room|living room|lounge))\b",
         r"\b(blocking|blocks|blocked) me( in| from)?\b",

@@ -80,7 +80,10 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # (300, written to stress who harms whom) 70.7% with 23 harmful, 17 of them people describing
 # their own behaviour reassured as victims. After the fixes they showed, dev 86.2% of 4,227
 # with 5 harmful and test 88.7% with 5; the floors stay.
-FLOORS = {"test": (0.88, 5), "dev": (0.86, 5)}
+# 2026-12-01 (stop 27): trained on bot/pending's 1,961 examples with a second model's word
+# on the Respect line (docs/understanding.md): test 90.9% with 5 harmful, dev 86.2% with 0;
+# test floor raised to 90%, dev harmful to 2.
+FLOORS = {"test": (0.90, 5), "dev": (0.86, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",

@@ -10,7 +10,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from helpline.nlu.circumstances import MIN_POSITIVES, CircumstanceModel
-from helpline.understanding import circumstances, normalise
+from helpline.understanding import circumstances, cues, normalise
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "helpline.tar.gz"
 
@@ -61,3 +61,16 @@ def test_the_trained_model_adds_what_the_patterns_miss(agent, text: str, expecte
     assert expected not in circumstances(normalise(text))  # the patterns alone miss it
     parse = asyncio.run(agent.parse_message(text))
     assert expected in parse["helpline_reading"]["circumstances"]
+
+
+@pytest.mark.parametrize("text,respect", [
+    ("i keep her away from her mates, they put ideas in her head", True),
+    ("she keeps me away from my mates", False),
+])
+def test_the_trained_models_agree_on_the_writers_own_behaviour(agent, text: str,
+                                                                respect: bool) -> None:
+    # no words the patterns read as the writer's own: the intent model and the writer model
+    # (helpline.nlu.reader) decide together
+    assert not {"own", "victim"} & cues(normalise(text))
+    parse = asyncio.run(agent.parse_message(text))
+    assert (parse["helpline_reading"]["role"] == "own_behaviour") is respect

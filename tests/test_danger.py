@@ -167,3 +167,15 @@ def test_danger_to_someone_else_now_in_plain_words(text: str) -> None:
                                   "the council are sorting me out with a flat"])
 def test_sorting_oneself_out_is_not_danger(text: str) -> None:
     assert not in_danger(text)
+
+
+@pytest.mark.parametrize("text", [
+    "took her phone and locked the front door. shes in the bathroom screaming",
+    "my sister is on facetime and i can see him behind her, she says everythings fine",
+])
+def test_someone_shut_in_or_watched_over_now(text: str) -> None:
+    assert in_danger(text)
+
+
+def test_screaming_at_someone_is_not_danger_on_its_own() -> None:
+    assert not in_danger("he screams at me when hes had a drink")

@@ -381,11 +381,11 @@ def test_a_child_in_their_room_while_a_parent_is_hurt_gets_childline() -> None:
 def test_harm_to_her_is_the_writers_own_when_the_writer_is_its_subject() -> None:
     sure = {"own_behaviour": 1.0}
     assert read("i keep making her cry. shouting at her over nothing", "own_behaviour",
-                confidences=sure).role == OWN
+                confidences=sure, own_writer=1.0).role == OWN
     assert read("ive been vile to my mum, screaming at her", "own_behaviour",
-                confidences=sure).role == OWN
+                confidences=sure, own_writer=1.0).role == OWN
     assert read("my brother keeps shouting at her and she wont leave", "own_behaviour",
-                confidences=sure).role == CLARIFY
+                confidences=sure, own_writer=1.0).role == CLARIFY
 
 
 def test_things_taken_or_hidden_by_a_partner_are_harm_to_the_writer() -> None:
@@ -396,7 +396,8 @@ def test_things_taken_or_hidden_by_a_partner_are_harm_to_the_writer() -> None:
 def test_a_sure_model_reads_the_writers_own_acts_without_the_word_i() -> None:
     for text in ("snapped her glasses and chucked her phone in the canal so she couldnt leave",
                  "wanna change. been a horrible husband. hit her twice this year"):
-        assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99}).role == OWN
+        assert read(text, "own_behaviour", confidences={"own_behaviour": 0.99},
+                    own_writer=0.9).role == OWN
     # not when the message is about a friend's or relative's partner
     assert read("my sisters new bf hit her. can i find out if he has a record",
                 "own_behaviour", confidences={"own_behaviour": 0.99}).role != OWN
@@ -698,9 +699,17 @@ def test_the_model_alone_never_gives_the_respect_line_for_a_message_about_no_one
     assert read(text, "own_behaviour", confidences={"own_behaviour": 0.999}).role != OWN
 
 
-def test_the_model_alone_still_gives_the_respect_line_when_harm_is_named() -> None:
+def test_the_models_still_give_the_respect_line_when_harm_is_named() -> None:
     text = "how do i stop being abusive"
-    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.999}).role == OWN
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.999},
+                own_writer=0.9).role == OWN
+
+
+def test_the_intent_model_alone_is_not_enough_for_the_respect_line() -> None:
+    # without words of the writer's own harm, the writer model must agree with the intent model
+    text = "snapped her glasses and chucked her phone in the canal so she couldnt leave"
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.999},
+                own_writer=0.5).role == CLARIFY
 
 
 def test_someone_else_messaging_from_new_numbers_is_not_the_writers_own() -> None:
@@ -751,3 +760,36 @@ def test_the_writers_own_acts_said_without_i_or_in_the_middle_of_it(text: str) -
 def test_someone_elses_arrest_or_a_fight_he_started_is_not_the_respect_line(
         text: str, role: str) -> None:
     assert read(text, "concerned_other" if role == CONCERNED else "victim").role == role
+
+
+@pytest.mark.parametrize("text", [
+    "i lock the front door at night and keep the key on me so my partner cant go anywhere",
+    "took her phone and keys and locked the front door. i just want her to listen",
+    "22 and get really possessive over my girlfriend, taking her phone",
+    "how do i stop being abusive",
+    "is it abuse to stop my wife having her own bank account",
+    "just hit my girlfriend for the first time",
+    "ive been reading my wifes emails for a year without her knowing",
+])
+def test_the_writers_own_control_with_or_without_i(text: str) -> None:
+    assert read(text, "victim").role in (OWN, CLARIFY), text
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.9}).role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "my husband checks my phone every night, i hand it over at the door",
+    "my girlfriend put her hands round my neck last night",
+    "my ex wife keeps turning up at my flat and screaming through the letterbox",
+])
+def test_what_a_partner_does_to_the_writer_is_not_doubted(text: str) -> None:
+    assert read(text, "victim", confidences={"own_behaviour": 0.3}).role == VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "my dad says because im his daughter he decides who i talk to. im not allowed to go to my "
+    "mates for tea",
+    "dad picks me up at weekends and asks loads about mums new house",
+    "my dad says im going to live with his family abroad after year 11",
+])
+def test_a_child_said_in_passing(text: str) -> None:
+    assert read(text, "victim").role == YOUNG, text

@@ -17,7 +17,10 @@ answer from it). Two things it may change:
   about my relationship") becomes ``find_service``: a place named is never dropped.
 
 It also learns circumstances from examples (`helpline.nlu.circumstances`), on the same sentence
-features as the intent classifier, to add what the patterns miss.
+features as the intent classifier, to add what the patterns miss; and, the same way, whether the
+writer describes their own behaviour (one binary model, own_behaviour examples against all
+others), a second opinion that `helpline.understanding.role` asks for before the intent model
+alone may give the Respect line.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ from helpline.nlu.classifier import sentence_matrix
 from helpline.nlu.components import SAFETY_FLAG
 from helpline.understanding import (
     CIRCUMSTANCES,
+    OWN,
     PROMOTABLE,
     READING,
     SITUATION_INTENTS,
@@ -63,6 +67,7 @@ DANGER_SHARE = 0.25
 PLACE_ENTITY = "place"
 _VOCABULARY_FILE = "vocabulary.json"
 _CIRCUMSTANCE_FILE = "circumstances.npz"
+_WRITER_FILE = "writer.npz"
 
 
 @DefaultV1Recipe.register(
@@ -79,12 +84,14 @@ class HelplineReader(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, vocabulary: Optional[frozenset[str]] = None,
-                 model: Optional[CircumstanceModel] = None) -> None:
+                 model: Optional[CircumstanceModel] = None,
+                 writer: Optional[CircumstanceModel] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = frozenset(vocabulary or ()) | ENGLISH_STOP_WORDS
         self.model = model
+        self.writer = writer
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -94,15 +101,17 @@ class HelplineReader(GraphComponent):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "HelplineReader":
-        words, model = [], None
+        words, model, writer = [], None, None
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / _VOCABULARY_FILE).read_text())
                 if (directory / _CIRCUMSTANCE_FILE).exists():
                     model = CircumstanceModel.load(directory / _CIRCUMSTANCE_FILE)
+                if (directory / _WRITER_FILE).exists():
+                    writer = CircumstanceModel.load(directory / _WRITER_FILE)
         except (ValueError, OSError):
             pass
-        return cls(config, model_storage, resource, frozenset(words), model)
+        return cls(config, model_storage, resource, frozenset(words), model, writer)
 
     def train(self, training_data: TrainingData) -> Resource:
         words: set[str] = set()
@@ -117,10 +126,14 @@ class HelplineReader(GraphComponent):
         if features is not None and examples:
             self.model = CircumstanceModel.fit(features, [_circumstances_of(e) for e in examples],
                                                CIRCUMSTANCES, float(self.config["C"]))
+            self.writer = CircumstanceModel.fit(
+                features, [[OWN] if e.get(INTENT) == OWN else [] for e in examples], [OWN],
+                float(self.config["C"]))
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(words)))
             if self.model is not None:
                 self.model.save(directory / _CIRCUMSTANCE_FILE)
+                self.writer.save(directory / _WRITER_FILE)
         self.vocabulary = frozenset(words) | ENGLISH_STOP_WORDS
         return self._resource
 
@@ -150,8 +163,9 @@ class HelplineReader(GraphComponent):
         confidences = {r.get("name"): r.get("confidence", 0.0)
                        for r in message.get(INTENT_RANKING_KEY) or []}
         # Only a situation gets circumstance routes, so only then is the model asked.
-        learned = self._learned(message) if intent in SITUATION_INTENTS else []
-        reading = read(text, intent, self.vocabulary, confidences, learned)
+        learned, own_writer = self._learned(message) if intent in SITUATION_INTENTS \
+            else ([], 0.0)
+        reading = read(text, intent, self.vocabulary, confidences, learned, own_writer)
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
         elif intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE:
@@ -159,11 +173,14 @@ class HelplineReader(GraphComponent):
         message.set(READING, reading.as_dict(), add_to_output=True)
 
 
-    def _learned(self, message: Message) -> List[str]:
+    def _learned(self, message: Message) -> tuple[List[str], float]:
+        """The circumstances learned from examples, and the probability that the writer
+        describes their own behaviour (the second opinion `understanding.role` asks for)."""
         features = sentence_matrix([message], float(self.config["dense_weight"]))
-        if self.model is None or features is None:
-            return []
-        return self.model.likely(features, float(self.config["circumstance_share"]))[0]
+        if self.model is None or self.writer is None or features is None:
+            return [], 0.0
+        own = float(self.writer.probabilities(features)[0][0])
+        return self.model.likely(features, float(self.config["circumstance_share"]))[0], own
 
 
 def _circumstances_of(example: Message) -> List[str]:
