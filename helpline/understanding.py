@@ -717,9 +717,9 @@ _VICTIM = _any(
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 # Someone the writer knows, and that person's partner or carer: "my sisters new bf".
-_SOMEONES = (r"\bmy (friend|mate|bestie|sister|sis|brother|cousin|daughter|son|niece|nephew|"
-             r"colleague|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|granddaughter|dad|lad|"
-             r"girl)('?s|s) ")
+_SOMEONES = (r"(\b(my|our) |^\W*)(friend|mate|best mate|bestie|sister|sis|brother|cousin|daughter|"
+             r"son|niece|nephew|colleague|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|"
+             r"granddaughter|dad|lad|girl|lodger|flatmate|housemate)('?s|s) ")
 _PARTNER_OF = r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b"
 _SOMEONE_ELSES_PARTNER = _SOMEONES + _PARTNER_OF
 _THIRD = _any(
@@ -730,8 +730,14 @@ _THIRD = _any(
     r"(rang|called|phoned|reported|told me)\b",
     rf"\b{_HARM} (his|her|their) (new )?(girlfriend|boyfriend|wife|husband|partner|missus)\b",
     r"\b(next door|neighbours?)\b", _SOMEONE_ELSES_PARTNER,
-    r"\bmy (sister|sis|friend|mate|bestie|best friend|colleague|cousin|niece|daughter|mum|mam) "
-    r"(just )?(texted|text|messaged|rang|called|phoned) (me|help|saying)\b",
+    r"\bmy (sister|sis|friend|mate|bestie|best friend|best mate|colleague|cousin|niece|daughter|"
+    r"mum|mam) (just )?(texted|text|messaged|rang|called|phoned) (me|help|saying)\b",
+    # dev, after the new training data: someone else on the line, or not living there
+    r"\bon the (phone|other line|line|facetime) to me\b",
+    r"\bon the (other line|facetime) (whispering|crying|sobbing|saying|hiding)\b",
+    r"\b(her|his) (text|message) (just )?(said|says)\b",
+    r"\bthe (couple|family|woman|man|lad|girl|lads|women) (upstairs|downstairs|next door|opposite|"
+    r"across the road|below|above|in the flat (opposite|above|below|upstairs|downstairs))\b",
     r"\b(a|this|one) (woman|lady|man|bloke|guy|colleague) (at|from) (my )?(work|church|"
     r"the gym)\b",  # not school: "a lad from school keeps messaging me" is a child's own
     # not the writer: "i am a man and my wife has...", "on a student visa"
@@ -815,6 +821,9 @@ _AGE = _any(
     r"[.,!?] *(?P<a5>1[0-7])( (nearly|almost|going on) \d{1,2})?\W*$",
     r"\b(i am|im) (only|just|nearly|almost|barely) (?P<a6>\d{1,2})\b(?! (weeks?|months?))",
     r"\bjust turned (?P<a7>\d{1,2})\b",
+    # a couple's shared age: "me and my gf are both 16", "my girlfriend is 15 same as me"
+    r"\b(we are|are|were) both (?P<a9>\d{1,2})\b(?! (years|yrs|months|weeks)\b)",
+    r"\b(?P<a10>\d{1,2}),? (same as me|like me)\b", r"^\W*me,? (?P<a11>\d{1,2})\b\W",
 )
 # School words in the writer's own life: a child, whoever else the message is about.
 _AT_SCHOOL = _any(
@@ -824,6 +833,8 @@ _AT_SCHOOL = _any(
     r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
     r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
     r"\bmy (pe |form )?(teachers?|form tutor|head of year|gcses?|mocks|tutor group)\b", r"\b(after|before|until|till|end of) year (7|8|9|10|11)\b",
+    r"\b(he is|hes|she is|shes|they are|theyre) in my (year|class|form)\b",
+    r"\b(we are|were) both in (year|yr) (7|8|9|10|11|12|13)\b",
     r"^\W*mocks\b", r"\b(i|im|i am)\b.{0,30}\b(after|before) school\b", r"^\W*year (7|8|9|10|11) here\b",
     r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"^\W*year (7|8|9|10|11)\W*[.,!?:]", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
     r"\bunder (18|16)\b")

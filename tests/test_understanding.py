@@ -793,3 +793,30 @@ def test_what_a_partner_does_to_the_writer_is_not_doubted(text: str) -> None:
 ])
 def test_a_child_said_in_passing(text: str) -> None:
     assert read(text, "victim").role == YOUNG, text
+
+
+@pytest.mark.parametrize("text", [
+    "my sisters on the other line whispering that hes got her locked in the bedroom",
+    "mum is on the phone to me crying, she says hes throwing the furniture",
+    "her text just said help hes here and nothing since. shes my best friend",
+    "friends husband just texted her saying hes going to burn the house down with her in it",
+    "our lodgers boyfriend just turned up drunk and threatening",
+    "i keep hearing the couple upstairs. she cries and he calls her names",
+])
+def test_someone_else_in_danger_or_harmed_is_a_worried_adult(text: str) -> None:
+    assert read(text, "danger").role == CONCERNED, text
+
+
+@pytest.mark.parametrize("text", [
+    "me and my gf are both 16 and she scratches me and says i deserve it",
+    "my girlfriend is 15 same as me and she says shell kill herself if i break up with her",
+    "me 14, my older brother takes my money and my phone",
+    "is it normal 4 my bf to grab my wrists wen hes angry?? were both in yr 11",
+    "my bf goes through my snap and makes me delete any boys, hes in my year",
+])
+def test_a_young_couple_or_a_classmate_means_a_young_writer(text: str) -> None:
+    assert read(text, "victim").role == YOUNG, text
+
+
+def test_a_shared_adult_age_is_not_a_child() -> None:
+    assert read("we are both 40 and he hits me", "victim").role == VICTIM
