@@ -107,7 +107,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bmale (victim|here)\b", r"\bi am male\b", r"\bmen (get|can be|are) (abused|victims)",
         r"\b(bloke|lad|guy|man|dad|father|husband) here\b", r"\b(father|dad) of \w+\b",
         r"\b(\d+ ?(yr|yrs|year|years) old|i am \d+ and an?) (boy|lad|man|bloke|guy)\b",
-        r"\bcan a (man|bloke|guy|lad)\b", r"\b(are|were|we are) both (men|lads|guys)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
+        r"\bcan a (man|bloke|guy|lad)\b", r"\b(are|were|we are) both (men|lads|guys|blokes|boys)\b",
+        r"\bi am an? (single|lone|stay at home|working) (dad|father)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
         r"\bi am (their|the kids|the childrens|the) dad\b", r"\bby another man\b",
         r"\b(his|my (son|brother|dad|father|friend|mate|grandson|nephew|uncle|cousin|husband)s?)"
         r"('?s)? (wife|girlfriend|partner|missus|boyfriend|husband|gf|bf|ex)\b.{0,40}\b"

@@ -820,3 +820,11 @@ def test_a_young_couple_or_a_classmate_means_a_young_writer(text: str) -> None:
 
 def test_a_shared_adult_age_is_not_a_child() -> None:
     assert read("we are both 40 and he hits me", "victim").role == VICTIM
+
+
+@pytest.mark.parametrize("text", [
+    "my husband grabbed me and there were finger marks for a week. we're both blokes",
+    "I am being bullied by my adult son. He takes my money. I am a single father.",
+])
+def test_a_man_harmed_said_in_passing(text: str) -> None:
+    assert "male" in read(text, "victim").circumstances, text
