@@ -49,7 +49,7 @@ _VICTIM = (r"(me|us|her|him|(my|the|our) (mum|mom|mam|sister|kids?|children|son|
 # Happening now, or about to: with an act of violence or a threat, that is danger now.
 _NOW = (r"(right now|just now|at the moment|as we speak|any (minute|second|moment)|"
         r"on (his|her|their|the) way|coming (back|home|round|over|for me)|driving (up|over|round|"
-        r"here|back)|(is|are) (here|outside|downstairs|asleep|sleeping|dozed off)|"
+        r"here|back)|(is|are) (still )?(here|outside|downstairs|asleep|sleeping|dozed off)|"
         r"(he|she|they) (is|are) (just )?(next door|in the (next|other) room|behind me))")
 _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\w*|hurt\w*|"
            r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
@@ -159,6 +159,14 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(i am|im) (getting it|going to get it|in for it)\b",
         r"\b(screaming|shouting|yelling|crying|begging) (for )?help\b",
         r"\b(stood|standing|standing right) over me\b",
+        r"\b(is|are|been|has been) (sat|sitting|parked|waiting) in (his|her|their|a|the) (car|van) "
+        r"outside my (work|house|flat|door|home)\b",
+        r"\bbehind me in (his|her|their|a|the) (car|van)\b|\b(parked|pulled up) (right )?behind me\b",
+        r"\b(husband|boyfriend|partner|ex|fella)s (outside|here|downstairs|at the door|on his way)\b",
+        r"\b(going|go) for a (little |long )?drive\b.{0,40}\bjust (the two of us|us two|me and him)\b",
+        r"\btalk me down\b",
+        r"\b(bang|scream|screaming|smash|crash|thud)\b.{0,60}\b(gone|went|going) (dead |really |all |"
+        r"totally )?quiet\b",
         r"\b(she|he|they) (is|are) (locked )?in the (bathroom|bedroom|toilet|loo|room|kitchen|car)"
         r"( \w+)? (screaming|crying|sobbing)\b",
         r"\bi can (see|hear) (him|her|them) (right |standing )?(behind|over|next to) (her|him|them)\b",
@@ -185,6 +193,10 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     ],
     "injury": [
         r"\b(bleeding|unconscious|passed out|knocked out|knocked me out)\b",
+        r"\b(she is|he is|they are|(mum|mam|mom) is)( \w+){0,4} (not moving|not breathing|unresponsive|"
+        r"not getting up|not waking up|will not wake up)\b",
+        r"\bmy (ribs?|nose|jaw|arm|wrist|cheekbone|fingers?|leg) (is|are|feels|feel) (broken|"
+        r"fractured|cracked)\b",
         r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
         r"fingers?|leg)\b", r"\bheadbutt\w*\b",
         r"\bcut me\b", r"\b(pushed|threw|thrown|kicked|shoved) (me|her|him|us) down the stairs\b",

@@ -402,14 +402,15 @@ _OWN = _any(
     rf"my {_PARTNER}s?) name\b",
     r"\bi (put|held) (a|the) pillow over\b", r"\bi threw (the|a) \w+ (at|against) the wall\b",
     # 5, 6, 8: a dropped "i" ("put an airtag in his car", "smashed his phone so he couldnt")
-    r"^\W*(put|placed|hid|fitted|set up|installed) (a |an |some )?(airtag|tracker|camera|app|"
-    r"spyware|gps)\b", r"\bso i can (watch|see|track|check|know|hear) (what|where|who)\b",
+    r"^\W*(put|placed|hid|fitted|set up|installed|sewed) (a |an |some )?(airtag|tracker|cameras?|"
+    r"app|spyware|gps)\b", r"\bso i can (watch|see|track|check|know|hear) (what|where|who)\b",
     rf"(^\W*|[.!?] *)(just )?(smashed|hit|pushed|slapped|punched|kicked|grabbed|choked|strangled|locked|"
     rf"threw|shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?|my {_KIN})\b",
     r"(^|[.!?,] *|\bi (am|was|have been|got) )(got |been |accepted |took )?(a )?(on bail|arrested|"
     r"charged|cautioned|convicted|nicked|caution|conviction)( \w+){0,3} for (assault\w*|abh|gbh|"
     r"common assault|battery|hitting|battering|harass\w*|criminal damage|stalking|domestic\w*|"
     r"beating|threatening|strangling|attacking|abusing|controlling)\b(?! me\b| us\b)",
+    r"(?<!\bhe is )(?<!\bshe is )(?<!\bhe has )(?<!\bshe has )(?<!\bthey have )"
     r"\b(i have been|i have|i keep|i was|i am|been|keep) (waiting|sitting|sat|parked|hanging "
     r"around|driving past)\b.{0,40}\b(my exs|her (work|house|flat|job|mums)|his (work|house|flat|"
     r"job|mums)|outside the (\w+ )?school|to see my ex)\b",
@@ -423,7 +424,8 @@ _OWN = _any(
     r"violent|nasty|aggressive|possessive|controlling|abusive|rough|scary)\b",
     r"\b(police|court|judge|social services)\b.{0,40}\b(arrested|charged|cautioned|ordered) "
     r"me\b", r"\bi (was|got|have been) (arrested|charged|cautioned)\b",
-    r"\b(i do not|i dont|do not|dont) want to (be|become|turn into) (like|that|abusive|my dad|"
+    r"\b(i do not|i dont|do not|dont) want to (be|become|turn into) (like|that(?! (nosy|annoying|"
+    r"interfering|paranoid|dramatic|needy|clingy|busybody)\b)|abusive|my dad|"
     r"a monster|him|her)\b",
     r"\b(left|leaving|moved out|took the kids)\b.{0,30}\b(because of|cos of|coz of) (me|my)\b",
     r"\bi (lash|lashed|kick|kicked) off\b", r"\bi (get|got) (so |really |too )?(angry|violent|"
@@ -479,6 +481,8 @@ _OWN = _any(
     r"\bi am (always|constantly|forever) (checking|texting|messaging|calling|accusing|"
     r"questioning|tracking)\b",
     r"\bi (want|need|have) to know where (she|he|they) (is|are)\b",
+    r"\bi (want|need|have) to know (what|who) (she|he|they) (is|are) (doing|seeing|with)\b",
+    rf"\b(she|he|they|my {_PARTNER}) (flinch|flinches|flinched) (when|if|whenever|every time) i\b",
     r"\bis it (wrong|bad|abuse|abusive|controlling|stalking|toxic) (that|if|when) i\b",
     rf"\bis it (wrong|bad|abuse|abusive|controlling|stalking|toxic|ok|okay) to (stop|make|tell|"
     rf"check|read|track|take|keep|not let) (my {_PARTNER}|her|him)\b",
@@ -846,8 +850,16 @@ _SOMEONE_ELSES_CHILD = re.compile(r"(?<!\bi am )\b(my|our|her|his|a|the) (little
 # A child at home while a parent is being hurt: "my dad is hitting my mum. im in my room".
 _CHILD_AT_HOME = re.compile(
     r"\b(my (dad|step ?dad|mums (new )?(boyfriend|partner|fella))|my parents|(mum|mam|mom) and dad)"
-    r"\b.{0,60}\b(hitting|hurting|beating|attacking|strangling|shouting|screaming|fighting)\b"
+    r"\b.{0,60}\b(hitting|hurting|beating|attacking|strangling|shouting|screaming|fighting|pushed|"
+    r"pushing|hit|punched|kicked|kicking|smashing|throwing|threw|strangled|choking)\b"
     r".{0,80}\b(i am|im) (in my room|upstairs|hiding|in the wardrobe|under (my|the) bed)\b")
+# A child hiding while "mum" (no "my": the child's own word for her) is hurt: "hiding in the
+# wardrobe, hes smashing the house up looking for mum".
+_BARE_MUM = re.compile(r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bthe )"
+                       r"\b(mum|mam|mom|mummy)s?\b")
+_CHILD_HIDING = re.compile(r"\b(i am|im|we are|were) (in my room|upstairs|hiding|in the wardrobe|"
+                           r"under (my|the) bed)\b|\bhiding in (my|the) (wardrobe|room|bedroom)\b|"
+                           r"\blocked my (bedroom )?door\b")
 # The writer's parents fighting each other: the writer is neither of them.
 _PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
                             r"\b(each other|both of them)\b")
@@ -1077,7 +1089,8 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int],
     if age is None and _AT_SCHOOL.search(normalised) \
             and not _SOMEONE_ELSES_CHILD.search(normalised):
         return YOUNG  # "year 10 here, my dad hits my mum": a child, not a concerned adult
-    if age is None and _CHILD_AT_HOME.search(normalised):
+    if age is None and (_CHILD_AT_HOME.search(normalised) or _BARE_MUM.search(normalised)
+                        and _CHILD_HIDING.search(normalised)):
         return YOUNG
     third = "third" in found and not victim_words
     if age is None and intent != CONCERNED and not third and _YOUNG.search(normalised) \

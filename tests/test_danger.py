@@ -179,3 +179,23 @@ def test_someone_shut_in_or_watched_over_now(text: str) -> None:
 
 def test_screaming_at_someone_is_not_danger_on_its_own() -> None:
     assert not in_danger("he screams at me when hes had a drink")
+
+
+@pytest.mark.parametrize("text", [
+    "hes sat in his car outside my work. been there since 3. i finish at 6",
+    "my ex wife has been behind me in her car for 20 mins, ive pulled in a layby",
+    "a woman just whispered to me in my shop that her husbands outside and shes scared",
+    "hes taken my car keys and keeps saying were going for a little drive later just the two of us",
+    "ive thrown her phone at the wall and shes crying, i need someone to talk me down",
+    "we were arguing and i shoved her and shes on the floor not moving",
+    "he kicked me in the stomach and hes still here shouting and i think my rib is broken",
+    "tonight there was a massive bang and a scream and now its gone dead quiet. do i knock",
+])
+def test_quiet_words_for_danger_now(text: str) -> None:
+    assert in_danger(text), text
+
+
+@pytest.mark.parametrize("text", ["he went quiet for days after the row",
+                                  "my husband is still here, we are trying to make it work"])
+def test_quiet_or_still_here_alone_is_not_danger(text: str) -> None:
+    assert not in_danger(text), text

@@ -828,3 +828,31 @@ def test_a_shared_adult_age_is_not_a_child() -> None:
 ])
 def test_a_man_harmed_said_in_passing(text: str) -> None:
     assert "male" in read(text, "victim").circumstances, text
+
+
+@pytest.mark.parametrize("text", [
+    "hiding in the wardrobe, hes smashing the house up looking for mum",
+    "hes back and hes hitting mum again, ive locked my bedroom door with my little brother",
+    "my mums fella has just pushed her down and shes not getting up. im in my room",
+])
+def test_a_child_hiding_while_mum_is_hurt(text: str) -> None:
+    assert read(text, "danger").role == YOUNG, text
+
+
+def test_an_adult_hiding_from_her_partner_is_not_a_child() -> None:
+    assert read("hiding in the wardrobe, hes smashing the house up looking for me",
+                "danger").role == VICTIM
+
+
+@pytest.mark.parametrize("text, role", [
+    ("put cameras in the living room. i watch them at work cos i need to know what shes doing",
+     OWN),
+    ("she flinched when i reached for the remote. its been bugging me all week", OWN),
+    ("my daughters ex is stalking her, hes been parked outside her house every night",
+     CONCERNED),
+    ("i dont want to be that nosy neighbour but the couple next door are screaming again",
+     CONCERNED),
+])
+def test_whose_act_it_is_in_the_new_sets_words(text: str, role: str) -> None:
+    intent = "own_behaviour" if role == OWN else "concerned_other"
+    assert read(text, intent, confidences={intent: 0.9}).role == role, text
