@@ -30,7 +30,7 @@ def test_replays_under_a_new_update_id_are_refused_after_exit(
         channel_stack: ChannelStack, monkeypatch: pytest.MonkeyPatch) -> None:
     chat = chat_id()
     conversation = cid(chat, monkeypatch)
-    message = text(chat, f"my partner reads my messages {SECRET}")
+    message = text(chat, f"we hit each other {SECRET}")  # asked who: buttons
     assert channel_stack.telegram(message).status_code == 200
     keyboard = [c for c in channel_stack.api.telegram("sendMessage", chat)
                 if "reply_markup" in c.fields][0]
