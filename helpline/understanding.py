@@ -373,7 +373,7 @@ _OWN = _any(
     r"jealous|possessive)\b",
     rf"\bif i (\w+ ){{0,2}}({_OWN_VERBS}) (her|him|them|my)\b",
     r"\bi (call|called) (her|him|them|my \w+) (names|a \w+|stupid|useless|fat|ugly)\b",
-    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|"
+    r"(\bi |^\W*)(make|made) (her|him|them|my \w+) (feel|cry|do|ask|give|stay|beg|account|show|have|"
     r"sleep|cut|keep|share|walk|"
     r"hand|pay|wear|change|delete|apologise|eat|sit|wait|quit|stop|get rid)\b",
     # 2, 3, 10, 11, 12: threats, gaslighting, neglect, what others see in the writer
@@ -383,7 +383,8 @@ _OWN = _any(
     rf"\bi (keep |kept )?(tell|telling|told) (her|him|my {_PARTNER}) (she is|he is|they are) "
     r"(going mad|mad|crazy|imagining|mental|stupid|useless|fat|ugly|nothing|worthless)\b",
     rf"\bi (have )?(left|locked|kept|shut) (her|him|my {_PARTNER}) (upstairs|downstairs|outside|"
-    r"in|out|without)\b",
+    r"in(?! (january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|\d))|out|without)\b",
     r"\b(the way i|how i|what i) (treat|talk to|speak to|behave with|act with|am with|do to) "
     r"(her|him|my \w+)\b.{0,30}\b(abuse|abusive|controlling|not ok|wrong|toxic)\b",
     r"\b(do not|dont|stop) (hurt|hit|hitting|hurting|shouting at) (mummy|daddy|mum|mom|dad|mam)"
@@ -392,7 +393,9 @@ _OWN = _any(
     r" (asleep|drunk|passed out|unconscious|crying|out of it)\b",
     # control and fear in the writer's own words ("i take her pension off her", "i go through
     # her things", "i ring her constantly", "i turn up wherever she is")
-    rf"\bi (take|took|have taken|keep|kept) (her|his|my {_PARTNER}s?|my {_KIN}s?) (pension|"
+    rf"(\bi (take|took|have taken|keep|kept)|\band (take|keep)) (a bit of |some of |half of |"
+    rf"all of )?(her|his|"
+    rf"my {_PARTNER}s?|my {_KIN}s?) (pension|"
     r"wages|money|benefits|phone|keys|card|bank card|passport)\b",
     r"\bi (give|gave) (her|him) (pocket money|an allowance)\b",
     r"\bi (go|went|have been going) through (her|his) (phone|things|messages|bag|stuff)\b",
@@ -405,11 +408,13 @@ _OWN = _any(
     r"^\W*(put|placed|hid|fitted|set up|installed|sewed) (a |an |some )?(airtag|tracker|cameras?|"
     r"app|spyware|gps)\b", r"\bso i can (watch|see|track|check|know|hear) (what|where|who)\b",
     rf"(^\W*|[.!?] *)(just )?(smashed|hit|pushed|slapped|punched|kicked|grabbed|choked|strangled|locked|"
-    rf"threw|shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?|my {_KIN})\b",
+    rf"threw|shoved|headbutted) (his|her|him|my {_PARTNER}('?s)?|my {_KIN}|the (wife|missus|mrs|"
+    r"misses|girlfriend|husband|fella))\b",
     r"(^|[.!?,] *|\bi (am|was|have been|got) )(got |been |accepted |took )?(a )?(on bail|arrested|"
     r"charged|cautioned|convicted|nicked|caution|conviction)( \w+){0,3} for (assault\w*|abh|gbh|"
     r"common assault|battery|hitting|battering|harass\w*|criminal damage|stalking|domestic\w*|"
-    r"beating|threatening|strangling|attacking|abusing|controlling)\b(?! me\b| us\b)",
+    r"beating|threatening|strangling|attacking|abusing|controlling|pushing|punching|kicking|"
+    r"slapping|grabbing|choking|stabbing)\b(?! me\b| us\b)",
     r"(?<!\bhe is )(?<!\bshe is )(?<!\bhe has )(?<!\bshe has )(?<!\bthey have )"
     r"\b(i have been|i have|i keep|i was|i am|been|keep) (waiting|sitting|sat|parked|hanging "
     r"around|driving past)\b.{0,40}\b(my exs|her (work|house|flat|job|mums)|his (work|house|flat|"
@@ -574,6 +579,15 @@ _OWN = _any(
     r"\bon probation\b.{0,40}\b(course|programme|program)\b",
     r"\bi (screenshotted|screenshot|shared|sent|posted|leaked) (her|his|their|my \w+s?) "
     r"(messages|pics|photos|nudes|texts)\b",
+    # dev13.yml: dropped "i", being the one, finding oneself doing it, fearing what one will do
+    r"^\W*(shared|posted|sent|leaked|put) (a |some |her |his )?(pics?|photos?|nudes?|videos?) of "
+    r"(my ex|her|him|my (girlfriend|gf|wife|boyfriend|bf|husband|partner))\b",
+    r"\bi am the one (who|that) (does|did|is doing) (the )?(hitting|shouting|abusing|controlling|"
+    r"hurting)\b",
+    r"\bi (have |ve )?(found|catch|caught) myself (following|watching|checking|driving past|turning "
+    r"up|tracking|sitting outside|waiting outside)\b",
+    r"\b(scared|afraid|frightened|worried|terrified) (of|about) what (i will|ill|i might|i could|"
+    r"i would|id|i am going to|im going to) do\b",
     # dev, 2026-12-01: the writer as the one who frightens, in everyday words
     r"\bi\b.{0,60}\bto (scare|frighten|intimidate|punish) (her|him)\b",
     r"\b(raised|raise|raising) (my hand|the back of my hand|a fist|my fist) (at|to)\b",
@@ -672,12 +686,21 @@ _VICTIM = _any(
     # the pending training data's dev run: checking, hands on the neck, turning up, done to
     # the writer by a named partner or a pronoun
     rf"\b(he|she|they|my (ex )?{_PARTNER})( \w+){{0,2}} (checks|reads|goes through|went through|"
-    r"looks through|tracks|monitors|watches|watching|checking|reading) my (phone|messages|texts|"
+    r"looks through|tracks|monitors|watches|watching|checking|reading) (all )?my (phone|messages|texts|"
     r"emails|location|bank|whatsapps?|snap ?map|statements|journal|post)\b",
     rf"\b(he|she|they|my (ex )?{_PARTNER}) (put|puts|had|has|got) (his|her|their|both) hands? "
     r"(round|around|on) my (neck|throat)\b",
     rf"\b(he|she|they|my (ex )?{_PARTNER}) (keeps|kept|keep|has been|have been|is|are|was|were) "
     r"(turning|showing) up (at|outside) my\b",
+    # dev13.yml
+    r"\bout of (my )?reach\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER}) (is |has |was |keeps )?(logged|logging|logs|got|gets|"
+    r"hacked|hacks) (in)?to my (facebook|email|account|icloud|phone|insta\w*|snapchat|google|bank)\b",
+    r"\b(told|tell|telling) (them|everyone|people|the doctor|the nurse|the hospital|work) i (fell|"
+    r"tripped|walked into)\b",
+    r"(^\W*|[.,!?] *)(just )?left (him|her) (this morning|last night|today|yesterday|tonight|earlier)\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER}) (is |has |was |has been |is been |been |keeps |kept )?"
+    r"(\w+ )?(at|outside|round) my (door|house|flat|work|place)\b",
     r"\bcannot go home\b",
     rf"\b(he|she|my {_PARTNER})( \w+){{0,2}} (put|installed|hid|fitted) (a |an |some )?(cameras?|"
     r"tracker|airtag|app|spyware)\b",
@@ -736,7 +759,11 @@ _THIRD = _any(
     rf"\b{_HARM} (his|her|their) (new )?(girlfriend|boyfriend|wife|husband|partner|missus)\b",
     r"\b(next door|neighbours?)\b", _SOMEONE_ELSES_PARTNER,
     r"\bmy (sister|sis|friend|mate|bestie|best friend|best mate|colleague|cousin|niece|daughter|"
-    r"mum|mam) (just )?(texted|text|messaged|rang|called|phoned) (me|help|saying)\b",
+    r"mum|mam|son) (has )?(just )?(texted|text|messaged|rang|rung|called|phoned) (me|help|saying)\b",
+    r"\b(had|got|have) my (daughter|son|sister|mum|mam|friend|mate|best friend|niece|cousin) on "
+    r"the phone\b",
+    r"\b(typing|writing|messaging|texting)( this)? (for|on behalf of) my (mum|mam|dad|nan|gran|"
+    r"friend|mate|sister|daughter|son|neighbour)\b",
     # dev, after the new training data: someone else on the line, or not living there
     r"\bon the (phone|other line|line|facetime) to me\b",
     r"\bon the (other line|facetime) (whispering|crying|sobbing|saying|hiding)\b",
@@ -747,7 +774,8 @@ _THIRD = _any(
     r"the gym)\b",  # not school: "a lad from school keeps messaging me" is a child's own
     # not the writer: "i am a man and my wife has...", "on a student visa"
     r"(?<!\bi am )(?<!\bi am on )\b(pupil|student(?! visa)|resident|client|patient|a year \d+|"
-    r"a (\d+|girl|lad|woman|man|lady)( year old)?)\b.{0,40}\b(told me|says|said|is being|has)\b",
+    r"a (\d+|girl|lad|woman|man|lady|mum|mother)( year old)?)\b.{0,40}\b(told me|says|said|is being|"
+    r"has)\b",
     r"\b(hitting|hits|beats|beating|hurting|hurts) my (mum|mam|"
     r"mom|dad|sister|brother|nan|friend|daughter|son)\b",
     r"\b(she|he) (seems|is|was|looks) (frightened|scared|terrified)\b",
@@ -759,6 +787,13 @@ _THIRD = _any(
     r"(forced|pressured|hit|abused|beaten|controlled|raped|stalked|threatened|hurt|attacked|"
     r"married)",
 )
+# Someone else named as the one harmed or harming, for a message the model took as the
+# writer's own ("a mum i see told me her partner said he would kill her").
+_NAMED_OTHER = _any(_SOMEONE_ELSES_PARTNER, r"\b(next door|neighbours?)\b",
+                    r"\b(her|his|their) (husband|boyfriend|partner|wife|girlfriend|bf|gf|fella|"
+                    r"missus)\b",
+                    r"(?<!\bi am )\b(pupil|student(?! visa)|resident|client|patient|a year \d+|"
+                    r"a (\d+|girl|lad|woman|man|lady|mum|mother)( year old)?)\b.{0,40}\btold me\b")
 # For the writer's own words, also "my sisters new bf" (a child writes "my mums new fella" as
 # their own home, so _THIRD leaves "new" out).
 _ABOUT_SOMEONE_ELSE = _any(_SOMEONES + r"((new|old) )?" + _PARTNER_OF,
@@ -837,7 +872,9 @@ _AT_SCHOOL = _any(
     r"a levels)\b",
     r"\b(from|at|near|outside|across the road from) my school\b", r"\bmy foster (carer|mum|dad|"
     r"parents|home)\b", r"\b(i am |im )?in year (7|8|9|10|11|12|13|seven|eight|nine|ten|eleven)\b",
-    r"\bmy (pe |form )?(teachers?|form tutor|head of year|gcses?|mocks|tutor group)\b", r"\b(after|before|until|till|end of) year (7|8|9|10|11)\b",
+    r"\bmy (pe |form )?(teachers?|form tutor|head of year|gcses?|mocks|tutor group)\b",
+    r"\b(i will|ill|i would|id|i might|i could|i am going to|im going to) (get |be )?(taken|put) "
+    r"(into|in) care\b", r"\b(after|before|until|till|end of) year (7|8|9|10|11)\b",
     r"\b(he is|hes|she is|shes|they are|theyre) in my (year|class|form)\b",
     r"\b(we are|were) both in (year|yr) (7|8|9|10|11|12|13)\b",
     r"^\W*mocks\b", r"\b(i|im|i am)\b.{0,30}\b(after|before) school\b", r"^\W*year (7|8|9|10|11) here\b",
@@ -851,15 +888,17 @@ _SOMEONE_ELSES_CHILD = re.compile(r"(?<!\bi am )\b(my|our|her|his|a|the) (little
 _CHILD_AT_HOME = re.compile(
     r"\b(my (dad|step ?dad|mums (new )?(boyfriend|partner|fella))|my parents|(mum|mam|mom) and dad)"
     r"\b.{0,60}\b(hitting|hurting|beating|attacking|strangling|shouting|screaming|fighting|pushed|"
-    r"pushing|hit|punched|kicked|kicking|smashing|throwing|threw|strangled|choking)\b"
-    r".{0,80}\b(i am|im) (in my room|upstairs|hiding|in the wardrobe|under (my|the) bed)\b")
+    r"pushing|hit|punched|kicked|kicking|smashing|throwing|threw|strangled|choking|hits|hurts|beats|"
+    r"kicks|punches|pushes)\b"
+    r".{0,80}\b((i am|im) (in my room|upstairs|hiding|in the wardrobe|under (my|the) bed)|"
+    r"i (just )?(hide|stay|sit|go) (in|up to) my room)\b")
 # A child hiding while "mum" (no "my": the child's own word for her) is hurt: "hiding in the
 # wardrobe, hes smashing the house up looking for mum".
 _BARE_MUM = re.compile(r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bthe )"
                        r"\b(mum|mam|mom|mummy)s?\b")
 _CHILD_HIDING = re.compile(r"\b(i am|im|we are|were) (in my room|upstairs|hiding|in the wardrobe|"
                            r"under (my|the) bed)\b|\bhiding in (my|the) (wardrobe|room|bedroom)\b|"
-                           r"\blocked my (bedroom )?door\b")
+                           r"\blocked my (bedroom )?door\b|\b(locked|hiding) in (our|my) (room|bedroom)\b")
 # The writer's parents fighting each other: the writer is neither of them.
 _PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
                             r"\b(each other|both of them)\b")
@@ -975,7 +1014,7 @@ _DEVICE_QUESTION = re.compile(r"\b(delete|history|hide|hiding|clear|incognito|pr
 # Intents the model gives to short, everyday messages; with words that describe a situation
 # (a circumstance, or who is harming whom) the message is read as a situation instead.
 PROMOTABLE = {"bot_challenge", "device_safety", "find_service", "need_help", "affirm", "deny",
-              "greet", "goodbye", "thank", "nlu_fallback"}
+              "greet", "goodbye", "thank", "nlu_fallback", "ask_wait"}
 
 
 # Asking for a programme for people who harm: their own words, unless they name a partner
@@ -1081,6 +1120,8 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int],
     if "own" in found and not defence and (not accused or _ADMITS.search(normalised)):
         return CLARIFY if victim_words else OWN
     if intent == OWN:
+        if _NAMED_OTHER.search(normalised) and not (defence or victim_words or accused):
+            return CONCERNED  # the words are about someone else ("a mum i see told me...")
         return VICTIM if (defence or victim_words) else CLARIFY
     if accused and not defence and not victim_words:
         return CLARIFY  # "she says i'm abusive": ask rather than reassure or accuse

@@ -45,12 +45,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 EVALUATION = ROOT / "tests" / "evaluation"
-# Each set, with its files. dev2.yml to dev12.yml and holdout2.yml were written later by more
+# Each set, with its files. dev2.yml to dev13.yml and holdout2.yml were written later by more
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
                 EVALUATION / "dev7.yml", EVALUATION / "dev8.yml", EVALUATION / "dev9.yml",
-                EVALUATION / "dev10.yml", EVALUATION / "dev11.yml", EVALUATION / "dev12.yml"],
+                EVALUATION / "dev10.yml", EVALUATION / "dev11.yml", EVALUATION / "dev12.yml",
+                EVALUATION / "dev13.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -84,6 +85,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # on the Respect line (docs/understanding.md): test 90.9% with 5 harmful, dev 86.2% with 0;
 # test floor raised to 90%, dev harmful to 2. dev12.yml (400, every label) first run 85.5%
 # with 10 harmful; after its fixes dev 86.8% of 4,627 with 0, test 91.1% with 4.
+# dev13.yml (300, atypical voices: older people, disabled people, little English, drunk or
+# distressed, very long or very short) first run 77.3% with 6 harmful; after its fixes dev
+# 86.7% of 4,927 with 0, test 91.2% with 4.
 FLOORS = {"test": (0.90, 4), "dev": (0.86, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
@@ -232,7 +236,7 @@ def main() -> int:
         f"- **test** set, tests/evaluation/holdout.yml and holdout2.yml ({test['total']} "
         "messages): never "
         "looked at while building; the honest figure.",
-        f"- **dev** set, tests/evaluation/messages.yml and dev2.yml to dev12.yml "
+        f"- **dev** set, tests/evaluation/messages.yml and dev2.yml to dev13.yml "
         f"({dev['total']} "
         "messages): its wrong "
         "answers were read while writing the reader's patterns, so it flatters.", "",

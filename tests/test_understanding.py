@@ -856,3 +856,54 @@ def test_an_adult_hiding_from_her_partner_is_not_a_child() -> None:
 def test_whose_act_it_is_in_the_new_sets_words(text: str, role: str) -> None:
     intent = "own_behaviour" if role == OWN else "concerned_other"
     assert read(text, intent, confidences={intent: 0.9}).role == role, text
+
+
+@pytest.mark.parametrize("text", [
+    "made her have sex when she didnt want to. thought it was fine cos were married",
+    "shared a pic of my ex with the lads when we broke up. now police want to talk to me",
+    "I'm the one who does the hitting. There, I said it",
+    "I've found myself following my ex to the gym and sitting in the car park",
+    "scared of what I'll do if she brings that bloke round again",
+    "Got arrested Saturday for pushing my partner down the stairs",
+    "Grabbed the wife by the hair and dragged her to the car",
+    "I live with my nan and take a bit of her pension sometimes",
+])
+def test_the_writers_own_acts_in_dev13s_words(text: str) -> None:
+    assert read(text, "victim").role in (OWN, CLARIFY), text
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.9}).role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "i use a wheelchair and he moves it out of reach when hes angry",
+    "He's logged into my facebook and is messaging my friends pretending to be me. "
+    "I left him in March.",
+    "im at a&e. told them i fell. i didnt fall",
+    "on the train now with the kids, left him this morning",
+    "He's been at my door again, that's the 4th breach of the order",
+])
+def test_harm_to_the_writer_in_dev13s_words(text: str) -> None:
+    assert read(text, "victim", confidences={"own_behaviour": 0.3}).role == VICTIM, text
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'm typing this for my mum as her eyes are bad now. Her husband has her pension", "victim"),
+    ("Ive just had my daughter on the phone screaming, he's in the house", "victim"),
+    ("My daughter has just rung me from a layby. He threw her out of the car", "victim"),
+    ("I'm a health visitor. A mum I see told me her partner said he'd kill her", "own_behaviour"),
+])
+def test_someone_else_in_dev13s_words(text: str, intent: str) -> None:
+    assert read(text, intent, confidences={intent: 0.6}).role == CONCERNED, text
+
+
+@pytest.mark.parametrize("text", [
+    "me n my little sis are locked in our room n mum's screaming, he's smashing everything",
+    "my mums boyfriend hits her and i just hide in my room with my headphones on",
+    "my mum says if i tell anyone about her hitting me ill get taken into care",
+])
+def test_a_child_in_dev13s_words(text: str) -> None:
+    assert read(text, "victim").role == YOUNG, text
+
+
+def test_a_parent_fearing_the_children_taken_into_care_is_not_a_child() -> None:
+    assert read("he says the kids will be taken into care if i tell anyone",
+                "victim").role == VICTIM
