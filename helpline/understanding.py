@@ -656,7 +656,7 @@ _VICTIM = _any(
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
-    r"\b(will not|does not|never|did not) let me\b",
+    r"\b(will not|does not|never|did not|would not|wouldnt|wont) let me\b",
     r"\bin an? (abusive|toxic|controlling|violent|unhealthy) (relationship|marriage)\b",
     r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b(?! (her|him)\b)"
     r".{0,30}\b(crazy|"
@@ -692,6 +692,19 @@ _VICTIM = _any(
     r"(round|around|on) my (neck|throat)\b",
     rf"\b(he|she|they|my (ex )?{_PARTNER}) (keeps|kept|keep|has been|have been|is|are|was|were) "
     r"(turning|showing) up (at|outside) my\b",
+    # dev, after dev13: victims asked who was harming whom
+    r"\b(stood|standing) over me\b", r"\bso i (cannot|can not|could not|couldnt) (leave|get out|go|"
+    r"get away)\b", r"\b(wants|needs|has) to know where i am\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER}) (drives|drove|keeps driving|is driving|has been driving|"
+    r"is been driving) past (mine|my)\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER})( \w+){{0,2}} (got|has|have|takes|took|keeps|kept|"
+    r"cancelled|canceled) (all )?my (bank )?(cards?|pip|benefits|universal credit|wages|pension|"
+    r"money|passport|account|taxi)\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER})( \w+){{0,2}} (is been|has been|been) through (all )?my "
+    r"(phone|messages|texts|emails|bag|things)\b",
+    r"\b(rips|ripped|tore|tears) up my\b", r"\buses? my \w+( \w+)? against me\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER})( \w+){{0,2}} (pressures|pressured|pushes|pushed|forces|"
+    r"forced|guilts|guilted) me (into|to)\b",
     # dev13.yml
     r"\bout of (my )?reach\b",
     rf"\b(he|she|they|my (ex )?{_PARTNER}) (is |has |was |keeps )?(logged|logging|logs|got|gets|"

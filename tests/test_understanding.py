@@ -907,3 +907,26 @@ def test_a_child_in_dev13s_words(text: str) -> None:
 def test_a_parent_fearing_the_children_taken_into_care_is_not_a_child() -> None:
     assert read("he says the kids will be taken into care if i tell anyone",
                 "victim").role == VICTIM
+
+
+@pytest.mark.parametrize("text", [
+    "my boyfriend stands in the doorway so i cant leave till its sorted",
+    "my girlfriend kept me up all night and wouldnt let me out of the room",
+    "shes got my bank cards and if i want anything i have to ask",
+    "she goes mad if i talk to any woman, shes been through all my messages",
+    "my husband hates my course, rips up my coursework and says im too thick",
+    "my partner uses my disability against me",
+    "my boyfriend pressures me into stuff in bed that im not ok with",
+    "my ex drives past my house at night flashing his lights",
+    "the lad im seeing wants to know where i am 24/7",
+])
+def test_what_is_done_to_the_writer_is_not_doubted(text: str) -> None:
+    assert read(text, "victim", confidences={"own_behaviour": 0.4}).role == VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "i stand in the doorway so she cant leave till its sorted",
+    "i keep her bank cards so she has to ask me",
+])
+def test_the_same_acts_by_the_writer_are_still_asked_about(text: str) -> None:
+    assert read(text, "victim", confidences={"own_behaviour": 0.4}).role != VICTIM, text
