@@ -88,7 +88,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # dev13.yml (300, atypical voices: older people, disabled people, little English, drunk or
 # distressed, very long or very short) first run 77.3% with 6 harmful; after its fixes dev
 # 86.7% of 4,927 with 0, test 91.2% with 4.
-FLOORS = {"test": (0.90, 4), "dev": (0.86, 2)}
+# Then more everyday words for harm to the writer and for the writer's own acts: dev 87.5%,
+# test 91.5% with 3 harmful; floors 91% and 3, dev 87%.
+FLOORS = {"test": (0.91, 3), "dev": (0.87, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",

@@ -930,3 +930,34 @@ def test_what_is_done_to_the_writer_is_not_doubted(text: str) -> None:
 ])
 def test_the_same_acts_by_the_writer_are_still_asked_about(text: str) -> None:
     assert read(text, "victim", confidences={"own_behaviour": 0.4}).role != VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "my wife is disabled and relies on me. ive been rough with her when helping her wash",
+    "drink makes me nasty to the wife",
+    "told her if she ever leaves ill make her life hell",
+    "i keep going on at her for sex till she gives in",
+    "got into my exs email to see who shes been talking to",
+    "im gay and ive been threatening to out my boyfriend to his family",
+    "i call her thick and useless in front of people",
+    "police were called on me last night after i threw my partner into the wardrobe",
+    "me and my partner argue and i end up throwing things at her",
+    "i think im turning into my dad. i was shouting at the wife",
+    "wouldnt let her go to her nans funeral because wed had a row",
+    "grabbed the baby off her mid row and wouldnt give him back",
+    "my ex has a new fella and i sent him threats",
+    "honestly shes as bad as me but im the one whos left marks",
+    "do you help blokes who are the ones causing it",
+    "i took out a loan in her name",
+])
+def test_the_writers_own_acts_in_more_everyday_words(text: str) -> None:
+    assert read(text, "own_behaviour", confidences={"own_behaviour": 0.9}).role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "i threw my husband out and changed the locks after he hit me",
+    "he has been nasty to me since the baby came",
+    "she is threatening to out me to my family",
+])
+def test_a_victims_look_alikes_are_not_the_writers_own(text: str) -> None:
+    assert read(text, "victim").role == VICTIM, text
