@@ -642,6 +642,13 @@ _OTHERS_PROGRAMME = re.compile(
     r"to|is supposed to|refus\w* to|went on|goes on|is on|did|does|was sent on)( do| go on| "
     r"attend| complete)? (a |an |the )?(perpetrator|anger management|respect|building better|"
     r"domestic abuse) (programme|program|course|group|classes|relationships)\b")
+# A threat to make a false allegation ("if i leave shell tell everyone i hit her"): harm to the
+# writer, and the "i hit her" inside it is not the writer's own words.
+_ALLEGED = (r"\b(say|tell|claim|make out|report|ring|call)\b.{0,40}\bi (hit|raped|hurt|abused|"
+            r"assaulted|attacked|beat)( (her|him|them))?\b")
+_THREATENED_ALLEGATION = re.compile(
+    rf"\b(if i|unless i|or (she|he)( will|ll)?|threaten\w*)\b.{{0,80}}{_ALLEGED}|"
+    rf"{_ALLEGED} (if|unless) i\b")
 # Signs that the writer's own violence was self-defence, or that they are blamed for reacting.
 _DEFENCE = _any(
     r"(?<!\bhe )(?<!\bshe )(?<!never )(?<!once )(?<!\bnot )(?<!doesnt )(?<!didnt )(?<!wont )"
@@ -1072,9 +1079,11 @@ _MY_PARTNER = re.compile(rf"\bmy {_PARTNER}\b")
 
 def cues(normalised: str) -> set[str]:
     """Which role cues the words hold: own, defence, accused, victim, mutual."""
+    own_words = _THREATENED_ALLEGATION.sub(" ", _OTHERS_PROGRAMME.sub(" ", normalised))
     found = {name for name, pattern in _CUES.items()
-             if pattern.search(_OTHERS_PROGRAMME.sub(" ", normalised) if name == "own"
-                               else normalised)}
+             if pattern.search(own_words if name == "own" else normalised)}
+    if _THREATENED_ALLEGATION.search(normalised):
+        found.add("victim")
     if _harm_by_another(normalised):
         found.add("third")
     found |= _fear(normalised)

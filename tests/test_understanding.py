@@ -961,3 +961,18 @@ def test_the_writers_own_acts_in_more_everyday_words(text: str) -> None:
 ])
 def test_a_victims_look_alikes_are_not_the_writers_own(text: str) -> None:
     assert read(text, "victim").role == VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "my wife says if i dont do what she says shell take the kids and tell everyone i hit her, "
+    "which i never have",
+    "ex girlfriend keeps threatening to say i raped her if i dont get back with her",
+    "is there anywhere i can stay? my wife has told me to get out tonight or shell say i hit her",
+])
+def test_a_threatened_false_allegation_is_harm_to_the_writer(text: str) -> None:
+    assert read(text, "victim", confidences={"own_behaviour": 0.3}).role == VICTIM, text
+
+
+def test_an_allegation_reported_without_a_threat_is_still_asked_about() -> None:
+    assert read("wife says i raped her. were married. she didnt fight me off",
+                "own_behaviour").role in (OWN, CLARIFY)
