@@ -188,9 +188,20 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(pill|pills|contraception|contraceptive|implant)\b", r"\bholes in (the )?condoms?\b",
         r"\bsarc\b", r"\b(did not|didnt|never) want (it|to)\b.{0,30}\b(hurt me|anyway|still)\b",
         r"\bnot taking no for an answer\b", r"\b(comes|came|coming) (in|into) my room when i am "
-        r"(getting changed|in the shower|changing|asleep)\b"),
+        r"(getting changed|in the shower|changing|asleep)\b",
+        # intimate images shared or threatened, and being watched undressed
+        r"\bnudes\b", r"\b(intimate|naked|nude|sexual) (images|pictures|photos|pics|videos)\b",
+        r"\b(private|intimate) (photos|pics|pictures|videos|images) of me\b",
+        r"\b(pictures|photos|pics) of me in my (underwear|bra|pants)\b",
+        r"\b(videos?|films?|pics?) (he|she) (took|made|filmed) of (me|us)\b.{0,60}\b(send|share|post|"
+        r"porn|online|unless|if)\b", r"\b(videos?|films?) of us\b.{0,40}\b(send|sent|share|post|porn|online)",
+        r"\b(send|sent|share|shared|post|posted|leak|leaked|show|showed)\w* (the |our |those )?(videos?|"
+        r"films?) of us\b",
+        r"\bwatch\w* me (in the (shower|bath)|through the (bathroom|gap)|undress|getting (changed|"
+        r"undressed))\b"),
     "stalking": _any(
         r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
+        r"\b(posts|posting|posted|keeps posting) (stuff |things )?about (me|her|him) (on|online)\b",
         r"\bkeeps? (turning|showing|popping) up\b", r"\b(turns|turned|turning|shows|showed) up "
         r"(at|outside)\b", r"\b(waiting|waits|sat|sitting|parked|hanging around) outside my\b",
         r"\boutside my (work|house|flat|school|door|workplace|mums|job|gym)\b",
@@ -279,6 +290,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"socials|facebook|instagram|snapchat|tiktok|accounts?|google|icloud|apple id|email)\b",
         r"\bfind my (phone|iphone|friends)\b", r"\blife ?360\b", r"\bsnap ?map\b",
         r"\b(track|tracks|tracking|tracked) (me|my|where)\b", r"\btracker\b", r"\bairtags?\b",
+        r"\b(track|tracks|tracking|tracked|watches|checks|reads) (her|his) (phone|location|car|"
+        r"messages)\b",
+        r"\b(posts|posting|posted|keeps posting) (stuff |things )?about (me|her|him) on (tiktok|"
+        r"facebook|insta\w*|snapchat|social media|twitter|x)\b",
         r"\bgps\b", r"\bspy\w*\b", r"\bcameras?\b", r"\bcctv\b", r"\bdoorbell\b", r"\bhack\w*",
         r"\blogged into my\b", r"\b(my|his|her) (accounts?|icloud|google account)\b",
         r"\bnudes\b", r"\b(intimate|private|naked|nude|sexual) (images|pictures|photos|pics|"

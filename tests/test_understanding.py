@@ -976,3 +976,27 @@ def test_a_threatened_false_allegation_is_harm_to_the_writer(text: str) -> None:
 def test_an_allegation_reported_without_a_threat_is_still_asked_about() -> None:
     assert read("wife says i raped her. were married. she didnt fight me off",
                 "own_behaviour").role in (OWN, CLARIFY)
+
+
+@pytest.mark.parametrize("text", [
+    "my ex put my nudes in a group chat after i left him",
+    "he sent my intimate photos to my sister",
+    "my ex is putting pictures of me in my underwear in a facebook group",
+    "hes threatened to send the videos of us to my dad",
+    "im 15 and my step dad watches me in the shower through the gap in the door",
+])
+def test_intimate_images_and_being_watched_are_sexual_violence(text: str) -> None:
+    assert "sexual_violence" in read(text, "victim").circumstances, text
+
+
+def test_photos_without_anything_intimate_are_not_sexual_violence() -> None:
+    assert "sexual_violence" not in read("he deleted all the photos of me and the kids",
+                                         "victim").circumstances
+
+
+@pytest.mark.parametrize("text", [
+    "colleague told me her husband tracks her phone and rings the office to check",
+    "he posts about me on tiktok every day, everyone knows its me",
+])
+def test_tracking_her_phone_or_posting_about_me_is_tech(text: str) -> None:
+    assert "tech" in read(text, "victim").circumstances, text
