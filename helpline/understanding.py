@@ -128,7 +128,14 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\bi am an? {_AGED}(woman|girl|lass)\b.*\bmy (ex )?(girlfriend|wife|missus)\b",
         rf"\bmy (ex )?(girlfriend|wife)\b.*\bi am an? {_AGED}(woman|girl|lass)\b",
         # a parent's same-sex partner: "my mums girlfriend hits her"
-        r"\bmy (mums|mams|moms|mothers) (girlfriend|wife|missus)\b",
+        r"\bmy (mums|mams|moms|mothers) (girlfriend|wife|missus|gf)\b",
+        r"\b(mum|mam|mom) and her (gf|girlfriend|wife)\b",
+        r"\b(mums|mams|moms|mothers) (partner|ex) is a woman\b", r"\b(dads|fathers) (partner|ex) is a man\b",
+        r"\bhis (boyfriend|husband|bf)\b", r"\bher (wife|gf|missus)\b", r"\bher girlfriend\b(?!s)",
+        r"\b(i am|im) (a )?(lad|man|guy|bloke|woman|girl) too\b", r"\b(also|too) (male|female)\b",
+        r"\b(she is|shes) a woman and so am i\b",
+        r"\bi am (a )?female\b.*\bmy (ex )?(girlfriend|wife|missus)\b|\bmy (ex )?(girlfriend|wife|"
+        r"missus)\b.*\bi am (a )?female\b",
         r"\bmy (dads|fathers) (boyfriend|husband|fella)\b",
         r"\b(my |her |his )?(sons|brothers|grandsons|nephews) (boyfriend|husband|fella)\b",
         r"\b(my |her |his )?(daughters|sisters|granddaughters|nieces) (girlfriend|wife|missus)\b",
@@ -270,6 +277,14 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bbank (card|account|cards|accounts)\b", r"\bbenefits\b", r"\buniversal credit\b",
         r"\bpension\b", r"\bloans?\b", r"\bdebts?\b", r"\bcredit cards?\b", r"\bin my name\b",
         r"\ballowance\b", r"\bskint\b", r"\bevery penny\b", r"\bfinanc\w*\b",
+        r"\b(took|takes|taken|keeps|kept) my (wedding )?(gold|jewellery|jewelry|change)\b",
+        r"\b(has|have) the only (bank )?account\b", r"\b(nothing|no money) of my own\b",
+        r"\b(my|her|his) pin\b", r"\bsign(ed|s|ing)? (her|his|my|the) (house|home|flat|savings) over\b",
+        r"\b(selling|sold|sells) my (things|stuff|jewellery|belongings)\b", r"\bunless i pay\b",
+        r"\bgambl\w* (away )?(our|their|the|my|her|his) (rent|money|wages|savings|benefits)\b",
+        r"\bask (him|her) before (she|he|i) (buys?|spends?|eat)\b",
+        r"\b(controls?|turns? off|turned off|switches off|rations?) the (heating|electric|gas|food|"
+        r"fuses)\b", r"\b(counts|rations|locks) the food\b",
         r"\b(takes?|took|taking|keeps?|spends?|spent|steals?|stole|stealing|controls?) (all )?"
         r"(of )?my (pay|card|cash|earnings|savings|child benefit|payments?)\b",
         r"\bcash\b", r"\bbudget\b", r"\bpocket money\b", r"\bovertime\b", r"\bbills?\b",
@@ -332,14 +347,16 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"phone|texts)\b",
         rf"\bmy {_FAMILY} (keeps|takes|took|steals|stole|has|has taken( over)?|took over) (all )?my "
         r"(wages|money|card|bank|"
-        r"passport|phone|benefits|pension)\b",
+        r"passport|phone|benefits|pension|finances|savings|change|pin)\b",
         rf"\bmy {_FAMILY} (is|are|has been|gets) (violent|abusive|aggressive|horrible|nasty)\b",
         r"\b(his|her) (mum|mam|mother|dad|father|family|brothers?|sisters?|parents)\b.{0,30}"
         r"\b(control\w*|hit\w*|beat\w*|threat\w*|watch\w*|abus\w*|shout\w*|make|made|will not|"
-        r"won't|do not|does not)\b",
+        r"won't|do not|does not|took|take|takes|keep|keeps|kept|lock\w*)\b",
         # an older person harmed by their grown child: "his son shouts at him"
-        r"\b(his|her) (son|daughter|grandson|granddaughter) (\w+ )?(and \w+ )?(shouts|screams|"
-        r"hits|takes|took|steals|stole|threatens|controls|pushes|locks)\b",
+        r"\b(his|her) (son|daughter|grandson|granddaughter)( in law)? (\w+ )?(and \w+ )?(shouts|"
+        r"screams|hits|takes|took|steals|stole|threatens|controls|pushes|pushed|hit|locks|locked|"
+        r"shoved)\b",
+        r"\b(dad|mum|mam|step ?dad|step ?mum|parents) (has )?(chucked|kicked|threw|thrown) me out\b",
         r"\bmy family (are|is|keep|want|wants|will|have)\b", r"\bin laws\b",
         r"\bmother in law\b", r"\bfather in law\b",
         # "its my mum", "son is 30": harm from a parent, or from a grown child at home

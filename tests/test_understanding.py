@@ -15,6 +15,7 @@ from helpline.understanding import (
     VICTIM,
     YOUNG,
     Reading,
+    circumstances,
     describes_situation,
     is_other_language,
     read,
@@ -1000,3 +1001,29 @@ def test_photos_without_anything_intimate_are_not_sexual_violence() -> None:
 ])
 def test_tracking_her_phone_or_posting_about_me_is_tech(text: str) -> None:
     assert "tech" in read(text, "victim").circumstances, text
+
+
+@pytest.mark.parametrize("text, circumstance", [
+    ("my neighbour is an old man and his daughter in law shouts at him", "family"),
+    ("dad chucked me out tonight after he caught me texting a boy", "family"),
+    ("his family took my wedding gold and my passport", "family"),
+    ("a lad at my work came in with a black eye again, says his boyfriend did it", "lgbt"),
+    ("the lad ive been seeing (im a lad too) wants to know where i am", "lgbt"),
+    ("ive been with her 4 years, shes a woman and so am i", "lgbt"),
+    ("my mum and her gf fight all the time", "lgbt"),
+    ("his family took my wedding gold and my passport", "money"),
+    ("i need to leave but i have nothing of my own, he has the only account", "money"),
+    ("my husband controls the heating. im not allowed it on when hes at work", "money"),
+    ("my mums new husband has got her to sign her house over to him", "money"),
+    ("my daughters husband gambles their rent away", "money"),
+])
+def test_circumstances_in_everyday_words(text: str, circumstance: str) -> None:
+    assert circumstance in read(text, "victim").circumstances, text
+
+
+@pytest.mark.parametrize("text, circumstance", [
+    ("she went out with her girlfriends and he went mad", "lgbt"),
+    ("we had a row and he turned the tv off and went to bed", "money"),
+])
+def test_look_alikes_without_the_circumstance(text: str, circumstance: str) -> None:
+    assert circumstance not in circumstances(normalise(text)), text
