@@ -714,13 +714,16 @@ _ACCUSED = re.compile(
     r"abusive|violent|the problem|aggressive|the violent one|"
     r"the bad one|the bad guy|a monster|toxic|controlling|a bully|jealous|possessive)")
 _VICTIM = _any(
-    rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )\b{_HARM} me\b",
+    rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )\b{_HARM} me\b(?! away)",
     # things of the writer's taken or hidden by the other person ("my partner has hidden the key")
     rf"\b(he|she|they|my {_PARTNER}) (has |have |had |keeps |keep |always )?(hidden|hid|hides|"
     r"took|takes|taken|smashed|smashes|broke|breaks|snapped|cut up|confiscated|withholds|"
     r"withheld) (my|the|our)\b",
-    rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b",
-    r"\bwalk\w* on egg ?shells\b(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b(?! promise)", r"\bto me\b.{0,20}\b(hit|hurt)",
+    rf"\b(he|she|they|my {_PARTNER}) (texted|messaged|emailed|rang|wrote to|sent|said to) me\b"
+    r"(?! (crying|in tears|screaming|sobbing|saying|to say))",
+    r"(^\W*|\b(i|im|i am|we|we are|been|always|constantly|have to|i feel)\b.{0,20}\b)walk\w* on egg ?"
+    r"shells\b"
+    r"(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b(?! promise)", r"\bto me\b.{0,20}\b(hit|hurt)",
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
     rf"my {_PARTNER})\b",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
@@ -826,7 +829,7 @@ _VICTIM = _any(
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
 # Someone the writer knows, and that person's partner or carer: "my sisters new bf".
-_SOMEONES = (r"(\b(my|our) |^\W*)(friend|mate|best mate|bestie|sister|sis|brother|cousin|daughter|"
+_SOMEONES = (r"(\b(my|our) |^\W*)(friend|mate|best mate|best friend|bestie|sister|sis|brother|cousin|daughter|"
              r"son|niece|nephew|colleague|neighbour|mum|mam|mom|nan|aunt|auntie|grandson|"
              r"granddaughter|dad|lad|girl|lodger|flatmate|housemate)('?s|s) ")
 _PARTNER_OF = r"(husband|boyfriend|bf|partner|wife|girlfriend|gf|fella|ex|dad|father|mum|carer)\b"
@@ -845,6 +848,13 @@ _THIRD = _any(
     r"the phone\b",
     r"\b(typing|writing|messaging|texting)( this)? (for|on behalf of) my (mum|mam|dad|nan|gran|"
     r"friend|mate|sister|daughter|son|neighbour)\b",
+    # dev, after dev13: someone else rang the writer, is on the phone, or is heard through the wall
+    r"\b(she|he|they) (rang|called|phoned|texted|messaged) me (crying|in tears|screaming|sobbing|"
+    r"saying|to say)\b",
+    r"\b(i am|im) on the phone (to|with) (my )?(mum|mam|sister|friend|daughter|her|him|dad|nan)\b",
+    r"\b(hear|heard|hearing)\b.{0,40}\b(through|thru) the (wall|walls|floor|ceiling)\b",
+    r"\b(for|about) my (friend|mate|best friend|best mate|colleague|neighbour)\b(?!s)",
+    r"\bmy (best )?(friend|mate|sister|daughter|niece|cousin) (keeps|kept) going back to (him|her)\b",
     # dev, after the new training data: someone else on the line, or not living there
     r"\bon the (phone|other line|line|facetime) to me\b",
     r"\bon the (other line|facetime) (whispering|crying|sobbing|saying|hiding)\b",
@@ -868,6 +878,12 @@ _THIRD = _any(
     r"(forced|pressured|hit|abused|beaten|controlled|raped|stalked|threatened|hurt|attacked|"
     r"married)",
 )
+# The writer at work: a teacher, nurse or support worker writing about someone in their care.
+_PROFESSIONAL = re.compile(r"\b(i am|im|i work as) (a|an|the|his|her|their) (\w+ )?(teacher|nurse|"
+                           r"social worker|support worker|youth worker|health visitor|gp|doctor|"
+                           r"midwife|(?<!young )carer|care worker|tutor|teaching assistant|ta|key worker|"
+                           r"family support worker|police officer|paramedic)\b")
+_TOLD_ME = re.compile(r"\b(told|tells|telling) me\b|\bdisclosed\b")
 # Someone else named as the one harmed or harming, for a message the model took as the
 # writer's own ("a mum i see told me her partner said he would kill her").
 _NAMED_OTHER = _any(_SOMEONE_ELSES_PARTNER, r"\b(next door|neighbours?)\b",
@@ -1208,6 +1224,9 @@ def _role(normalised: str, intent: Optional[str], age: Optional[int],
         return VICTIM if (defence or victim_words) else CLARIFY
     if accused and not defence and not victim_words:
         return CLARIFY  # "she says i'm abusive": ask rather than reassure or accuse
+    if _PROFESSIONAL.search(normalised) and not victim_words \
+            and ("third" in found or _TOLD_ME.search(normalised)):
+        return CONCERNED  # "im a school nurse and a year 8 boy told me..."
     if age is not None and age < 18:
         return YOUNG
     if age is None and _AT_SCHOOL.search(normalised) \

@@ -90,7 +90,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # 86.7% of 4,927 with 0, test 91.2% with 4.
 # Then more everyday words for harm to the writer and for the writer's own acts: dev 87.5%,
 # test 91.5% with 3 harmful; floors 91% and 3, dev 87%.
-FLOORS = {"test": (0.91, 3), "dev": (0.87, 2)}
+# Then a threatened false allegation, intimate images, family, LGBT+ and money in everyday
+# words, a worried adult at work or on the phone: dev 88.7%, test 91.8% with 3; dev floor 88%.
+FLOORS = {"test": (0.91, 3), "dev": (0.88, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",

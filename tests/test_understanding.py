@@ -1027,3 +1027,27 @@ def test_circumstances_in_everyday_words(text: str, circumstance: str) -> None:
 ])
 def test_look_alikes_without_the_circumstance(text: str, circumstance: str) -> None:
     assert circumstance not in circumstances(normalise(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "im a school nurse and a year 8 boy told me his mums boyfriend locks him in his room",
+    "lad in my tutor group told me his stepdad locks him out. im his teacher, what do i do",
+    "my mum and dad are in their 50s and she rang me crying saying dad shoved her",
+    "can hear screaming through the wall, sounds like hes throwing her about",
+    "is it ok for me to call the police for my friend if she doesnt want me to",
+    "how do i tell my friend her boyfriend is controlling without her pushing me away",
+    "my best friend keeps going back to him. she covered bruises with makeup",
+    "worried about my sister. she seems to be walking on eggshells all the time",
+])
+def test_a_worried_adult_in_everyday_words(text: str) -> None:
+    assert read(text, "victim").role == CONCERNED, text
+
+
+@pytest.mark.parametrize("text", [
+    "she says if i leave her shell tell everyone im gay and ill lose my job, im a teacher",
+    "my son put his fist thru the wall right next to my head",
+    "walking on eggshells every single day. i check his face when he walks in",
+    "im a young carer for my mum and my dad shouts at both of us. im 16",
+])
+def test_a_job_a_wall_or_eggshells_do_not_make_someone_a_bystander(text: str) -> None:
+    assert read(text, "victim").role in (VICTIM, YOUNG), text
