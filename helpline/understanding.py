@@ -931,6 +931,7 @@ def _fear(normalised: str) -> set[str]:
 
 _MUTUAL = _any(
     r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
+    r"(?<!\blove )(?<!\bmiss )(?<!\bsee )(?<!\bknow )(?<!\bdid that to )"
     r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b",
     r"\bboth (end|ended) up\b",
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
@@ -959,7 +960,9 @@ _AGE = _any(
     r"\b(i am|im) (only|just|nearly|almost|barely) (?P<a6>\d{1,2})\b(?! (weeks?|months?))",
     r"\bjust turned (?P<a7>\d{1,2})\b",
     # a couple's shared age: "me and my gf are both 16", "my girlfriend is 15 same as me"
-    r"\b(we are|are|were) both (?P<a9>\d{1,2})\b(?! (years|yrs|months|weeks)\b)",
+    r"\b(we are|were|are both|were both)( both)? (?P<a9>\d{1,2})\b(?! (years|yrs|months|weeks|%)\b)",
+    r"\bme and (my )?\w+ (are|were) (?P<a13>\d{1,2})\b(?! (years|yrs|months|weeks|%)\b)",
+    r"\b(i am|im) (trans|gay|bi|a lad|a girl|a boy)\W+(?P<a12>\d{1,2})\b(?! (years|yrs|months|weeks)\b)",
     r"\b(?P<a10>\d{1,2}),? (same as me|like me)\b", r"^\W*me,? (?P<a11>\d{1,2})\b\W",
 )
 # School words in the writer's own life: a child, whoever else the message is about.
@@ -973,6 +976,11 @@ _AT_SCHOOL = _any(
     r"\b(i will|ill|i would|id|i might|i could|i am going to|im going to) (get |be )?(taken|put) "
     r"(into|in) care\b", r"\b(after|before|until|till|end of) year (7|8|9|10|11)\b",
     r"\b(he is|hes|she is|shes|they are|theyre) in my (year|class|form)\b",
+    r"\b(i am|im) (in )?(yr|year) (3|4|5|6|7|8|9|10|11|12|13)\b",
+    r"\b(lads|boys|girls|people|kids) in my (class|year|form)\b",
+    r"\bmocks (tomorrow|next week|this week|today)\b", r"\bmy saturday job\b",
+    r"\b(go|going) to (my |the )?prom\b",
+    r"\bi (can not|cannot|cant|dont|do not|didnt|did not) (want to )?go (in)?to school\b",
     r"\b(we are|were) both in (year|yr) (7|8|9|10|11|12|13)\b",
     r"^\W*mocks\b", r"\b(i|im|i am)\b.{0,30}\b(after|before) school\b", r"^\W*year (7|8|9|10|11) here\b",
     r"(^|[.,!?] *)year (7|8|9|10|11)\W*$", r"^\W*year (7|8|9|10|11)\W*[.,!?:]", r"\byear (7|8|9|10|11) (boy|girl|lad|here)\b",
@@ -999,6 +1007,10 @@ _CHILD_HIDING = re.compile(r"\b(i am|im|we are|were) (in my room|upstairs|hiding
 # The writer's parents fighting each other: the writer is neither of them.
 _PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
                             r"\b(each other|both of them)\b")
+# One parent harming the other, in a child's words: with no age given, Childline is offered too.
+_PARENT_HARMS_PARENT = (r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|"
+                        r"beats|screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|"
+                        r"dad|step ?dad)\b")
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
@@ -1011,8 +1023,7 @@ _YOUNG = _any(
     r"(upstairs|in my room|in the wardrobe|hiding|under)\b",
     r"\b(at|staying at|going to|stopping at) my (dads|mums)( house| place| flat)? (this|for the|"
     r"every other|on the) weekend\b",
-    r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|beats|"
-    r"screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|dad|step ?dad)\b",
+    _PARENT_HARMS_PARENT,
 )
 WORD = re.compile(r"[^\W\d_]+")
 _MY_RELATIONSHIP = re.compile(rf"\bmy (relationship|marriage|{_PARTNER})\b")
@@ -1294,7 +1305,8 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
         found.remove("children")  # a young person writing about their home: Childline covers it
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
     maybe_young = bool(intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT
-                       or _AT_SCHOOL.search(words) and not _SOMEONE_ELSES_CHILD.search(words)) \
+                       or _AT_SCHOOL.search(words) and not _SOMEONE_ELSES_CHILD.search(words)
+                       or re.search(_PARENT_HARMS_PARENT, words)) \
         and who != YOUNG and age is None
     return Reading(who, ordered, age, maybe_young=maybe_young)
 

@@ -1051,3 +1051,30 @@ def test_a_worried_adult_in_everyday_words(text: str) -> None:
 ])
 def test_a_job_a_wall_or_eggshells_do_not_make_someone_a_bystander(text: str) -> None:
     assert read(text, "victim").role in (VICTIM, YOUNG), text
+
+
+@pytest.mark.parametrize("text", [
+    "my boyfriend is 22 and im 15, he says its fine cause we love each other",
+    "me and my gf are 15, she hits me when shes angry",
+    "im trans, 15, my mum keeps calling me my deadname",
+    "ngl my mums fella is proper controlling, takes her bank card. im in yr 10",
+    "my dad hits my mum every time city lose. i'm in year 6",
+    "my boyfriend gets really angry if i talk to lads in my class",
+    "dad said hell burn the house down with us in it. cant sleep. year 11 mocks tomorrow",
+    "my dad keeps taking the money from my saturday job",
+])
+def test_a_young_writer_in_school_and_couple_words(text: str) -> None:
+    assert read(text, "victim").role == YOUNG, text
+
+
+@pytest.mark.parametrize("text", [
+    "my wife has told our kids im violent, theyre 8 and 11 and now theyre scared of me",
+    "my wife and i get physical with each other when we argue",
+])
+def test_childrens_ages_or_a_fight_are_not_a_young_writer(text: str) -> None:
+    assert read(text, "victim").role != YOUNG, text
+
+
+def test_one_parent_harming_the_other_offers_childline_when_no_age_is_given() -> None:
+    assert "childline" in routes(read("my dad hits my mum and i dont know what to do",
+                                      "concerned_other"))
