@@ -110,6 +110,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bcan a (man|bloke|guy|lad)\b", r"\b(are|were|we are) both (men|lads|guys|blokes|boys)\b",
         r"\bi am an? (single|lone|stay at home|working) (dad|father)\b", r"\b(a|for a) (man|bloke|guy|lad) (whose|who)\b",
         r"\bi am (their|the kids|the childrens|the) dad\b", r"\bby another man\b",
+        r"\bgay couple\b.{0,60}\bmy (husband|boyfriend|bf|fella)\b", r"\bme and the (wife|missus)\b",
+        r"(^|[.,!?] *)(bloke|lad|guy),? (in|from) [a-z]+",
         r"\b(his|my (son|brother|dad|father|friend|mate|grandson|nephew|uncle|cousin|husband)s?)"
         r"('?s)? (wife|girlfriend|partner|missus|boyfriend|husband|gf|bf|ex)\b.{0,40}\b"
         r"(him|he is|he has|his)\b",
@@ -244,7 +246,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(my|our|her|his) (\d|two|three|four|five) (boys|girls|sons|daughters)\b",
         r"\b(my|our|a|her|his) ([1-9]|1[0-7]) ?(yr|yrs|year|years)[ -]?olds?\b",
         r"\b(with|and|took|taken|take|taking|keep|kept|see|seeing) (my|our) (son|daughter|"
-        r"boy|girl|boys|girls)\b"),
+        r"boy|girl|boys|girls)\b",
+        r"\bmy (sons|daughters|kids|childrens) (ipad|phone|tablet|school|bedroom|room)\b",
+        r"\b(about|for|of) our (son|daughter|boy|girl)\b",
+        r"\b(got|has|have|taken|took) my (son|daughter|boy|girl) (in|with|and)\b"),
     "immigration": _any(
         r"\bvisa\b", r"\bimmigration\b", r"\bno recourse\b", r"\bnrpf\b", r"\bdeport\w*",
         r"\bhome office\b", r"\bleave to remain\b", r"\bresidence (permit|card)\b", r"\bbrp\b",

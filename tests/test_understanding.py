@@ -1078,3 +1078,19 @@ def test_childrens_ages_or_a_fight_are_not_a_young_writer(text: str) -> None:
 def test_one_parent_harming_the_other_offers_childline_when_no_age_is_given() -> None:
     assert "childline" in routes(read("my dad hits my mum and i dont know what to do",
                                       "concerned_other"))
+
+
+@pytest.mark.parametrize("text, circumstance", [
+    ("my ex put a tracker on my sons ipad so he always knows where we are", "children"),
+    ("when my ex texts about our son my fella gets so jealous he smashes stuff up", "children"),
+    ("please hes got my daughter in the car and wont give her back", "children"),
+    ("gay couple here. my husband has just smashed a bottle", "male"),
+    ("my son is 27 and still lives with me and the wife. he pinned me against the fridge", "male"),
+    ("shes put all the bills in my name. bloke in nantwich, where do i start", "male"),
+])
+def test_children_or_a_man_said_in_passing(text: str, circumstance: str) -> None:
+    assert circumstance in read(text, "victim").circumstances, text
+
+
+def test_a_bloke_who_hurt_the_writer_does_not_make_the_writer_a_man() -> None:
+    assert "male" not in circumstances(normalise("a bloke in the pub grabbed my bum"))
