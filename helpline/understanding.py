@@ -719,7 +719,8 @@ _ACCUSED = re.compile(
     r"abusive|violent|the problem|aggressive|the violent one|"
     r"the bad one|the bad guy|a monster|toxic|controlling|a bully|jealous|possessive)")
 _VICTIM = _any(
-    rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )\b{_HARM} me\b(?! away)",
+    rf"(?<!never )(?<!doesnt )(?<!didnt )(?<!not )(?<!even )(?<!hadnt )(?<!hasnt )(?<!temper )"
+    rf"(?<!anger )(?<!which )(?<!rage )\b{_HARM} me\b(?! away)",
     # things of the writer's taken or hidden by the other person ("my partner has hidden the key")
     rf"\b(he|she|they|my {_PARTNER}) (has |have |had |keeps |keep |always )?(hidden|hid|hides|"
     r"took|takes|taken|smashed|smashes|broke|breaks|snapped|cut up|confiscated|withholds|"
@@ -730,11 +731,13 @@ _VICTIM = _any(
     r"shells\b"
     r"(?! (round|around|with) me)", r"\b(he|she|they) (makes?|made) me\b(?! promise)", r"\bto me\b.{0,20}\b(hit|hurt)",
     rf"\bi (left|have left|am leaving|want to leave|need to leave|cannot leave) (him|her|them|"
-    rf"my {_PARTNER})\b",
+    rf"my {_PARTNER})\b(?! (upstairs|downstairs|outside|alone|without|on (her|his) own|there|in "
+    r"(the|her|his|a)))",
     r"\b(grab\w*|touch\w*|slap\w*) my (bum|arse|ass|breasts?|boobs|chest|crotch)\b",
     r"\b(will not|does not|never|did not|would not|wouldnt|wont) let me\b",
     r"\bin an? (abusive|toxic|controlling|violent|unhealthy) (relationship|marriage)\b",
-    r"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b(?! (her|him)\b)"
+    rf"\b(says|said|saying|telling|tells|told|calls|called|making out|makes out)\b(?! (her|him|my "
+    rf"{_PARTNER}|my {_KIN})\b)"
     r".{0,30}\b(crazy|"
     r"mad|psycho|imagining|my fault|overreacting|too sensitive|nuts|mental|paranoid|stupid|"
     r"useless|worthless)\b", r"\b(violent|abusive|horrible|nasty) "
@@ -790,7 +793,7 @@ _VICTIM = _any(
     r"(^\W*|[.,!?] *)(just )?left (him|her) (this morning|last night|today|yesterday|tonight|earlier)\b",
     rf"\b(he|she|they|my (ex )?{_PARTNER}) (is |has |was |has been |is been |been |keeps |kept )?"
     r"(\w+ )?(at|outside|round) my (door|house|flat|work|place)\b",
-    r"\bcannot go home\b",
+    r"(?<!\bmean i )(?<!\bsays i )(?<!\bsay i )\bcannot go home\b(?! for (\d+|twenty eight) days)",
     rf"\b(he|she|my {_PARTNER})( \w+){{0,2}} (put|installed|hid|fitted) (a |an |some )?(cameras?|"
     r"tracker|airtag|app|spyware)\b",
     r"\b(tell|ring|call|report\w*)( \w+){0,3} i (hit|hurt|abused?|attacked|beat)( \w+){0,4} if i "
@@ -800,6 +803,7 @@ _VICTIM = _any(
     r"(me|my)\b",
     r"\b(he|she|they|him|her)( \w+){0,2} (put|putting|held|holding|holds|pinned|pinning|"
     r"grabbed|dragged|dragging|goaded|goads|provoked|spat|spits|snaps|snapped)( \w+){0,3} (me|my)\b",
+    r"(?<!\bthought )(?<!\bthink )(?<!\bwhen )(?<!\bif )"
     r"\b(he|she) (made it (all )?up|lied|lies|is lying|was lying|set me up|twisted it)\b",
     r"\b(has|have|had|he is|she is) been at me\b", r"\bwhat (he|she) (did|does|has done|had done) "
     r"(to me|before)\b", r"\b(he|she) (gets|got|took|takes|has) my (card|bank card|pin|wages|"

@@ -16,6 +16,7 @@ from helpline.understanding import (
     YOUNG,
     Reading,
     circumstances,
+    cues,
     describes_situation,
     is_other_language,
     read,
@@ -1094,3 +1095,23 @@ def test_children_or_a_man_said_in_passing(text: str, circumstance: str) -> None
 
 def test_a_bloke_who_hurt_the_writer_does_not_make_the_writer_a_man() -> None:
     assert "male" not in circumstances(normalise("a bloke in the pub grabbed my bum"))
+
+
+@pytest.mark.parametrize("text", [
+    "we were both screaming and i hit him. he hadnt even touched me",
+    "my wife uses a wheelchair and i have left her upstairs without it after arguments",
+    "i keep telling my wife she is going mad and imagining things when she isnt",
+    "police gave me a dvpn, cant go home for 28 days. what am i meant to do now",
+    "put an airtag in her car bc i thought she was lying about where she goes",
+    "my temper scares me. never hit her but ive punched holes in every door",
+])
+def test_words_of_harm_to_the_writer_that_are_not(text: str) -> None:
+    assert "victim" not in cues(normalise(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "he says im mad and imagining things", "i left him last year", "i cant go home tonight",
+    "he lied to the police about what happened",
+])
+def test_words_of_harm_to_the_writer_that_are(text: str) -> None:
+    assert "victim" in cues(normalise(text)), text
