@@ -850,13 +850,22 @@ _THIRD = _any(
     r"\b(her|his|their) (dad|father|mum|mam|mother|parents|family|brothers?|sister)( \w+)? "
     r"(rang|called|phoned|reported|told me)\b",
     rf"\b{_HARM} (his|her|their) (new )?(girlfriend|boyfriend|wife|husband|partner|missus)\b",
-    r"\b(next door|neighbours?)\b", _SOMEONE_ELSES_PARTNER,
+    r"\bnext doors?\b", r"\bneighbours?\b(?! (rang|called|phoned|heard|hear|must|can|could|saw|"
+    r"are filming|were filming|looking|are looking|know|knew|said|says|told|have|had|called|would|"
+    r"will|might))", _SOMEONE_ELSES_PARTNER,
     r"\bmy (sister|sis|friend|mate|bestie|best friend|best mate|colleague|cousin|niece|daughter|"
     r"mum|mam|son) (has )?(just )?(texted|text|messaged|rang|rung|called|phoned) (me|help|saying)\b",
     r"\b(had|got|have) my (daughter|son|sister|mum|mam|friend|mate|best friend|niece|cousin) on "
     r"the phone\b",
     r"\b(typing|writing|messaging|texting)( this)? (for|on behalf of) my (mum|mam|dad|nan|gran|"
     r"friend|mate|sister|daughter|son|neighbour)\b",
+    # dev, after dev13: a relative harmed, a grown child, "how do i help her", turning up at mine
+    r"\b(got|has got|has) (my|our) (mum|mam|mom|sister|daughter|nan|friend) (by|pinned|on|up)\b",
+    r"\bmy (\w+ ?)?(daughter|son) is (1[89]|[2-9]\d)\b", r"\bmy (1[89]|[2-9]\d) ?(year|yr) old\b",
+    r"\bhow (do|can|should) i help (her|him|them|my)\b",
+    r"\bmy (friend|mate|sister|daughter|mum|niece|cousin|best friend|neighbour) (has )?(just )?"
+    r"(turned|turn) up at (mine|my)\b",
+    r"^\W*(friend|mate|sister|colleague|neighbour) (messaged|texted|rang|called|told me)\b",
     # dev, after dev13: someone else rang the writer, is on the phone, or is heard through the wall
     r"\b(she|he|they) (rang|called|phoned|texted|messaged) me (crying|in tears|screaming|sobbing|"
     r"saying|to say)\b",

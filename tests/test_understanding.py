@@ -1115,3 +1115,23 @@ def test_words_of_harm_to_the_writer_that_are_not(text: str) -> None:
 ])
 def test_words_of_harm_to_the_writer_that_are(text: str) -> None:
     assert "victim" in cues(normalise(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "my brother has got my mum by the hair in the kitchen right now, im 34 and upstairs at hers",
+    "my daughter is 19 and her dad (my ex) makes her hand over her wages",
+    "my dad has controlled my mum my whole life. im 30. how do i help her",
+    "my friend just turned up at mine with her 2 kids, hes thrown them out",
+    "friend messaged dont reply hes back and in a state. its been 2 hours",
+    "the man next door's got her by the throat in the front garden",
+])
+def test_a_worried_adult_about_a_relative_or_friend(text: str) -> None:
+    assert read(text, "danger").role == CONCERNED, text
+
+
+@pytest.mark.parametrize("text", [
+    "quick. neighbours rang police but theyre not here yet and hes trying to get back in",
+    "my neighbours must hear me screaming most nights. last week he split my lip",
+])
+def test_neighbours_who_heard_or_rang_do_not_make_the_victim_a_bystander(text: str) -> None:
+    assert read(text, "danger").role == VICTIM, text
