@@ -177,9 +177,9 @@ class HelplineReader(GraphComponent):
         """The circumstances learned from examples, and the probability that the writer
         describes their own behaviour (the second opinion `understanding.role` asks for)."""
         features = sentence_matrix([message], float(self.config["dense_weight"]))
-        if self.model is None or self.writer is None or features is None:
+        if self.model is None or features is None:
             return [], 0.0
-        own = float(self.writer.probabilities(features)[0][0])
+        own = 0.0 if self.writer is None else float(self.writer.probabilities(features)[0][0])
         return self.model.likely(features, float(self.config["circumstance_share"]))[0], own
 
 
