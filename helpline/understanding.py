@@ -949,6 +949,9 @@ def _fear(normalised: str) -> set[str]:
 
 _MUTUAL = _any(
     r"\bgave as good as (she|he|they) got\b", r"\b(all )?we did was have a (scrap|fight|row)\b",
+    r"\bmutual abuse\b", r"\b(you|we|they) both do it\b", r"\bboth (turn|get|got|go) (nasty|violent|"
+    r"physical)\b", r"\b(goes|go|going|went|gets nasty) both ways\b", r"\bboth got (marks|hurt|bruises)\b",
+    r"\b(and i|we) (get|got) into (physical )?fights\b",
     r"(?<!\blove )(?<!\bmiss )(?<!\bsee )(?<!\bknow )(?<!\bdid that to )"
     r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b",
     r"\bboth (end|ended) up\b",

@@ -1135,3 +1135,16 @@ def test_a_worried_adult_about_a_relative_or_friend(text: str) -> None:
 ])
 def test_neighbours_who_heard_or_rang_do_not_make_the_victim_a_bystander(text: str) -> None:
     assert read(text, "danger").role == VICTIM, text
+
+
+@pytest.mark.parametrize("text", [
+    "is it still abuse if you both do it", "mutual abuse, is that a thing? asking for us",
+    "me and my wife both drink and both turn nasty", "fights in our house go both ways",
+    "domestic last night, both got marks", "my girlfriend and i get into physical fights",
+])
+def test_both_sides_in_everyday_words_are_asked_about(text: str) -> None:
+    assert read(text, "victim").role == CLARIFY, text
+
+
+def test_fighting_for_a_child_is_not_both_sides() -> None:
+    assert read("i had to fight to get my kids back, he hit me for years", "victim").role == VICTIM
