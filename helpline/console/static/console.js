@@ -523,6 +523,9 @@
   const takeOver = document.getElementById("take-over");
   let holder = null;
   let mine = false;
+  // Our own transfer: its state update may arrive before or after the POST's answer, and
+  // must not read as a colleague taking the conversation over ("bob now has this ...").
+  let transferringTo = null;
   function supervise(state) {
     const held = state.status === "held" && Boolean(state.claimed_by);
     const wasMine = mine;
@@ -532,7 +535,7 @@
     transferButton.disabled = !mine || !transferTo.value;
     if (whisperForm) Array.from(whisperForm.elements).forEach((node) => { node.disabled = !other; });
     if (takeOver) takeOver.disabled = !other;
-    if (wasMine && other && state.claimed_by !== holder) {
+    if (wasMine && other && state.claimed_by !== holder && state.claimed_by !== transferringTo) {
       say(`${state.claimed_by} now has this conversation. You can no longer send in it.`);
     }
     holder = held ? state.claimed_by : null;
@@ -543,9 +546,14 @@
     const to = transferTo.value;
     if (!to) { say("Choose a colleague to transfer to."); return; }
     transferButton.disabled = true;
+    transferringTo = to;
     post(`/api/c/${id}/transfer`, { to })
       .then((d) => say(told(d, `Transferred to ${d.claimed_by}. The person has been told.`)))
-      .catch((e) => { say(e.message); transferButton.disabled = !mine || !transferTo.value; });
+      .catch((e) => {
+        transferringTo = null;
+        say(e.message);
+        transferButton.disabled = !mine || !transferTo.value;
+      });
   });
   if (whisperForm) {
     whisperForm.addEventListener("submit", (event) => {
