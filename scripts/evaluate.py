@@ -92,7 +92,7 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # test 91.5% with 3 harmful; floors 91% and 3, dev 87%.
 # Then a threatened false allegation, intimate images, family, LGBT+ and money in everyday
 # words, a worried adult at work or on the phone: dev 88.7%, test 91.8% with 3; dev floor 88%.
-# End of stop 27: dev 89.6%, test 91.9% with 3; dev floor 89%.
+# End of stop 27: dev 89.8%, test 92.2% with 3 (after 'both sides' words); dev floor 89%.
 FLOORS = {"test": (0.91, 3), "dev": (0.89, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
