@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/helpline.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find bot/data helpline/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+# helpline/understanding.py too: its patterns label the examples the circumstance models learn from.
+TRAINING_INPUTS := config.yml domain.yml helpline/understanding.py $(shell find bot/data helpline/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
 
 export HELPLINE_DATA_DIR ?= var
 export RASA_TELEMETRY_ENABLED := false
