@@ -1029,9 +1029,10 @@ _CHILD_HIDING = re.compile(r"\b(i am|im|we are|were) (in my room|upstairs|hiding
 _PARENTS_FIGHT = re.compile(r"\b(my parents|(mum|mam|mom) and dad|dad and (mum|mam|mom))\b.{0,30}"
                             r"\b(each other|both of them)\b")
 # One parent harming the other, in a child's words: with no age given, Childline is offered too.
-_PARENT_HARMS_PARENT = (r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|"
+_PARENT_HARMS_PARENT_TEXT = (r"\bmy (dad|mum|mam|mom|step ?dad|step ?mum)('?s)?( \w+)? (hits|hurts|shouts at|"
                         r"beats|screams at|kicks off at|punches|slaps|pushes|attacks) my (mum|mam|mom|"
                         r"dad|step ?dad)\b")
+_PARENT_HARMS_PARENT = re.compile(_PARENT_HARMS_PARENT_TEXT)
 _YOUNG = _any(
     r"\b(at|in|from|after|before|leave|skip|skipping) school\b", r"\bin year (7|8|9|10|11|12|13|"
     r"seven|eight|nine|ten|eleven)\b", r"\bmy teachers?\b", r"\bgcses?\b",
@@ -1044,7 +1045,7 @@ _YOUNG = _any(
     r"(upstairs|in my room|in the wardrobe|hiding|under)\b",
     r"\b(at|staying at|going to|stopping at) my (dads|mums)( house| place| flat)? (this|for the|"
     r"every other|on the) weekend\b",
-    _PARENT_HARMS_PARENT,
+    _PARENT_HARMS_PARENT_TEXT,
 )
 WORD = re.compile(r"[^\W\d_]+")
 _MY_RELATIONSHIP = re.compile(rf"\bmy (relationship|marriage|{_PARTNER})\b")
@@ -1159,10 +1160,10 @@ _MY_PARTNER = re.compile(rf"\bmy {_PARTNER}\b")
 
 def cues(normalised: str) -> set[str]:
     """Which role cues the words hold: own, defence, accused, victim, mutual."""
-    own_words = _THREATENED_ALLEGATION.sub(" ", _OTHERS_PROGRAMME.sub(" ", normalised))
+    own_words, threats = _THREATENED_ALLEGATION.subn(" ", _OTHERS_PROGRAMME.sub(" ", normalised))
     found = {name for name, pattern in _CUES.items()
              if pattern.search(own_words if name == "own" else normalised)}
-    if _THREATENED_ALLEGATION.search(normalised):
+    if threats:
         found.add("victim")
     if _harm_by_another(normalised):
         found.add("third")
@@ -1327,7 +1328,7 @@ def read(text: str, intent: Optional[str], known_words: Iterable[str] = (),
     ordered = tuple(c for c in CIRCUMSTANCES if c in found)
     maybe_young = bool(intent == YOUNG or confidences.get(YOUNG, 0.0) >= YOUNG_DOUBT
                        or _AT_SCHOOL.search(words) and not _SOMEONE_ELSES_CHILD.search(words)
-                       or re.search(_PARENT_HARMS_PARENT, words)) \
+                       or _PARENT_HARMS_PARENT.search(words)) \
         and who != YOUNG and age is None
     return Reading(who, ordered, age, maybe_young=maybe_young)
 

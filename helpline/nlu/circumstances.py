@@ -27,7 +27,7 @@ MIN_POSITIVES = 5  # fewer examples than this: the label is never predicted
 
 
 class CircumstanceModel:
-    """One binary linear model per circumstance; `likely` gives those above a share."""
+    """One binary linear model per label (each circumstance, and the writer's own behaviour)."""
 
     def __init__(self, labels: Sequence[str], coef: np.ndarray, intercept: np.ndarray) -> None:
         self.labels = tuple(labels)
@@ -58,10 +58,6 @@ class CircumstanceModel:
                            for a, b in zip(rows.indptr[:-1], rows.indptr[1:])],
                           dtype=np.float64).reshape(rows.shape[0], len(self.labels))
         return 1.0 / (1.0 + np.exp(-(scores + self.intercept)))
-
-    def likely(self, features: csr_matrix, share: float) -> list[list[str]]:
-        return [[label for label, p in zip(self.labels, row) if p >= share]
-                for row in self.probabilities(features)]
 
     def save(self, path: Path) -> None:
         np.savez(path, labels=np.array(self.labels), coef=self.coef, intercept=self.intercept)

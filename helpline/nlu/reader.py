@@ -17,10 +17,10 @@ answer from it). Two things it may change:
   about my relationship") becomes ``find_service``: a place named is never dropped.
 
 It also learns circumstances from examples (`helpline.nlu.circumstances`), on the same sentence
-features as the intent classifier, to add what the patterns miss; and, the same way, whether the
-writer describes their own behaviour (one binary model, own_behaviour examples against all
-others), a second opinion that `helpline.understanding.role` asks for before the intent model
-alone may give the Respect line.
+features as the intent classifier, to add what the patterns miss; and, as one more label of
+the same model, whether the writer describes their own behaviour (own_behaviour examples
+against all others), a second opinion that `helpline.understanding.role` asks for before the
+intent model alone may give the Respect line.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ DANGER_SHARE = 0.25
 PLACE_ENTITY = "place"
 _VOCABULARY_FILE = "vocabulary.json"
 _CIRCUMSTANCE_FILE = "circumstances.npz"
-_WRITER_FILE = "writer.npz"
+LEARNED_LABELS = CIRCUMSTANCES + (OWN,)  # OWN: the writer's own behaviour, not a circumstance
 
 
 @DefaultV1Recipe.register(
@@ -84,14 +84,12 @@ class HelplineReader(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, vocabulary: Optional[frozenset[str]] = None,
-                 model: Optional[CircumstanceModel] = None,
-                 writer: Optional[CircumstanceModel] = None) -> None:
+                 model: Optional[CircumstanceModel] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = frozenset(vocabulary or ()) | ENGLISH_STOP_WORDS
         self.model = model
-        self.writer = writer
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -101,17 +99,15 @@ class HelplineReader(GraphComponent):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "HelplineReader":
-        words, model, writer = [], None, None
+        words, model = [], None
         try:
             with model_storage.read_from(resource) as directory:
                 words = json.loads((directory / _VOCABULARY_FILE).read_text())
                 if (directory / _CIRCUMSTANCE_FILE).exists():
                     model = CircumstanceModel.load(directory / _CIRCUMSTANCE_FILE)
-                if (directory / _WRITER_FILE).exists():
-                    writer = CircumstanceModel.load(directory / _WRITER_FILE)
         except (ValueError, OSError):
             pass
-        return cls(config, model_storage, resource, frozenset(words), model, writer)
+        return cls(config, model_storage, resource, frozenset(words), model)
 
     def train(self, training_data: TrainingData) -> Resource:
         words: set[str] = set()
@@ -124,16 +120,14 @@ class HelplineReader(GraphComponent):
         examples = [e for e in training_data.training_examples if e.get(TEXT)]
         features = sentence_matrix(examples, float(self.config["dense_weight"]))
         if features is not None and examples:
-            self.model = CircumstanceModel.fit(features, [_circumstances_of(e) for e in examples],
-                                               CIRCUMSTANCES, float(self.config["C"]))
-            self.writer = CircumstanceModel.fit(
-                features, [[OWN] if e.get(INTENT) == OWN else [] for e in examples], [OWN],
-                float(self.config["C"]))
+            labels = [_circumstances_of(e) + ([OWN] if e.get(INTENT) == OWN else [])
+                      for e in examples]
+            self.model = CircumstanceModel.fit(features, labels, LEARNED_LABELS,
+                                               float(self.config["C"]))
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(words)))
             if self.model is not None:
                 self.model.save(directory / _CIRCUMSTANCE_FILE)
-                self.writer.save(directory / _WRITER_FILE)
         self.vocabulary = frozenset(words) | ENGLISH_STOP_WORDS
         return self._resource
 
@@ -179,8 +173,9 @@ class HelplineReader(GraphComponent):
         features = sentence_matrix([message], float(self.config["dense_weight"]))
         if self.model is None or features is None:
             return [], 0.0
-        own = 0.0 if self.writer is None else float(self.writer.probabilities(features)[0][0])
-        return self.model.likely(features, float(self.config["circumstance_share"]))[0], own
+        share = float(self.config["circumstance_share"])
+        found = dict(zip(self.model.labels, self.model.probabilities(features)[0]))
+        return [c for c in CIRCUMSTANCES if found.get(c, 0.0) >= share], float(found.get(OWN, 0.0))
 
 
 def _circumstances_of(example: Message) -> List[str]:
