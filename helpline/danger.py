@@ -82,6 +82,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(i am|im) next\b", r"\bburn (the|my|our) (house|flat|place|car) down\b",
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
+        r"\b(your|her|his|my) days are numbered\b", r"\bgets? what(s| is) coming\b",
+        r"\bnot long now\b",
     ],
     "strangulation": [
         r"\b(strangl\w*|chok(e|ed|es|ing)|throttl\w*|suffocat\w*|smother\w*)\b",
@@ -170,6 +172,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(she|he|they) (is|are) (locked )?in the (bathroom|bedroom|toilet|loo|room|kitchen|car)"
         r"( \w+)? (screaming|crying|sobbing)\b",
         r"\bi can (see|hear) (him|her|them) (right |standing )?(behind|over|next to) (her|him|them)\b",
+        r"\bi can hear (him|her|them|he|she|they)( \w+)? (shouting|screaming|yelling|hitting|smashing|"
+        r"banging|kicking|attacking|hurting|throwing|beating|laying into)\b",
         r"\b(it is|its) happening (again )?(now|right now|downstairs|upstairs|next door|in the "
         r"(kitchen|next room|other room|living room|lounge))\b",
         r"\b(blocking|blocks|blocked) me( in| from)?\b",

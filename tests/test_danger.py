@@ -80,6 +80,9 @@ DANGER = [
     "he's strangeling me", "he is chocking me", "hes raping me", "i'm being beaten",
     "he's going to hit me", "he pushed me down the stairs", "i'm going to die",
     "he's trying to break the door down",
+    # dev14.yml: threats in few words, and harm heard live
+    "he keeps whispering not long now", "he posted she'll get whats coming tonight",
+    "im on the phone to her and i can hear him shouting at her",
 ]
 
 SAFE = [
@@ -100,6 +103,7 @@ SAFE = [
     "he used to hit me", "i was beaten as a child", "he pushed me once years ago",
     "i called the police last year", "my ex found me on facebook and messaged",
     "he set up a fake account in my name", "my door is broken",
+    "i could hear them arguing last year", "it wont be long now till the court date",
 ]
 
 

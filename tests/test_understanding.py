@@ -1148,3 +1148,44 @@ def test_both_sides_in_everyday_words_are_asked_about(text: str) -> None:
 
 def test_fighting_for_a_child_is_not_both_sides() -> None:
     assert read("i had to fight to get my kids back, he hit me for years", "victim").role == VICTIM
+
+
+# dev14.yml's first run: the writer's own act, justified or played down, with the partner's word
+# for it quoted, is their own behaviour; the same quoted word after self-defence or harm is not.
+@pytest.mark.parametrize("text, expected", [
+    ("I make her hand over her wages because shes rubbish with money. But she says its "
+     "controlling", OWN),
+    ("I control all the money because my wife can't budget. She says I'm abusive", OWN),
+    ("i hid her tablets to teach her a lesson. she says thats abuse", OWN),
+    ("I only pushed her once. Shes telling everyone im violent", OWN),
+    ("my gf says i raped her. i thought she was up for it", OWN),
+    ("ive put a camera in our living room to watch my wife when im at work", OWN),
+    ("i keep checking my boyfriends insta and made him unlock his phone", OWN),
+    ("im outside her house now and she wont answer the door. i just want to talk", OWN),
+    ("she called the police on me and now im on bail", OWN),
+    ("social services think im the aggressive one because hes so calm when they visit", CLARIFY),
+    ("he says im abusive because i hit him back when he grabbed me", VICTIM),
+])
+def test_the_writers_own_act_justified_is_theirs_even_when_accused(text: str,
+                                                                   expected: str) -> None:
+    assert read(text, "victim").role == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "i keep turning up to work with bruises. i said i fell over. its him",
+    "i think im the problem. he only gets angry when i wind him up. he just goes for my throat",
+    "my sister isnt answering and her ex has been driving past her house all week",
+])
+def test_bruises_self_blame_and_another_persons_ex_are_never_the_perpetrator_route(
+        text: str) -> None:
+    for intent in ("victim", "own_behaviour", "concerned_other"):
+        assert read(text, intent, confidences={"own_behaviour": 0.995},
+                    own_writer=0.9).role not in (OWN,), (text, intent)
+
+
+def test_a_child_calling_their_parents_dad_and_mum_with_little_sisters_is_young() -> None:
+    text = "dad just smashed the telly and hes got mum up against the wall, my little sisters " \
+           "are still in there"
+    assert read(text, "danger").role == YOUNG
+    assert read("dad hit mum again last night", "victim").maybe_young
+    assert not read("my dad hit my mum when i was little, im 40 now", "victim").maybe_young
