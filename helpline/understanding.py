@@ -101,7 +101,7 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
     "male": _any(
-        r"\bi am an? (man|bloke|guy|lad|male|dad|father|husband|boy)\b",
+        r"\bi am an? (man|bloke|guy|lad|male|dad|father|husband|boy)\b", r"\bi am (her|the) husband\b",
         r"\b(as|being) an? (man|bloke|guy|lad|dad|male|father)\b",
         r"\b(gay|bi|bisexual|trans|straight) (man|men|lad|guy|bloke)\b",
         r"\bmale (victim|here)\b", r"\bi am male\b", r"\bmen (get|can be|are) (abused|victims)",
@@ -154,6 +154,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bhonou?r\b", r"\bizzat\b", r"\b(bring|bringing|brought|bringing) shame\b",
         r"\bshame (on|to) (the|my|our) family\b", r"\bfamily('s)? (name|reputation)\b",
         r"\bdishonou?r\w*\b", r"\bshamed (the|my|our) family\b",
+        r"\b(refus\w*|turned down|said no to) (the|a|his|their|this) (proposal|rishta|match)\b",
         r"\b(engaged|promised) to (someone|a man|my cousin)\b",
         r"\b(a|the) wedding (planned|arranged|booked)\b", r"\bfor a wedding\b",
         r"\bengagement\b", r"\bshame (everyone|us|the family|my family|them)\b",
@@ -181,6 +182,13 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bforces (her|me)\b(?! to (\w+ ){0,2}(work|leave|go|move|pay|give|stay))",
         r"\bpressur\w* (me|her|him) into (stuff|things|sex|it|doing)\b",
         r"\bsaid yes (cos|because|coz) i was (scared|afraid|frightened)\b",
+        # dev14.yml: images of the writer passed round, cameras where people undress, "forced me"
+        r"\b(sending|sent|sends|shared|shares|sharing|spreading|passing|showed|showing) (a |some |my )?"
+        r"(pics?|photos?|pictures?|videos?) of me\b.{0,30}\b(round|around|to (his|her) mates|with (his|"
+        r"her) mates|online|to everyone)\b",
+        r"\b(camera|cameras|filming|filmed)\b.{0,30}\b(bathroom|shower|toilet|changing)\b",
+        r"\bwalk(s|ed|ing)? in on me\b", r"\b(he|she|they) forced me\b(?! to)",
+        r"\bpressur\w* (me|her|him) for sex\b",
         r"\b(assaulted|attacked|spiked) at a (party|club|night out|festival|gig)\b",
         r"\b(keeps|kept|was) touching (her|him|my)\b",
         # dev4: what people call it when they don't say rape
@@ -210,6 +218,12 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"undressed))\b"),
     "stalking": _any(
         r"\bstalk\w*", r"\bfollow(s|ed|ing)? me\b",
+        # dev14.yml: new numbers and accounts, counted calls, staring, a key
+        r"\b(from|off|on) (his |her )?(mates|friends|different|new|other|withheld) (phones?|numbers?|"
+        r"accounts?)\b", r"\b(new|fake|another) (facebook|insta\w*|account|profile)s? every time\b",
+        r"\b(\d+|twenty|thirty|fifty|a hundred) (texts|calls|messages|times) (a|an|every) (day|hour|"
+        r"night)\b", r"\b(staring|stared|watching) (at )?me (all night|all day|all the time)\b",
+        r"\blet (him|her)self in\b",
         r"\b(posts|posting|posted|keeps posting) (stuff |things )?about (me|her|him) (on|online)\b",
         r"\bkeeps? (turning|showing|popping) up\b(?! (to|at|for|in) (work|school|college|uni|the "
         r"office|my (job|shift|work))\b| late\b| with (bruises|marks|a black eye)\b)", r"\b(turns|turned|turning|shows|showed) up "
@@ -250,16 +264,22 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"boy|girl|boys|girls)\b",
         r"\bmy (sons|daughters|kids|childrens) (ipad|phone|tablet|school|bedroom|room)\b",
         r"\b(about|for|of) our (son|daughter|boy|girl)\b",
-        r"\b(got|has|have|taken|took) my (son|daughter|boy|girl) (in|with|and)\b"),
+        r"\b(got|has|have|taken|took) my (son|daughter|boy|girl) (in|with|and)\b",
+        # dev14.yml: ages in months, "3 under 5", grandchildren, "without my son", "shes 1."
+        r"\b\d+ ?(month|week|mth)s? old\b", r"\b(\d|two|three|four) under (\d|two|three|four|five)\b",
+        r"\b(grandchildren|grandkids|grand kids)\b", r"\bwithout my (son|daughter|boy|girl)\b",
+        r"\bmy (son|daughter|boy|girl)\b.{0,40}\b(she|he) is ([1-9]|1[0-7])( years old| yrs?| year "
+        r"old)?\s*([.,!?]|$)"),
     "immigration": _any(
         r"\bvisa\b", r"\bimmigration\b", r"\bno recourse\b", r"\bnrpf\b", r"\bdeport\w*",
         r"\bhome office\b", r"\bleave to remain\b", r"\bresidence (permit|card)\b", r"\bbrp\b",
         r"\bpassport\b", r"\basylum\b", r"\bsettled status\b", r"\bsent back (home|to)\b",
+        r"\b(be|get|getting|being) sent back\b",
         r"\b(my|no) papers\b", r"\bnot (a )?british\b", r"\bcitizenship\b",
         r"\bsponsor\w*\b", r"\bspousal\b", r"\bresidency\b", r"\billegal(ly)? (here|in)\b",
         r"\b(do not|dont) have (any )?papers\b"),
     "safe_tonight": _any(
-        r"\bnowhere (to go|to stay|to sleep|safe|else to go)\b",
+        r"\bnowhere (to go|to stay|to sleep|safe|else to go)\b", r"\bone more night\b",
         r"\bsomewhere (safe|to stay|to sleep|to go)\b", r"\bplace to (stay|sleep|go)\b",
         r"\bsafe (place|house)\b", r"\brefuge\b", r"\bshelter\b", r"\bhomeless\b",
         r"\b(kicked|thrown|threw|chucked|locked) (me|us)( and (the|my) (kids|children|baby))? "
@@ -301,6 +321,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(her|his|my|their) bank\b",
         r"\b(mortgage|rent|arrears|debts?|the bills)( arrears)? (on|onto) me\b",
         r"\btaken over my (pension|bank|money|benefits|finances|accounts?)\b",
+        r"\bemptied (our|my|the|her|his) (joint )?(account|bank|savings)\b",
+        r"\bhow much (she|he|i) (spends?|spent)\b", r"\b(took|takes|take|taking) (her|my) handbag\b",
         r"\bsign (her|his|the|their|my) (house|home|flat|property) over\b"),
     "tech": _any(
         r"\b(checks?|checking|goes through|went through|going through|reads?|reading|looks? "
@@ -321,7 +343,10 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"videos)\b", r"\b(share|sharing|post|posting|send|sending|leak|leaking)\w* (my |our )?"
         r"(pictures|photos|pics|videos|nudes)\b", r"\brecord(s|ed|ing)? me\b",
         r"\b(took|takes|smashed|broke) my phone\b", r"\bscreenshots?\b",
-        r"\bapps? on my phone\b", r"\bmy phone\b", r"\b(icloud|apple id|google account)\b",
+        r"\bapps? on my phone\b", r"\bvideo ?call\w*\b.{0,40}\b(see|check) (who|where|what)\b",
+        r"\b(new|fake|another) (facebook|insta\w*|account|profile)s? every time\b",
+        r"\b(sending|sent|sends|shared|shares|sharing|spreading|passing|showed|showing) (a |some |my )?"
+        r"(pics?|photos?|pictures?|videos?) of me\b", r"\bmy phone\b", r"\b(icloud|apple id|google account)\b",
         r"\b(filmed|films|filming|videoed|recorded) me\b", r"\b(put|post|share)\w* it online\b",
         r"\b(smart (home|speaker|doorbell|meter)|alexa|hive app|ring app)\b",
         r"\bfrom (his|her) phone\b", r"\bput something on my (phone|car)\b",

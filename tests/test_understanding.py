@@ -1189,3 +1189,35 @@ def test_a_child_calling_their_parents_dad_and_mum_with_little_sisters_is_young(
     assert read(text, "danger").role == YOUNG
     assert read("dad hit mum again last night", "victim").maybe_young
     assert not read("my dad hit my mum when i was little, im 40 now", "victim").maybe_young
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("staying at a mates, ive got a 6 month old", "children"),
+    ("she has 3 under 5 and hes stopped her working", "children"),
+    ("he says ill lose my daughter. shes 1.", "children"),
+    ("if i leave ill be sent back without my son", "children"),
+    ("hes emptied our account and im sleeping in my car", "money"),
+    ("he messaged me loads from his mates phones", "stalking"),
+    ("he rings the office 15 times a day", "stalking"),
+    ("my ex let himself in with a key", "stalking"),
+    ("she makes him video call so she can see who hes with", "tech"),
+    ("my ex is sending a pic of me round school", "sexual_violence"),
+    ("he put a hidden camera in the bathroom", "sexual_violence"),
+    ("on the wedding night he forced me", "sexual_violence"),
+    ("they threw me out because i refused the proposal", "forced_marriage"),
+    ("he shouts that shell be sent back", "immigration"),
+    ("im in a hotel for one more night then nothing", "safe_tonight"),
+    ("im her husband and she hits me", "male"),
+])
+def test_circumstances_told_without_their_usual_words(text: str, expected: str) -> None:
+    assert expected in circumstances(normalise(text)), text
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("my son is 24 and he takes my money", "children"),
+    ("he forced me to hand over my pin", "sexual_violence"),
+    ("she sent back my letters unopened", "immigration"),
+    ("i keep turning up late to work", "stalking"),
+])
+def test_the_same_words_without_the_circumstance(text: str, absent: str) -> None:
+    assert absent not in circumstances(normalise(text)), text
