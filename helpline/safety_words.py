@@ -17,7 +17,10 @@ Every channel (REST/web chat, SMS, Telegram) calls ``screen()`` first. It:
 The one-message forms are deliberately narrow: a message that only looks like one ("my safe
 word is not working") goes on to Rasa, because the would-be word starts with a word no
 safety word starts with (``_NOT_A_WORD``); a request to set or change the word without a
-usable word in it ("change my safety word because he saw it") starts the two-step exchange.
+usable word in it ("change my safety word because he saw it"), or asking for one ("i want a
+safe word", "how do i set a safety word"), starts the two-step exchange. Everyday replies
+("ok", "thanks") are refused as words, so a reply to the prompt can never become a word that
+later ends the chat by chance.
 A message that also shows immediate danger always goes on to Rasa (999 first).
 """
 from __future__ import annotations
@@ -79,6 +82,20 @@ REFUSED_INVALID = (
     "Sorry, that can't be a safety word. Use 1 to {max} letters or numbers, for example "
     "a word you would not type by chance. Send \"set a safety word\" to try again."
 )
+REFUSED_COMMON = (
+    "Sorry, \"{word}\" can't be a safety word: people type it all the time, so it could end "
+    "the chat by chance. Pick something you would not type by chance, and send \"set a safety "
+    "word\" to try again."
+)
+# Everyday replies that would end a chat by chance if they were its safety word: after "set
+# a safety word", "ok" was taken as the word.
+COMMON_REPLIES = frozenset({
+    "ok", "okay", "k", "kk", "no", "yeah", "yep", "yup", "nope", "nah", "thanks", "thank you",
+    "thankyou", "ty", "ta", "cheers", "hi", "hiya", "hello", "hey", "what", "why", "how", "who",
+    "when", "where", "sorry", "please", "pls", "hmm", "lol", "idk", "sure", "fine", "cool",
+    "great", "nothing", "nvm", "bye", "goodbye", "alright", "right", "i", "a", "me", "he", "she",
+    "what?", "ok thanks", "ok thank you", "thanks bye",
+})
 REFUSED_EXIT = (
     "\"{word}\" already ends this conversation at any time: it is one of the default exit "
     "words. To have a word of your own as well, send \"set a safety word\"."
@@ -142,6 +159,8 @@ def word_problem(text: Any) -> Optional[str]:
         return REFUSED_RESERVED.format(word=value.upper())
     if value and value in exit_words():
         return REFUSED_EXIT.format(word=value.upper())
+    if value in COMMON_REPLIES:
+        return REFUSED_COMMON.format(word=value)
     if (not value or len(value) > MAX_WORD_LENGTH or value in SET_COMMANDS
             or not any(ch.isalnum() for ch in value)):
         return REFUSED_INVALID.format(max=MAX_WORD_LENGTH)
@@ -163,7 +182,7 @@ _SET_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}{_WANT}(?:set|change|make|update|choose|pick|create|put)(?: up)? "
     rf"{_ARTICLE}{_NOUN}(?P<rest>.*)$")
 _SET_SEPARATOR = re.compile(
-    r"^(?:\s*[:=\u2013\u2014-]\s*|\s+(?:to be|to|as|is|be|will be)\s+|(?P<bare>\s+))(?P<word>.+)$")
+    r"^(?:\s*[:=\u2013\u2014.,;?!-]+\s*|\s+(?:to be|to|as|is|be|will be)\s+|(?P<bare>\s+))(?P<word>.+)$")
 # "my safety word is bluebell", "safety word: X", "i want my safe word to be X" (with "is"
 # or "to be", only after "my" or "the").
 _IS_FORM = re.compile(
@@ -178,11 +197,29 @@ _CAN_FORM = re.compile(
 _USE_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick|i want|i choose|i pick|"
     rf"i will use|i'll use) (?P<word>.+?) (?:as |to be |be |for )?(?:my|the) (?:new )?{_NOUN}$")
-# "can i have a safe word? penguin", "if i say crumpet thats my safety word",
-# "bluebell is my safe word" (a word of three words at most).
-_HAVE_FORM = re.compile(
-    rf"^{_POLITE}(?:can|could|may) i (?:have|get|use|set) (?:a|my) (?:new )?{_NOUN}"
-    rf"(?: please| pls| plz)?\s*[?.,:!]+\s*(?P<word>.+)$")
+# Asking to have a word, with it or without: "i want a safe word, lets say seagull", "can i
+# have a safe word? penguin", "can i have a code word so you know if i cant talk" (then ask).
+_WANT_FORM = re.compile(
+    rf"^{_POLITE}(?:{_I_WANT}|(?:can|could|may) (?:i|we)) (?:to )?(?:have|get|use|set up|agree) "
+    rf"(?:a|an|my|our) (?:new )?{_NOUN}(?: please| pls| plz)?(?P<rest>.*)$|"
+    rf"^{_POLITE}{_I_WANT} (?:a|an|my) (?:new )?{_NOUN}(?: please| pls| plz)?(?P<rest2>.*)$")
+# "id like the word to be seagull": "the word" alone only with "to be", "can we agree a word so
+# i can type it" (then ask); a bare "i need a word with you" is not a request.
+_THE_WORD_FORM = re.compile(rf"^{_POLITE}{_I_WANT} the word to be (?P<word>.+)$")
+_ASKS_FOR_ONE = re.compile(
+    rf"^{_POLITE}(?:can|could) (?:we|i) (?:agree|have|set|pick|choose) a word (?:so|that|to|for|i "
+    r"(?:can |could )?(?:type|send|text|say))\b|"
+    rf"^{_POLITE}how (?:do|can|would) i (?:set|set up|get|make|choose|have|pick) (?:a|my) (?:new )?"
+    rf"{_NOUN}\b|^{_POLITE}(?:a )?{_NOUN}$|"
+    rf"\b{_NOUN}\b.*\b(?:i want|i'd like|id like|i would like|can i have|can i get) one$")
+# "if i type raining it means i cant talk", "if i text the word umbrella can that mean...",
+# "if i type banana can you stop" (a word of three words at most).
+_IF_MEANS_FORM = re.compile(
+    rf"^{_POLITE}if i (?:say|type|send|write|text) (?:the word |the phrase )?"
+    r"(?P<word>[^ ,]+(?: [^ ,]+){0,2}?)\s*,?\s+(?:it|that|this|then)? ?(?:will |would |can |could )?"
+    r"(?:means?|can you|could you|can that|could that|will you|please)\b")
+# "if i say crumpet thats my safety word", "bluebell is my safe word" (a word of three words at
+# most).
 _IF_FORM = re.compile(
     rf"^{_POLITE}if i (?:say|type|send|write|text) (?P<word>.+?)\s*,?\s+(?:that is|that'?s|it is|it'?s|"
     rf"that will be|that'?ll be|that is going to be) (?:my|the) (?:new )?{_NOUN}$")
@@ -200,7 +237,8 @@ _NOT_A_WORD = frozenset({
     "didn't", "up", "in", "on", "with", "from", "before", "after", "still", "already",
     "something", "anything", "same", "working", "forgotten", "gone", "wrong", "broken",
     "this", "there", "here", "mine", "yours", "whats", "wheres", "please", "pls",
-    "thanks", "reset", "change", "set", "ok", "okay", "works", "work",
+    "thanks", "reset", "change", "set", "ok", "okay", "works", "work", "changed", "removed",
+    "deleted", "cancelled", "canceled", "back", "sorted", "done",
 })
 # "safe word is custard": one word, not one that says what safety words are like.
 _ONE_WORD = re.compile(r"^(?!(?:good|bad|important|useful|needed|helpful|confusing|silly|great|"
@@ -217,7 +255,9 @@ def _strip_tail(value: str) -> str:
     return _TAIL.sub("", value).strip()
 
 
-_LEAD = re.compile(r"^(?:(?:please|pls|plz|ok|okay)[ ,]+)*(?:the (?:word|phrase) )?")
+_LEAD = re.compile(r"^(?:(?:please|pls|plz|ok|okay)[ ,]+)*(?:(?:use|lets say|let's say|let us say|"
+                   r"say|make it|call it|it is|it's|its|how about|it will be|it'll be|"
+                   r"it should be|that is|that's|thats)[ ,]+)?(?:the (?:word|phrase) )?")
 
 
 def _candidate(value: str) -> Optional[str]:
@@ -259,15 +299,16 @@ def _word_in_message(text: Any) -> Any:
     value = original.translate(_QUOTES)  # same length: positions carry over
     if not value or value in SET_COMMANDS:
         return None
-    match = _SET_FORM.match(value)
+    match = _SET_FORM.match(value) or _WANT_FORM.match(value)
     if match:
         # A request to set or change the word; without a usable word in it, ask for one.
-        rest = _TAIL.sub("", match.group("rest")).rstrip()
+        rest_at = "rest" if match.group("rest") is not None else "rest2"
+        rest = _TAIL.sub("", match.group(rest_at)).rstrip()
         parts = _SET_SEPARATOR.match(rest)
         word = _candidate(parts.group("word")) if parts else None
         if word is None or (parts.group("bare") and len(word.split()) > 4):
             return ASK_FOR_WORD
-        word = _as_written(original, value, match.start("rest"), word)
+        word = _as_written(original, value, match.start(rest_at), word)
         return ASK_FOR_WORD if word in _NO_WORD else word
     for form in (_IS_FORM, _CAN_FORM):
         match = form.match(value)
@@ -277,14 +318,15 @@ def _word_in_message(text: Any) -> Any:
         if match:
             word = _candidate(_strip_tail(match.group("word")) or match.group("word"))
             return _as_written(original, value, match.start("word"), word) if word else None
-    for form in (_USE_FORM, _HAVE_FORM, _IF_FORM, _REVERSE_FORM, _BARE_FORM):
+    for form in (_USE_FORM, _THE_WORD_FORM, _IF_MEANS_FORM, _IF_FORM, _REVERSE_FORM,
+                 _BARE_FORM):
         match = form.match(_strip_tail(value))
         if match:
             break
     if match:
         word = _candidate(match.group("word"))
         return _as_written(original, value, match.start("word"), word) if word else None
-    return None
+    return ASK_FOR_WORD if _ASKS_FOR_ONE.search(_strip_tail(value)) else None
 
 
 def word_hash(conversation_id: str, text: Any) -> str:

@@ -54,6 +54,12 @@ def test_unusable_words_are_refused(word: str) -> None:
     assert sw.word_problem(word) is not None
 
 
+@pytest.mark.parametrize("word", ["ok", "OK", "thanks", "hello", "no", "what", "ok thanks"])
+def test_everyday_replies_are_refused_so_a_chat_never_ends_by_chance(word: str) -> None:
+    problem = sw.word_problem(word)
+    assert problem is not None and "type it all the time" in problem
+
+
 @pytest.mark.parametrize("word", ["bluebell", "Blue umbrella", "stopping", "helpful", "7788"])
 def test_ordinary_words_are_accepted(word: str) -> None:
     assert sw.word_problem(word) is None

@@ -43,6 +43,15 @@ ONE_MESSAGE = [
     ("bluebell is my safe word", "bluebell"),
     ("blue umbrella will be my safety word", "blue umbrella"),
     ("safe word is custard", "custard"),
+    # dev14.yml and dev15.yml
+    ("i want a safe word, lets say seagull", "seagull"),
+    ("can i have a code word, use lighthouse", "lighthouse"),
+    ("can i set a code word, its pancakes", "pancakes"),
+    ("I would like to set a code word. It is Rosemary.", "rosemary"),
+    ("I'd like the word to be seagull", "seagull"),
+    ("if i type raining it means i cant talk, can that be my safe word?", "raining"),
+    ("if i text the word umbrella can that mean i need you to stop messaging", "umbrella"),
+    ("If I type BANANA can you stop and pretend it's a shop chat?", "banana"),
 ]
 
 
@@ -55,19 +64,24 @@ def test_one_message_forms_give_the_word(message: str, word: str) -> None:
     "i want to set a safety word", "set my safe word please", "set my safe word to",
     "I wanna change my safe word", "change my safety word because he saw it",
     "set a safety word for me", "could i set a safety word?",
+    # dev14.yml and dev15.yml: asking for one without giving it gets the same question back
+    "how do i set a safety word", "i want a safe word", "can i have a safe word?",
+    "i want a code word so you know if he comes in", "safety word please",
+    "can we agree a word so if i type it you know someone has come in",
+    "whats the safe word thing, i want one", "can i have my safe word changed",
 ])
 def test_a_request_without_a_word_asks_for_one(message: str) -> None:
     assert sw.word_in_message(message) is sw.ASK_FOR_WORD
 
 
 @pytest.mark.parametrize("message", [
-    "my safe word is not working", "what is my safety word", "how do i set a safety word",
+    "my safe word is not working", "what is my safety word", "i need a word with you",
     "safety word is a good idea", "safety word is what?", "my safe word's gone",
     "safety word is important", "safe word is 1234",
-    "i want a safe word", "he knows my safety word", "my safety word", "hello",
+    "he knows my safety word", "my safety word", "hello", "what is a safety word",
     "set a safety word",  # the two-step command itself, handled as before
     "this is my safety word", "what is my safe word", "whats my safety word",
-    "the thing i worry about most is my safety word", "can i have a safe word?",
+    "the thing i worry about most is my safety word", "if i say anything weird it means hes there",
     "if i forget it what happens to my safety word",
     "", "   ", None, 42,
 ])
