@@ -49,7 +49,7 @@ _VICTIM = (r"(me|us|her|him|(my|the|our) (mum|mom|mam|sister|kids?|children|son|
 # Happening now, or about to: with an act of violence or a threat, that is danger now.
 _NOW = (r"(right now|just now|at the moment|as we speak|any (minute|second|moment)|"
         r"on (his|her|their|the) way|coming (back|home|round|over|for me)|driving (up|over|round|"
-        r"here|back)|(is|are) (still )?(here|outside|downstairs|asleep|sleeping|dozed off)|"
+        r"here|back)|(is|are) (still )?(here|outside|downstairs|asleep|sleeping|dozed off|in (the )?(house|flat))|"
         r"(he|she|they) (is|are) (just )?(next door|in the (next|other) room|behind me))")
 _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\w*|hurt\w*|"
            r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
@@ -83,7 +83,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
         r"\b(your|her|his|my) days are numbered\b", r"\bgets? what(s| is) coming\b",
-        r"\bnot long now\b",
+        r"\bnot long now\b", r"\b(you are|youre|you will|youll) (going to |gonna )?regret (today|"
+        r"tonight|this|it)\b",
     ],
     "strangulation": [
         r"\b(strangl\w*|chok(e|ed|es|ing)|throttl\w*|suffocat\w*|smother\w*)\b",
@@ -172,6 +173,12 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(she|he|they) (is|are) (locked )?in the (bathroom|bedroom|toilet|loo|room|kitchen|car)"
         r"( \w+)? (screaming|crying|sobbing)\b",
         r"\bi can (see|hear) (him|her|them) (right |standing )?(behind|over|next to) (her|him|them)\b",
+        r"\b(he|she|they) (is|are|has|have) (been )?(parked|sat|sitting|waiting) (up )?(across|over|"
+        r"opposite|outside|down|at the end of) (the|my|our)\b",
+        r"\b(scared|afraid|frightened|terrified) to (stay|be|sleep) (here|home|in the house|at home) "
+        r"tonight\b",
+        r"\b(things|stuff|plates|glasses|glass) (are )?(smashing|breaking|flying|being (smashed|thrown))\b",
+        r"\b(messaged|texted|text|sent|wrote)( me)? (just )?help\b",
         r"\bi can hear (him|her|them|he|she|they)( \w+)? (shouting|screaming|yelling|hitting|smashing|"
         r"banging|kicking|attacking|hurting|throwing|beating|laying into)\b",
         r"\b(it is|its) happening (again )?(now|right now|downstairs|upstairs|next door|in the "
@@ -203,7 +210,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"fractured|cracked)\b",
         r"\b(broke|broken|fractured|cracked) my (nose|jaw|ribs?|arm|wrist|cheekbone|eye socket|"
         r"fingers?|leg)\b", r"\bheadbutt\w*\b",
-        r"\bcut me\b", r"\b(pushed|threw|thrown|kicked|shoved) (me|her|him|us) down the stairs\b",
+        r"\bcut me\b", r"\b(got|has|have) a (cut|gash|wound) (on|to) (her|his|my) (head|face)\b", r"\b(pushed|threw|thrown|kicked|shoved) (me|her|him|us) down the stairs\b",
     ],
 }
 # Signals that need two things anywhere in the message: happening now plus an act. Each part

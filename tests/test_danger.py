@@ -83,6 +83,11 @@ DANGER = [
     # dev14.yml: threats in few words, and harm heard live
     "he keeps whispering not long now", "he posted she'll get whats coming tonight",
     "im on the phone to her and i can hear him shouting at her",
+    # dev15.yml
+    "he's just texted you're going to regret today", "now he's parked up across the road",
+    "he hit me today, he is still in house", "I am scared to stay here tonight",
+    "tonight's worse than ever, things smashing", "my friend's just messaged help",
+    "my mum's got a cut on her head",
 ]
 
 SAFE = [
@@ -104,6 +109,7 @@ SAFE = [
     "i called the police last year", "my ex found me on facebook and messaged",
     "he set up a fake account in my name", "my door is broken",
     "i could hear them arguing last year", "it wont be long now till the court date",
+    "he parked across the road last year", "she messaged asking for help with her cv",
 ]
 
 

@@ -1221,3 +1221,52 @@ def test_circumstances_told_without_their_usual_words(text: str, expected: str) 
 ])
 def test_the_same_words_without_the_circumstance(text: str, absent: str) -> None:
     assert absent not in circumstances(normalise(text)), text
+
+
+# dev15.yml's first run (everyday words, 73.5% with 11 harmful).
+@pytest.mark.parametrize("text", [
+    "not proud of it but I rang my wife's boss and said she was lying. just to keep her home",
+    "I've told my partner I'll send his mum the messages that prove he's gay if he leaves me",
+    "I sleep with her phone under my pillow so she can't message anyone at night",
+    "when she's late home I ring and ring and now I've started waiting outside her work",
+    "I've been on at my daughter to marry the man we've chosen",
+    "I'm a carer and I've been taking a bit from one of my ladies' purses",
+    "I put the loan in her name because my credit's shot",
+    "I've still got the ring app from when I lived there",
+    "the missus says I'm controlling. I just like to know where she is",
+    "I locked him out last night after a row. I feel awful but he pushes my buttons",
+])
+def test_the_writers_own_acts_in_oblique_words(text: str) -> None:
+    assert read(text, "victim").role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "the missus threw a mug at me again last night",
+    "I woke up and he was already on top of me",
+    "found one of those airtag things in the baby's changing bag",
+    "he filmed us without asking",
+    "I've left. I'm at the station with the kids. where do we go",
+    "he only lets me have my hormones if I've been good",
+    "I think I'm the problem. he's only like it because I push him. I tell myself I asked for it",
+])
+def test_harm_to_the_writer_in_oblique_words_is_never_the_perpetrator_route(text: str) -> None:
+    assert read(text, "own_behaviour").role != OWN, text
+    assert read(text, "victim").role in (VICTIM, CLARIFY), text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my sister's just turned up at mine with the kids in their pyjamas. he's put them out",
+     CONCERNED),
+    ("my best mate has just texted he's got a knife and now she's not answering", CONCERNED),
+    ("my brother is my appointee for benefits and gives me 20 pound a week", VICTIM),
+])
+def test_a_message_that_opens_with_someone_else_is_about_them(text: str, expected: str) -> None:
+    assert read(text, "danger").role == expected, text
+
+
+def test_an_age_to_come_is_not_the_writers_age() -> None:
+    text = "mum says I'll marry my cousin when I'm 18. she checks my phone. im 15"
+    assert read(text, "victim").role == YOUNG
+    assert read("a lad in my year has pics of me", "victim").role == YOUNG
+    assert read("my mum's ex is following us. we're walking home from school",
+                "danger").role == YOUNG
