@@ -170,6 +170,9 @@ def word_problem(text: Any) -> Optional[str]:
 # ------------------------------------------------------------ setting a word in one message
 
 _NOUN = r"(?:safe(?:ty)?|code)[ -]?(?:word|phrase)"
+# "word" or "code" alone, only where the sentence can mean nothing else: "use seagull as the
+# word", "can the word be kettle", "my word will be hedgehog", "set a word. it's giraffe".
+_LOOSE_NOUN = rf"(?:{_NOUN}|code|word)"
 _POLITE = r"(?:(?:please|pls|plz|ok|okay|hi|hello|hey|so|right)[ ,]+)*"
 _ASKING = r"(?:(?:can|could|would|will) you (?:please )?|please )?"
 _I_WANT = r"(?:i want|i need|i would like|i'd like|id like|i wanna)"
@@ -180,7 +183,7 @@ _TAIL = re.compile(r"(?:[ ,.!]+(?:please|pls|plz|thanks|thank you|thankyou|thx|t
 # "make my safe word X please"; without a word ("set my safe word please") it asks for one.
 _SET_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}{_WANT}(?:set|change|make|update|choose|pick|create|put)(?: up)? "
-    rf"{_ARTICLE}{_NOUN}(?P<rest>.*)$")
+    rf"{_ARTICLE}(?:{_NOUN}|word(?=[.,:;!?]))(?P<rest>.*)$")
 _SET_SEPARATOR = re.compile(
     r"^(?:\s*[:=\u2013\u2014.,;?!-]+\s*|\s+(?:to be|to|as|is|be|will be)\s+|(?P<bare>\s+))(?P<word>.+)$")
 # "my safety word is bluebell", "safety word: X", "i want my safe word to be X" (with "is"
@@ -188,15 +191,17 @@ _SET_SEPARATOR = re.compile(
 _IS_FORM = re.compile(
     rf"^{_POLITE}(?:{_I_WANT} )?(?P<whose>(?:my|the) )?(?:new )?"
     rf"{_NOUN}(?:\s*[:=\u2013\u2014-]\s*|(?P<verb>'s\s+|\s+(?:is|is now|now is|will be|"
-    rf"should be|shall be|can be|to be|is going to be)\s+))(?P<word>.+)$")
+    rf"should be|shall be|can be|to be|is going to be)\s+))(?P<word>.+)$|"
+    rf"^{_POLITE}my word (?:will be|is going to be|should be|shall be) (?P<word2>.+)$")
 # "can my safe word be X", "could i make my safety word be X".
 _CAN_FORM = re.compile(
     rf"^{_POLITE}(?:can|could|may|should|shall) (?:i (?:make|have|set) |we (?:make|set) )?"
-    rf"(?:my|the) (?:new )?{_NOUN} be (?P<word>.+)$")
+    rf"(?:my|the) (?:new )?{_LOOSE_NOUN} be (?P<word>.+)$")
 # "use bluebell as my safety word", "make teacakes my safe word".
 _USE_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}{_WANT}(?:use|make|have|set|choose|pick|i want|i choose|i pick|"
-    rf"i will use|i'll use) (?P<word>.+?) (?:as |to be |be |for )?(?:my|the) (?:new )?{_NOUN}$")
+    rf"i will use|i'll use) (?P<word>.+?) (?:as |to be |be |for )?(?:my|the|a) (?:new )?"
+    rf"{_LOOSE_NOUN}$")
 # Asking to have a word, with it or without: "i want a safe word, lets say seagull", "can i
 # have a safe word? penguin", "can i have a code word so you know if i cant talk" (then ask).
 _WANT_FORM = re.compile(
@@ -260,9 +265,14 @@ _LEAD = re.compile(r"^(?:(?:please|pls|plz|ok|okay)[ ,]+)*(?:(?:use|lets say|let
                    r"it should be|that is|that's|thats)[ ,]+)?(?:the (?:word|phrase) )?")
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?;,]+\s+")
+
+
 def _candidate(value: str) -> Optional[str]:
-    """The would-be word, or None when it reads like a sentence rather than a word."""
-    word = _LEAD.sub("", value.strip()).strip()
+    """The would-be word, or None when it reads like a sentence rather than a word. The word
+    ends at a sentence break: "my safe word is bluebell. if i send it stop" had set the whole
+    message as the word, so "bluebell" alone would never have worked."""
+    word = _SENTENCE_BREAK.split(_LEAD.sub("", value.strip()).strip(), 1)[0].strip()
     first = word.split(" ", 1)[0].strip(_EDGE_PUNCTUATION)
     if not word or first in _NOT_A_WORD:
         return None
@@ -316,8 +326,9 @@ def _word_in_message(text: Any) -> Any:
                 and not _ONE_WORD.match(_strip_tail(match.group("word"))):
             return None  # "safety word is a good idea": about safety words, not setting one
         if match:
-            word = _candidate(_strip_tail(match.group("word")) or match.group("word"))
-            return _as_written(original, value, match.start("word"), word) if word else None
+            at = "word" if match.group("word") is not None else "word2"
+            word = _candidate(_strip_tail(match.group(at)) or match.group(at))
+            return _as_written(original, value, match.start(at), word) if word else None
     for form in (_USE_FORM, _THE_WORD_FORM, _IF_MEANS_FORM, _IF_FORM, _REVERSE_FORM,
                  _BARE_FORM):
         match = form.match(_strip_tail(value))

@@ -52,6 +52,15 @@ ONE_MESSAGE = [
     ("if i type raining it means i cant talk, can that be my safe word?", "raining"),
     ("if i text the word umbrella can that mean i need you to stop messaging", "umbrella"),
     ("If I type BANANA can you stop and pretend it's a shop chat?", "banana"),
+    ("let's use seagull as the word", "seagull"), ("can the word be 'kettle'", "kettle"),
+    ("I want to set a word. it's 'giraffe'", "giraffe"),
+    ("use 'Tuesday' as my code please", "tuesday"),
+    ("my word will be 'hedgehog'. if I send it stop messaging", "hedgehog"),
+    ("can I have 'parsnip' as a code word", "parsnip"),
+    ("pick 'sunflower' as my word please", "sunflower"),
+    # the word ends at a sentence break, so sending it alone later works
+    ("my safety word is bluebell. if i send it stop messaging", "bluebell"),
+    ("my safe word is bluebell, thanks so much", "bluebell"),
 ]
 
 
@@ -81,7 +90,8 @@ def test_a_request_without_a_word_asks_for_one(message: str) -> None:
     "he knows my safety word", "my safety word", "hello", "what is a safety word",
     "set a safety word",  # the two-step command itself, handled as before
     "this is my safety word", "what is my safe word", "whats my safety word",
-    "the thing i worry about most is my safety word", "if i say anything weird it means hes there",
+    "the thing i worry about most is my safety word", "my word is final", "the word is out",
+    "i give you my word", "set a word count", "if i say anything weird it means hes there",
     "if i forget it what happens to my safety word",
     "", "   ", None, 42,
 ])
