@@ -1279,6 +1279,43 @@ def cues(normalised: str) -> set[str]:
     return found
 
 
+# A plain question for a service or about this chat, with nothing said about who harms whom:
+# the model read "where do i find an idva" and "is there a refuge near me" as a victim's
+# situation, and "if he checks my phone will he see ive been on here" as tech abuse.
+_SERVICE_QUESTION = re.compile(
+    r"^\W*((where|how) (can|do|could|would|should) i (get|find|go for|see|contact|ring|reach|apply "
+    r"for|access|speak to)|(do|can|could) you (have|know|give me|recommend|do|offer|run|provide)|"
+    r"(is|are) there (a|an|any|anywhere|someone|somewhere)|who (do|can|should) i (contact|ring|"
+    r"call|speak to|talk to)|(what is|whats) the (number|phone number|contact|website) for|(i need|"
+    r"need|looking for|any) (the |a )?(number|contact|details) for|number for)\b.{0,60}\b(idva|"
+    r"isva|refuges?|counsell\w*|therapy|solicitors?|legal|non mol\w*|injunctions?|groups?|helplines?|"
+    r"services?|outreach|freedom programme|advocates?)\b")
+_ABOUT_THIS_CHAT = re.compile(
+    r"\b(this (telegram |web |text )?(chat|conversation|site|page|app)|on here|messaged you|"
+    r"messaging you|talking to you|texting you|these (texts|messages))\b")
+_WILL_THEY_SEE = re.compile(
+    r"\b(will|would|can|could|does|do|if) (he|she|they|anyone|it|this|these)\b.{0,60}\b(see|know|"
+    r"find out|show|stay|disappear|appear|trace|be deleted|get deleted|be on)\b")
+_WHO_CUES = {"own", "victim", "mutual", "accused", "third", "harmed_by", "defence"}
+MAX_QUESTION_WORDS = 25
+
+
+def plain_question(normalised: str) -> Optional[str]:
+    """``find_service`` or ``device_safety`` for a short question for a service or about this
+    chat that says nothing of who harms whom; otherwise None."""
+    if len(normalised.split()) > MAX_QUESTION_WORDS:
+        return None
+    found = cues(normalised)
+    # Harm to the writer is the reason for a question about this chat ("if he checks my phone
+    # will he see ive been on here"); it is the question to answer.
+    if _ABOUT_THIS_CHAT.search(normalised) and _WILL_THEY_SEE.search(normalised) \
+            and not found & (_WHO_CUES - {"victim", "harmed_by"}):
+        return "device_safety"
+    if _SERVICE_QUESTION.search(normalised) and not found & _WHO_CUES:
+        return "find_service"
+    return None
+
+
 def describes_situation(normalised: str, intent: Optional[str]) -> bool:
     """True when a message the model read as `intent` (a PROMOTABLE one) describes a situation."""
     who = cues(normalised) & {"own", "victim", "mutual", "accused"}

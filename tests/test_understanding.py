@@ -19,6 +19,7 @@ from helpline.understanding import (
     cues,
     describes_situation,
     is_other_language,
+    plain_question,
     read,
     routes,
 )
@@ -1270,3 +1271,19 @@ def test_an_age_to_come_is_not_the_writers_age() -> None:
     assert read("a lad in my year has pics of me", "victim").role == YOUNG
     assert read("my mum's ex is following us. we're walking home from school",
                 "danger").role == YOUNG
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("where do i find an idva", "find_service"),
+    ("is there a refuge near me", "find_service"),
+    ("I need the number for domestic abuse services in Leeds please", "find_service"),
+    ("if he checks my phone will he see ive been on here", "device_safety"),
+    ("Does this Telegram chat disappear or will it stay on my phone?", "device_safety"),
+    ("is there a refuge, he hits me", None),
+    ("where can i get help for my sister, her husband hits her", None),
+    ("is there a group for me, i hit my wife", None),
+    ("i read all her messages, will she see i messaged you", None),
+])
+def test_a_plain_question_for_a_service_or_about_this_chat(text: str,
+                                                            expected: str | None) -> None:
+    assert plain_question(normalise(text)) == expected, text

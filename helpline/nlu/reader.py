@@ -13,6 +13,9 @@ answer from it). Two things it may change:
   whom: "he tracks my phone and reads all my whatsapps", "we hit each other"), the message is
   read as the likeliest situation in the model's ranking: an answer to what they said beats
   "I didn't understand" or a device-safety tip.
+- A situation intent for a plain question for a service or about this chat, with nothing
+  said about who harms whom ("where do i find an idva", "if he checks my phone will he see
+  ive been on here"), becomes ``find_service`` or ``device_safety``.
 - A short everyday intent with a place in it ("I'm in Lichfield, I need to talk to someone
   about my relationship") becomes ``find_service``: a place named is never dropped.
 
@@ -55,6 +58,7 @@ from helpline.understanding import (
     WORD,
     circumstances,
     describes_situation,
+    plain_question,
     read,
 )
 
@@ -152,6 +156,12 @@ class HelplineReader(GraphComponent):
                                           for e in message.get(ENTITIES) or []):
             intent = FIND_SERVICE  # "I'm in Lichfield, I need to talk to someone": local help
             _set_intent(message, intent, 1.0)
+        elif intent in SITUATION_INTENTS and intent != DANGER_INTENT \
+                and message.get(SAFETY_FLAG) != "danger":
+            asked = plain_question(normalise(text))  # "where do i find an idva"
+            if asked:
+                intent = asked
+                _set_intent(message, intent, 1.0)
         if message.get(SAFETY_FLAG) == "danger" and intent not in SITUATION_INTENTS:
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
         confidences = {r.get("name"): r.get("confidence", 0.0)
