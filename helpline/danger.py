@@ -50,9 +50,10 @@ _VICTIM = (r"(me|us|her|him|(my|the|our) (mum|mom|mam|sister|kids?|children|son|
 _NOW = (r"(right now|just now|at the moment|as we speak|any (minute|second|moment)|"
         r"on (his|her|their|the) way|coming (back|home|round|over|for me)|driving (up|over|round|"
         r"here|back)|(is|are) (still )?(here|outside|downstairs|asleep|sleeping|dozed off|in (the )?(house|flat))|"
+        r"(has|have|is|are) been drinking (all day|all night|since|for hours)|"
         r"(he|she|they) (is|are) (just )?(next door|in the (next|other) room|behind me))")
 _ACTING = (r"(smash\w*|trash\w*|scream\w*|shout\w*|bang\w*|kick\w*|punch\w*|hit\w*|hurt\w*|"
-           r"grab\w*|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
+           r"grab\w*|push\w*|shov\w*|going mad|losing it|lost (his|her) temper|pinn\w*|corner\w*|throw\w*|threw|chas\w*|follow\w*|attack\w*|rap(e|ed|ing)|"
            r"threat\w*|going for|come at|came at|coming at|hold\w* (it|a \w+|the \w+) (at|to)|"
            r"blocking|drag\w*|headlock|fight\w*|beat\w*|batter\w*|drunk|drinking|raging|kill\w*|"
            r"dead|finish me|waiting for me|lock\w*|hiding|hide|going at|start\w* again|"
@@ -83,7 +84,9 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
         r"\b(your|her|his|my) days are numbered\b", r"\bgets? what(s| is) coming\b",
-        r"\bnot long now\b", r"\b(you are|youre|you will|youll) (going to |gonna )?regret (today|"
+        r"\bnot long now\b", r"\bi have gone too far (this time|tonight)\b",
+        r"\b(scared|afraid|worried|frightened|terrified) (i will|ill|i am going to|i might|i could) (do it "
+        r"again|hurt (her|him|them|someone)|hit (her|him|them))\b", r"\b(you are|youre|you will|youll) (going to |gonna )?regret (today|"
         r"tonight|this|it)\b",
     ],
     "strangulation": [

@@ -88,6 +88,10 @@ DANGER = [
     "he hit me today, he is still in house", "I am scared to stay here tonight",
     "tonight's worse than ever, things smashing", "my friend's just messaged help",
     "my mum's got a cut on her head",
+    # dev16.yml
+    "he hits her when he's drunk and he's been drinking all day",
+    "he just lost his temper and pushed me into the table, he's still downstairs",
+    "I'm wound up again tonight, I'm scared I'll do it again",
 ]
 
 SAFE = [

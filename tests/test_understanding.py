@@ -1287,3 +1287,41 @@ def test_an_age_to_come_is_not_the_writers_age() -> None:
 def test_a_plain_question_for_a_service_or_about_this_chat(text: str,
                                                             expected: str | None) -> None:
     assert plain_question(normalise(text)) == expected, text
+
+
+# dev16.yml's first run (who is writing, 76.0% with 8 harmful).
+@pytest.mark.parametrize("text", [
+    "my partner says im controlling because i handle all the money and give her an allowance",
+    "She says I'm abusive because I don't let her go out with her work friends",
+    "in arguments I've told her I'll get her sent back. I didn't mean it",
+    "my wife wants to take the kids to her mums and i've hidden the car keys and her purse",
+    "i keep hitting my mum when she nags me. im 24",
+    "i've got cameras in the house and i watch my wife on them when im at work",
+    "i sent my ex over 200 messages yesterday because she wont talk to me",
+    "i posted some pics of my ex online after she cheated",
+    "it's not abuse, i just raise my voice and sometimes throw stuff near him not at him",
+    "i've been taking money out of her account. she doesn't really notice",
+])
+def test_the_writers_own_acts_minimised_or_justified(text: str) -> None:
+    assert read(text, "victim").role == OWN, text
+
+
+@pytest.mark.parametrize("text", [
+    "She's got a non-mol against me saying I threatened her but it was her who stabbed me",
+    "he keeps saying im crazy. he's even told my GP i'm abusive to him",
+    "i was sexually assaulted by my partner last night",
+])
+def test_what_is_said_about_the_writer_is_not_their_own_words(text: str) -> None:
+    for intent in ("victim", "own_behaviour"):
+        assert read(text, intent).role != OWN, (text, intent)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my best mate just text me 'he's locked me in the bedroom'", CONCERNED),
+    ("my mum is 80 and my sister takes her pension card every week", CONCERNED),
+    ("teacher here. year 4 pupil keeps saying daddy hurt mummy", CONCERNED),
+    ("my uncle said he will kill me for bringing shame on the family", VICTIM),
+    ("my son has taken over my pension and bank", VICTIM),
+])
+def test_relayed_words_and_someone_elses_story(text: str, expected: str) -> None:
+    assert read(text, "victim").role == expected, text
