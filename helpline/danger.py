@@ -84,7 +84,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(threatening|threatened|threatens|going|said he would|said she would) to (throw|push) "
         r"(me|her|him|us) (off|out of|down)\b",
         r"\b(your|her|his|my) days are numbered\b", r"\bgets? what(s| is) coming\b",
-        r"\bnot long now\b", r"\bi have gone too far (this time|tonight)\b",
+        r"\bnot long now\b", r"\b(i will|ill|you will|youll) (learn|find out what happens|pay for (it|this))\b",
+        r"\bonce the (kids|boys|girls|children|baby) (are|is) (asleep|in bed)\b", r"\bi have gone too far (this time|tonight)\b",
         r"\b(scared|afraid|worried|frightened|terrified) (i will|ill|i am going to|i might|i could) (do it "
         r"again|hurt (her|him|them|someone)|hit (her|him|them))\b", r"\b(you are|youre|you will|youll) (going to |gonna )?regret (today|"
         r"tonight|this|it)\b",
@@ -100,7 +101,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"\b(knife|knives|gun|guns|shotgun|rifle|firearm|pistol|weapon|weapons|machete|blade|"
         r"axe|hammer|baseball bat|crowbar|acid|petrol|scissors|screwdriver|broken bottle|"
         r"boiling water)\b",
-        r"\bstabb?(ed|ing)\b", r"\bhold\w* (it|a \w+|the \w+) (at|to) (me|her|him|us|my \w+)\b",
+        r"\bstabb?(ed|ing)\b", r"\bsharpening\b", r"\bhold\w* (it|a \w+|the \w+) (at|to) (me|her|him|us|my \w+)\b",
         r"\b(come|came|comes|coming|went|going|gone) (at|for) (me|her|him|us) with\b",
     ],
     "danger_now": [
@@ -182,6 +183,12 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"tonight\b",
         r"\b(things|stuff|plates|glasses|glass) (are )?(smashing|breaking|flying|being (smashed|thrown))\b",
         r"\b(messaged|texted|text|sent|wrote)( me)? (just )?help\b",
+        r"\b(said|says|told me to|making me|made me) get in the car\b",
+        r"\b(is|are) still (screaming|shouting|fighting|yelling|smashing|kicking off|going at it)\b",
+        r"\b(he|she|they) (is|has|have) just (walked|driven|drove|been) (past|by|round)\b",
+        r"\b(it is|its) kicking off (here|again|now|downstairs|at home)\b",
+        r"\bcannot (talk|speak)\b.{0,30}\b(he|she|they) (is|are) (in the room|here|listening|next to me|"
+        r"beside me)\b",
         r"\bi can hear (him|her|them|he|she|they)( \w+)? (shouting|screaming|yelling|hitting|smashing|"
         r"banging|kicking|attacking|hurting|throwing|beating|laying into)\b",
         r"\b(it is|its) happening (again )?(now|right now|downstairs|upstairs|next door|in the "

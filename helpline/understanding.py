@@ -188,7 +188,8 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"her) mates|online|to everyone)\b",
         r"\b(camera|cameras|filming|filmed)\b.{0,30}\b(bathroom|shower|toilet|changing)\b",
         r"\bwalk(s|ed|ing)? in on me\b", r"\b(he|she|they) forced me\b(?! to)",
-        r"\bpressur\w* (me|her|him) for sex\b",
+        r"\bpressur\w* (me|her|him) for sex\b", r"\bnudes\b",
+        r"\b(private|intimate|naked|nude) (pics|pictures|photos|images|videos)\b",
         r"\b(assaulted|attacked|spiked) at a (party|club|night out|festival|gig)\b",
         r"\b(keeps|kept|was) touching (her|him|my)\b",
         # dev4: what people call it when they don't say rape
@@ -345,6 +346,7 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(took|takes|smashed|broke) my phone\b", r"\bscreenshots?\b",
         r"\bapps? on my phone\b", r"\bvideo ?call\w*\b.{0,40}\b(see|check) (who|where|what)\b",
         r"\b(new|fake|another) (facebook|insta\w*|account|profile)s? every time\b",
+        r"\b(from|off|on) (different|new|fake) (accounts|profiles)\b",
         r"\b(sending|sent|sends|shared|shares|sharing|spreading|passing|showed|showing) (a |some |my )?"
         r"(pics?|photos?|pictures?|videos?) of me\b", r"\bmy phone\b", r"\b(icloud|apple id|google account)\b",
         r"\b(filmed|films|filming|videoed|recorded) me\b", r"\b(put|post|share)\w* it online\b",
@@ -401,6 +403,12 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
 # when they are accused of them, unlike a blow or a shout, which victims describe as a reaction
 # and which then asks ("my husbands family call me the abuser because i screamed at him").
 _CONTROL_ACTS = (
+    # dev17.yml
+    r"\bi (ring|call|text|message) (him|her) (over and over|non ?stop|constantly|all (day|night))\b",
+    r"\bi (have been|keep|been|am) (sending|texting|messaging|ringing|calling) (my ex|her|him)\b.{0,30}"
+    r"\b(a lot|loads|non ?stop|\d+ a day|all (day|night)|constantly)\b",
+    r"\bi (have|have got|got) (her|his) location\b",
+    r"\bi (have )?(got|kept|keep|took|taken|hidden|hid) (her|his) passport\b",
     r"\bi (have )?(put|placed|hid|fitted|set up|installed) (a |an |some )?(hidden )?(airtag|tracker|"
     r"cameras?|app|spyware|gps)\b.{0,40}\bto (watch|track|see|check on|keep an eye on|spy on) "
     rf"(my {_PARTNER}|her|him)\b",
@@ -575,7 +583,7 @@ _OWN = _any(
     _writer_then(0, 10) + r"(to (punish|teach) (him|her|them)|as a punishment)\b",
     r"\b(restraining order|non molestation order|injunction|bail conditions|protective order|"
     r"dvpo|dvpn|non mol\w*( order)?)( (served|put|taken out))? (against|on) me\b",
-    rf"\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b"
+    rf"(?<!\bif )(?<!\bunless )\bi (do not|dont|never|will not|would not) let (her|him|them|my {_PARTNER})\b"
     r"(?! (in|back|near|into|stay|come))",
     rf"\bi (am |have been )?(control|check|track|monitor|read|go through|went through|take|took|"
     rf"taking|keep|kept|keeping|spend|spent) (her|his|their|my {_PARTNER}('?s)?|my {_PARTNER}s) "
@@ -751,6 +759,8 @@ _OWN = _any(
     r"grabbing|hurting|strangling|choking) (my|her|him)\b",
     r"\bi\b.{0,50}\b(throw|threw|chuck|chucked) (stuff|things|\w+) (near|towards|around) (him|her)\b",
     r"\bi know i have gone too far\b", r"\bkeeping (her|him) in line\b",
+    r"\b(scared|afraid|worried|frightened|terrified) (i am|im) going to (do something|hurt (her|him)|"
+    r"lose it|snap)\b",
     r"\bbefore i (do (\w+ )?something|hurt|hit|kill|batter|strangle)( to)? (her|him|them|someone)\b",
     *_CONTROL_ACTS,
 )
@@ -767,7 +777,7 @@ _JUSTIFIES = re.compile(
     r"\bi thought (she|he) (was up for it|wanted it|wanted to|was into it|was ok with it)\b|"
     r"\bi (did not|didnt|do not|dont) see it (like that|that way)\b|"
     r"\bi know (that|it|this) (sounds|looks) bad\b|"
-    r"\bi (just|only) (like|want|need) to know where (she|he) is\b|"
+    r"\bi (just|only) (like|want|need) to know where (she|he) is\b|\bi (just )?worry about (her|him)\b|"
     r"\b(is there|are there) (a|an|any) (course|programme|program|class|classes|group|anger "
     r"management)\b(?! for (him|her|them|my))")
 # The writer owns what they are accused of: "she says i'm controlling and tbh she's right".
@@ -879,6 +889,8 @@ _VICTIM = _any(
     r"attacked|punched|pushed|beat|hurt|kicked|slapped|threw \w+ at|bit|scratched|strangled) (me|my)\b",
     r"\bi was (sexually )?(assaulted|raped|attacked|abused|beaten|strangled|choked) by\b",
     r"\b(she|he) controlled (everything|me|my life|all of it)\b",
+    r"\b(i|i have|i was|i got|i have been) (thrown|kicked|chucked|locked) out by my\b(?!.{0,30}\b"
+    r"because of (me|my)\b)",
     r"\b(he|she) (was|is) (already )?on top of me\b", r"\b(filmed|recorded) (me|us) without\b",
     r"(^\W*|\bi (have )?)found (an? |one of those )?(airtag|tracker|gps)",
     r"\bi (tell|told|keep telling) myself i (asked for it|deserved? it|deserve this)\b",
@@ -952,7 +964,7 @@ _VICTIM = _any(
     r"occupation) order\b", r"\border against (him|her)\b",
     r"\b(he|she) (keeps|is|has been|kept) (texting|messaging|telling|ringing) my (family|friends|"
     r"mum|mam|work|boss)\b",
-    r"\b(he|she)( \w+){0,3} (send|share|post|put|show) (the |my )?(pics|pictures|photos|nudes|"
+    r"\b(he|she)( (?!her\b|him\b|them\b)\w+){0,3} (send|share|post|put|show) (the |my )?(pics|pictures|photos|nudes|"
     r"videos?)\b",
 )
 # Someone else is the one harmed: "her husband", "next door", "my sister is being forced".
@@ -1301,7 +1313,7 @@ _OPENS_WITH_OTHER = re.compile(
 # Relayed in writing ("my best mate just text me 'hes locked me in'"): the "me" after it is theirs.
 _RELAYED = re.compile(r"\b(text|texted|messaged|message|wrote|sent)\b")
 # The writer in the opening clause: "me", or "my" before anything but someone else or a home.
-_WRITER_IN = re.compile(r"\bme\b|\bmy\b(?! (best )?(sister|brother|friend|mate|mum|dad|nan|gran|"
+_WRITER_IN = re.compile(r"\bme\b|\b(where|with) i live\b|\bmy\b(?! (best )?(sister|brother|friend|mate|mum|dad|nan|gran|"
                         r"auntie|aunt|uncle|cousin|son|daughter|niece|nephew|neighbour|kids|children|"
                         r"grandchildren|grandkids|family|house|place|flat)\b)")
 

@@ -45,14 +45,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 EVALUATION = ROOT / "tests" / "evaluation"
-# Each set, with its files. dev2.yml to dev16.yml and holdout2.yml were written later by more
+# Each set, with its files. dev2.yml to dev17.yml and holdout2.yml were written later by more
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
                 EVALUATION / "dev7.yml", EVALUATION / "dev8.yml", EVALUATION / "dev9.yml",
                 EVALUATION / "dev10.yml", EVALUATION / "dev11.yml", EVALUATION / "dev12.yml",
                 EVALUATION / "dev13.yml", EVALUATION / "dev14.yml",
-                EVALUATION / "dev15.yml", EVALUATION / "dev16.yml"],
+                EVALUATION / "dev15.yml", EVALUATION / "dev16.yml",
+                EVALUATION / "dev17.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -103,6 +104,8 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # reassured); 80.8% with 0 after its fixes; dev 89.7% of 5,727 with 0.
 # dev16.yml (300, who is writing: professionals, relayed texts, minimising, the accused) first
 # run 76.0% with 8 harmful; 83.7% with 0 after its fixes; dev 89.7% of 6,027 with 0.
+# dev17.yml (300, a Friday-night inbox, 59 danger, many quiet) first run 87.0% with 8 harmful
+# (7 danger without 999); 93.3% with 0 after its fixes; dev 90.0% of 6,327 with 0.
 FLOORS = {"test": (0.91, 3), "dev": (0.89, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}

@@ -92,6 +92,12 @@ DANGER = [
     "he hits her when he's drunk and he's been drinking all day",
     "he just lost his temper and pushed me into the table, he's still downstairs",
     "I'm wound up again tonight, I'm scared I'll do it again",
+    # dev17.yml
+    "he's just come in holding the car keys and said get in the car we're going for a drive",
+    "they're still screaming in the kitchen", "he's been in the kitchen sharpening stuff",
+    "he's pacing saying I'll learn once the boys are asleep",
+    "he's just walked past my front window twice", "it's kicking off here again",
+    "cant talk on the phone he's in the room",
 ]
 
 SAFE = [

@@ -56,3 +56,17 @@ def test_another_language_gets_its_own_intent() -> None:
 def test_the_gates_danger_is_read_as_a_situation() -> None:
     msg = message("hi he has a knife", [("greet", 0.7)], **{SAFETY_FLAG: "danger"})
     assert msg.get(READING)["role"] == "victim"
+
+
+def test_danger_the_model_thought_likely_is_read_with_a_writer() -> None:
+    msg = message("cant talk on the phone hes in the room", [("device_safety", 0.64),
+                                                                ("danger", 0.35)])
+    assert msg.get(INTENT)["name"] == "danger"
+    assert msg.get(READING)["role"] == "victim"
+
+
+def test_a_plain_question_for_a_service_is_not_read_as_a_situation() -> None:
+    msg = message("where do i find an idva", [("victim", 0.7), ("find_service", 0.2)])
+    assert msg.get(INTENT)["name"] == "find_service"
+    kept = message("where do i find an idva, he hits me", [("victim", 0.7)])
+    assert kept.get(INTENT)["name"] == "victim"

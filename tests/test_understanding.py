@@ -1325,3 +1325,24 @@ def test_what_is_said_about_the_writer_is_not_their_own_words(text: str) -> None
 ])
 def test_relayed_words_and_someone_elses_story(text: str, expected: str) -> None:
     assert read(text, "victim").role == expected, text
+
+
+# dev17.yml's first run (a Friday-night inbox, 87.0% with 8 harmful).
+@pytest.mark.parametrize("text", [
+    "Every time my husband goes out I ring him over and over until he comes home",
+    "I've been sending my ex a lot of messages, like 100 a day, I can't stop",
+    "my missus says I'm controlling because I've got her location on my phone. I just worry "
+    "about her",
+    "my wife says she's going to leave and I've got her passport in my drawer",
+])
+def test_control_told_plainly_is_the_writers_own(text: str) -> None:
+    assert read(text, "victim").role == OWN, text
+
+
+@pytest.mark.parametrize("text, not_expected", [
+    ("my niece is 16 and her boyfriend is 22 and he's making her send nudes", VICTIM),
+    ("my ex husband says hell put my nudes on facebook if i dont let him have the kids", CLARIFY),
+    ("kicked out by my partner because of my behaviour. want to change", VICTIM),
+])
+def test_someone_elses_harm_and_a_threat_are_not_misread(text: str, not_expected: str) -> None:
+    assert read(text, "victim").role != not_expected, text

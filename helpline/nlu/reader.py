@@ -166,13 +166,18 @@ class HelplineReader(GraphComponent):
             intent = "danger"  # SafetyOverride makes it so; read the message as a situation
         confidences = {r.get("name"): r.get("confidence", 0.0)
                        for r in message.get(INTENT_RANKING_KEY) or []}
+        # Danger likely enough is read as danger, so the reading has a writer and circumstances:
+        # "cant talk on the phone hes in the room" (device_safety first) had neither.
+        promoted = intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE
+        if promoted:
+            intent = DANGER_INTENT
         # Only a situation gets circumstance routes, so only then is the model asked.
         learned, own_writer = self._learned(message) if intent in SITUATION_INTENTS \
             else ([], 0.0)
         reading = read(text, intent, self.vocabulary, confidences, learned, own_writer)
         if reading.other_language:
             _set_intent(message, OTHER_LANGUAGE_INTENT, 1.0)
-        elif intent != DANGER_INTENT and confidences.get(DANGER_INTENT, 0.0) >= DANGER_SHARE:
+        elif promoted:
             _set_intent(message, DANGER_INTENT, confidences[DANGER_INTENT])
         message.set(READING, reading.as_dict(), add_to_output=True)
 
