@@ -1159,12 +1159,11 @@ _CHILD_AT_HOME = re.compile(
     r"i (just )?(hide|stay|sit|go) (in|up to) my room)\b")
 # A child hiding while "mum" (no "my": the child's own word for her) is hurt: "hiding in the
 # wardrobe, hes smashing the house up looking for mum".
-_BARE_MUM = re.compile(r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bthe )"
-                       r"\b(mum|mam|mom|mummy)s?\b")
+_NOT_OWNED = r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bthe )"
+_BARE_MUM = re.compile(rf"{_NOT_OWNED}\b(mum|mam|mom|mummy)s?\b")
 # "dad" and "mum" both without "my": a child's words for their parents ("dad just smashed the
 # telly and hes got mum up against the wall"); with a little brother or sister, a child writes.
-_BARE_DAD = re.compile(r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bthe )"
-                       r"\b(dad|daddy|step ?dad)s?\b")
+_BARE_DAD = re.compile(rf"{_NOT_OWNED}\b(dad|daddy|step ?dad)s?\b")
 _LITTLE_SIBLING = re.compile(r"\bmy (little|baby|younger|lil) (sisters?|brothers?|sis|bro)\b")
 _CHILD_HIDING = re.compile(r"\b(i am|im|we are|were) (in my room|upstairs|hiding|in the wardrobe|"
                            r"under (my|the) bed)\b|\bhiding in (my|the) (wardrobe|room|bedroom)\b|"
@@ -1313,9 +1312,9 @@ _OPENS_WITH_OTHER = re.compile(
 # Relayed in writing ("my best mate just text me 'hes locked me in'"): the "me" after it is theirs.
 _RELAYED = re.compile(r"\b(text|texted|messaged|message|wrote|sent)\b")
 # The writer in the opening clause: "me", or "my" before anything but someone else or a home.
-_WRITER_IN = re.compile(r"\bme\b|\b(where|with) i live\b|\bmy\b(?! (best )?(sister|brother|friend|mate|mum|dad|nan|gran|"
-                        r"auntie|aunt|uncle|cousin|son|daughter|niece|nephew|neighbour|kids|children|"
-                        r"grandchildren|grandkids|family|house|place|flat)\b)")
+_WRITER_IN = re.compile(r"\bme\b|\b(where|with) i live\b|\bmy\b(?! (best )?(sister|brother|friend|"
+                        r"mate|mum|dad|nan|gran|auntie|aunt|uncle|cousin|son|daughter|niece|nephew|"
+                        r"neighbour|kids|children|grandchildren|grandkids|family|house|place|flat)\b)")
 
 
 # What the other person told someone, or claims, about the writer: not the writer's own words
