@@ -403,6 +403,13 @@ CIRCUMSTANCE_PATTERNS: dict[str, re.Pattern[str]] = {
 # when they are accused of them, unlike a blow or a shout, which victims describe as a reaction
 # and which then asks ("my husbands family call me the abuser because i screamed at him").
 _CONTROL_ACTS = (
+    # dev18.yml
+    r"\bi (keep )?(stopping|stop|stopped) (my ex|him|her|my (husband|wife|partner)) (from )?seeing "
+    r"(the|our|my) (kids|children)\b",
+    r"\bi (have been|have|keep|was) (taking|took|using|spending) (my|her|his) (mums|dads|nans|grans|"
+    r"wifes|husbands|partners) (pension|money|benefits|savings|wages)\b",
+    r"\bi (have )?(got|kept|keep|took|taken|hidden|hid) my (wifes|husbands|partners|girlfriends|"
+    r"boyfriends) passport\b",
     # dev17.yml
     r"\bi (ring|call|text|message) (him|her) (over and over|non ?stop|constantly|all (day|night))\b",
     r"\bi (have been|keep|been|am) (sending|texting|messaging|ringing|calling) (my ex|her|him)\b.{0,30}"
@@ -549,6 +556,7 @@ _OWN = _any(
     r"\b(left|leaving|moved out|took the kids)\b.{0,30}\b(because of|cos of|coz of) (me|my)\b",
     r"\bi (lash|lashed|kick|kicked) off\b", r"\bi (get|got) (so |really |too )?(angry|violent|"
     r"aggressive|jealous|nasty)\b",
+    r"(?<!\bthink )(?<!\bthinks )(?<!\bsays )(?<!\bsay )(?<!\bsaid )(?<!\breckon )(?<!\breckons )"
     r"\b(i (think|know|worry|fear|feel like|am scared|reckon|guess) )?(i am|i might be|"
     r"i may be|i could be|i have been|i am being) (too |so |really |very |quite |a bit |a "
     r"little |the |an |a )?(\w+ly )?(abuser|abusive|violent|"
@@ -734,6 +742,7 @@ _OWN = _any(
     r"i would|id|i am going to|im going to) do\b",
     # dev, 2026-12-01: the writer as the one who frightens, in everyday words
     r"\bi\b.{0,60}\bto (scare|frighten|intimidate|punish) (her|him)\b",
+    r"\bi keep\b.{0,80}\bjust to punish (him|her)\b",
     r"\b(raised|raise|raising) (my hand|the back of my hand|a fist|my fist) (at|to)\b",
     r"\bi (have |ive )?(started|been) (shouting|screaming|swearing|snapping|lashing out) at (her|"
     r"him|the missus|the wife|my \w+)\b",
@@ -759,6 +768,9 @@ _OWN = _any(
     r"grabbing|hurting|strangling|choking) (my|her|him)\b",
     r"\bi\b.{0,50}\b(throw|threw|chuck|chucked) (stuff|things|\w+) (near|towards|around) (him|her)\b",
     r"\bi know i have gone too far\b", r"\bkeeping (her|him) in line\b",
+    r"(^\W*|\bi (have )?)(just )?(punched|hit|kicked|smashed) the (wall|door)( next to| by| beside)? "
+    r"(her|his|my \w+s?) (head|face)\b",
+    r"\bi (can )?feel (like )?i am going to (do worse|hurt (her|him)|lose it|snap|do something)\b",
     r"\b(scared|afraid|worried|frightened|terrified) (i am|im) going to (do something|hurt (her|him)|"
     r"lose it|snap)\b",
     r"\bbefore i (do (\w+ )?something|hurt|hit|kill|batter|strangle)( to)? (her|him|them|someone)\b",
@@ -889,6 +901,14 @@ _VICTIM = _any(
     r"attacked|punched|pushed|beat|hurt|kicked|slapped|threw \w+ at|bit|scratched|strangled) (me|my)\b",
     r"\bi was (sexually )?(assaulted|raped|attacked|abused|beaten|strangled|choked) by\b",
     r"\b(she|he) controlled (everything|me|my life|all of it)\b",
+    r"\b(he|she|they|my \w+|ex)( \w+){0,2} (taking|takes|took|taken|moves|moving|moved) (money|cash) "
+    r"(out of|from) (my|our)\b",
+    r"\b(make sure|get|getting) (i|me) (get |am )?deported\b",
+    r"\b(messages|texts|asks|asking|quizzes|questions) (my|the) (kids|children)\b.{0,30}\b(what i|"
+    r"where i|who)\b",
+    r"\b(has|have|got) access to my (bank|account|phone|email|emails|icloud)\b",
+    r"\btold me (i will|ill|i would|id) never see (the|my|our) (kids|children|son|daughter)\b",
+    rf"\b(he|she|they|my (ex )?{_PARTNER}|ex) (turns|turned|keeps turning|kept turning) up at my\b",
     r"\b(i|i have|i was|i got|i have been) (thrown|kicked|chucked|locked) out by my\b(?!.{0,30}\b"
     r"because of (me|my)\b)",
     r"\b(he|she) (was|is) (already )?on top of me\b", r"\b(filmed|recorded) (me|us) without\b",
@@ -1089,7 +1109,7 @@ _MUTUAL = _any(
     r"physical)\b", r"\b(goes|go|going|went|gets nasty) both ways\b", r"\bboth got (marks|hurt|bruises)\b",
     r"\b(and i|we) (get|got) into (physical )?fights\b",
     r"(?<!\blove )(?<!\bmiss )(?<!\bsee )(?<!\bknow )(?<!\bdid that to )"
-    r"\b(each others?|one another)\b", r"(?<!things )(?<!stuff )\bbetween us\b",
+    r"\b(each others?|one another)\b(?! (pops|appears|comes|turns|shows) up)", r"(?<!things )(?<!stuff )\bbetween us\b",
     r"\bboth (end|ended) up\b",
     r"\b(who is|whos) (worse|worst|the abuser|to blame)\b", r"\btwo way\b",
     r"\bme or (him|her)\b", r"\bscrapping\b", r"\bi (hit|slapped|pushed|punched) (him|her) "
@@ -1319,7 +1339,9 @@ _WRITER_IN = re.compile(r"\bme\b|\b(where|with) i live\b|\bmy\b(?! (best )?(sist
 
 # What the other person told someone, or claims, about the writer: not the writer's own words
 # ("hes even told my gp im abusive to him", "a non-mol saying i threatened her").
-_REPORTED = re.compile(r"\b(told|tells|telling|rang|called) (my|the|his|her|our) \w+( \w+)?( that)? i "
+_REPORTED = re.compile(r"\b(says|said|tells me|told me|claims|reckons)( that)? i (made|make) (her|him|them) "
+                       r"(do it|do that|do this|hit me|hurt me|angry|lose it)\b|"
+                       r"\b(told|tells|telling|rang|called) (my|the|his|her|our) \w+( \w+)?( that)? i "
                        r"am\b[^.]*|\b(against me|order|non ?mol\w*|statement|report|allegations?|police|"
                        r"she|he|they)( is| are| was| keeps| keep)? (saying|claiming|alleging)( that)? i\b"
                        r"[^.]*")

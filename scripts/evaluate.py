@@ -45,7 +45,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 EVALUATION = ROOT / "tests" / "evaluation"
-# Each set, with its files. dev2.yml to dev17.yml and holdout2.yml were written later by more
+# Each set, with its files. dev2.yml to dev18.yml and holdout2.yml were written later by more
 # helpers who never saw the training data; their first runs are in docs/understanding.md.
 SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION / "dev3.yml",
                 EVALUATION / "dev4.yml", EVALUATION / "dev5.yml", EVALUATION / "dev6.yml",
@@ -53,7 +53,7 @@ SETS = {"dev": [EVALUATION / "messages.yml", EVALUATION / "dev2.yml", EVALUATION
                 EVALUATION / "dev10.yml", EVALUATION / "dev11.yml", EVALUATION / "dev12.yml",
                 EVALUATION / "dev13.yml", EVALUATION / "dev14.yml",
                 EVALUATION / "dev15.yml", EVALUATION / "dev16.yml",
-                EVALUATION / "dev17.yml"],
+                EVALUATION / "dev17.yml", EVALUATION / "dev18.yml"],
         "test": [EVALUATION / "holdout.yml", EVALUATION / "holdout2.yml"]}
 MODEL = ROOT / "models" / "helpline.tar.gz"
 DOC = ROOT / "docs" / "nlu-evaluation.md"
@@ -106,6 +106,8 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # run 76.0% with 8 harmful; 83.7% with 0 after its fixes; dev 89.7% of 6,027 with 0.
 # dev17.yml (300, a Friday-night inbox, 59 danger, many quiet) first run 87.0% with 8 harmful
 # (7 danger without 999); 93.3% with 0 after its fixes; dev 90.0% of 6,327 with 0.
+# dev18.yml (300, men, LGBT+, older and disabled people) first run 80.7% with 4 harmful; 85.0%
+# with 0 after its fixes; dev 89.8% of 6,627 with 0.
 FLOORS = {"test": (0.91, 3), "dev": (0.89, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}

@@ -1346,3 +1346,29 @@ def test_control_told_plainly_is_the_writers_own(text: str) -> None:
 ])
 def test_someone_elses_harm_and_a_threat_are_not_misread(text: str, not_expected: str) -> None:
     assert read(text, "victim").role != not_expected, text
+
+
+# dev18.yml's first run (men, LGBT+, older and disabled people; 80.7% with 4 harmful).
+@pytest.mark.parametrize("text, expected", [
+    ("I keep stopping my ex seeing the kids whenever he upsets me, just to punish him", OWN),
+    ("I've got my wife's passport in my safe so she doesn't run off back home", OWN),
+    ("just punched the wall next to my girlfriends head and I can feel I'm going to do worse",
+     OWN),
+    ("I've been taking my mum's pension to pay off my debts", OWN),
+    ("my ex wife turns up at my flat drunk at 2am screaming, neighbours think I'm the problem",
+     VICTIM),
+    ("she throws things at me in front of the kids and then says I made her do it", VICTIM),
+    ("my carer has been taking money out of my account", VICTIM),
+    ("she says if I leave her she'll make sure I get deported", VICTIM),
+    ("my gf has access to my bank app and moves money out whenever she wants", VICTIM),
+    ("he left me months ago but still messages my kids asking what I'm doing", VICTIM),
+])
+def test_men_older_people_and_the_writers_own_control(text: str, expected: str) -> None:
+    assert read(text, "own_behaviour" if expected == OWN else "victim").role == expected, text
+    wrong = VICTIM if expected == OWN else OWN
+    assert read(text, "victim" if expected == OWN else "own_behaviour").role != wrong, text
+
+
+def test_every_time_i_block_one_another_pops_up_is_not_both_sides() -> None:
+    text = "my ex keeps posting about me from fake accounts, every time I block one another pops up"
+    assert read(text, "victim").role == VICTIM
