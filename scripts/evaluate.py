@@ -108,7 +108,9 @@ REPORT = ROOT / "results" / "nlu-evaluation.md"
 # (7 danger without 999); 93.3% with 0 after its fixes; dev 90.0% of 6,327 with 0.
 # dev18.yml (300, men, LGBT+, older and disabled people) first run 80.7% with 4 harmful; 85.0%
 # with 0 after its fixes; dev 89.8% of 6,627 with 0.
-FLOORS = {"test": (0.91, 3), "dev": (0.89, 2)}
+# End of stop 28 (model retrained): test 92.4% with 3 harmful (92.2% at the start); dev 89.8% of
+# 6,627 with 0. Floors raised to 92% and 89.5%.
+FLOORS = {"test": (0.92, 3), "dev": (0.895, 2)}
 
 ROLES = {"victim", "concerned_other", "own_behaviour", "young_person", "clarify"}
 ACTS = {"greet", "goodbye", "thank", "bot_challenge", "ask_human", "device_safety",
