@@ -1349,10 +1349,11 @@ _REPORTED = re.compile(r"\b(says|said|tells me|told me|claims|reckons)( that)? i
 
 def cues(normalised: str) -> set[str]:
     """Which role cues the words hold: own, defence, accused, victim, mutual."""
-    opening = _OPENS_WITH_OTHER.search(normalised)
-    if opening:
+    opening, about_other = _OPENS_WITH_OTHER.search(normalised), False
+    if opening:  # the opening clause, up to any relayed text, without the writer in it
         before, *relayed = _RELAYED.split(normalised.split(" . ")[0][opening.end():], 1)
-        if relayed and not _WRITER_IN.search(before):
+        about_other = not _WRITER_IN.search(before)
+        if relayed and about_other:
             return {"third"}  # "my best mate just text me 'hes locked me in'": their words
     own_words, threats = _THREATENED_ALLEGATION.subn(" ", _OTHERS_PROGRAMME.sub(
         " ", _REPORTED.sub(" ", normalised)))
@@ -1362,8 +1363,7 @@ def cues(normalised: str) -> set[str]:
         found.add("own_act")  # the writer's own act, told beyond what they are accused of
     if threats:
         found.add("victim")
-    if _harm_by_another(normalised) or opening and not _WRITER_IN.search(
-            _RELAYED.split(normalised.split(" . ")[0][opening.end():], 1)[0]):
+    if about_other or _harm_by_another(normalised):
         found.add("third")
     found |= _fear(normalised)
     if _SEEKING_PROGRAMME.search(normalised) and not _MY_PARTNER.search(normalised):
